@@ -1,0 +1,5 @@
+"""`python -m teammemory` runs the CLI."""
+
+from teammemory.outputs.cli import main
+
+main()

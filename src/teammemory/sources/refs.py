@@ -1,0 +1,59 @@
+"""Pure: issue keys and pull-request numbers found in free text, each with how it was found.
+
+Real histories are full of false keys (`UTF-8`, `SHA-1`, `CVE-2022-1234`, `ISO-8859`): keys
+of ignored projects are dropped here; whether a key's project is *known* (configured, or seen
+among ingested issues) is decided when answers are computed, so ingestion order never matters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from teammemory.model import Ref
+
+MERGE_PR = re.compile(r"^Merge pull request #(\d+)\b")
+SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
+CLOSES = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+(?:[\w.-]+/[\w.-]+)?#(\d+)\b", re.I)
+PR_URL = re.compile(r"https?://[^\s/]+/[\w.-]+/[\w.-]+/pull/(\d+)\b")
+
+
+@lru_cache(maxsize=16)
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def issue_keys(text: str, where: str, *, pattern: str, ignored: Iterable[str] = ()) -> tuple[Ref, ...]:
+    """Issue keys in `text`, first occurrence order, e.g. Ref('PROJ-12', 'key PROJ-12 in commit message')."""
+    skip = {p.upper() for p in ignored}
+    found: dict[str, Ref] = {}
+    for m in _compile(pattern).finditer(text or ""):
+        project, number = m.group(1), m.group(2)
+        key = f"{project}-{int(number)}"
+        if project.upper() in skip or key in found:
+            continue
+        found[key] = Ref(key, f"key {key} in {where}")
+    return tuple(found.values())
+
+
+def pr_numbers(subject: str, body: str = "") -> tuple[Ref, ...]:
+    """PR numbers from a commit: `Merge pull request #N`, a squash subject `... (#N)`, `Closes #N`."""
+    found: dict[str, Ref] = {}
+    m = MERGE_PR.search(subject)
+    if m:
+        found[m.group(1)] = Ref(m.group(1), f"'Merge pull request #{m.group(1)}' in commit subject")
+    m = SQUASH_PR.search(subject)
+    if m and m.group(1) not in found:
+        found[m.group(1)] = Ref(m.group(1), f"squash subject ends in '(#{m.group(1)})'")
+    for m in CLOSES.finditer(f"{subject}\n{body}"):
+        found.setdefault(m.group(1), Ref(m.group(1), f"'{m.group(0).strip()}' in commit message"))
+    return tuple(found.values())
+
+
+def closing_issue_numbers(text: str, where: str) -> tuple[Ref, ...]:
+    """GitHub closing keywords (`fixes #12`) in a PR title or body."""
+    found: dict[str, Ref] = {}
+    for m in CLOSES.finditer(text or ""):
+        found.setdefault(m.group(1), Ref(m.group(1), f"'{m.group(0).strip()}' in {where}"))
+    return tuple(found.values())

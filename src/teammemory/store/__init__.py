@@ -1,0 +1,187 @@
+"""The store behind one small interface: `Store.open(url)`, `store.write()`, `store.read()`.
+
+SQL is written once with `:name` parameters and runs on SQLite (stdlib) and PostgreSQL
+(psycopg 3). `read()` is read-only for real (SQLite `query_only`, PostgreSQL `READ ONLY`
+transactions), so an agent that tries to write fails loudly. `write()` is one transaction that
+rolls back on any error: nothing half-written.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from teammemory.errors import StoreError
+
+Row = dict[str, Any]
+_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+@dataclass(frozen=True)
+class Url:
+    """A parsed store URL: `dialect` is 'sqlite' or 'postgresql'; `target` a path or a libpq DSN."""
+
+    dialect: str
+    target: str
+
+    def __str__(self) -> str:
+        return self.target if self.dialect == "sqlite" else _redact(self.target)
+
+
+def parse_url(url: str) -> Url:
+    """Accept `path.db`, `sqlite:///abs/path.db`, `sqlite:rel.db`, `postgresql://...`, `postgres://...`."""
+    if url.startswith(("postgresql://", "postgres://", "postgresql:", "postgres:")):
+        return Url("postgresql", url)
+    if url.startswith("sqlite:"):
+        rest = url[len("sqlite:"):]
+        if rest.startswith("///"):
+            rest = rest[2:]
+        elif rest.startswith("//"):
+            rest = rest[2:]
+        return Url("sqlite", unquote(rest))
+    if "://" in url:
+        raise StoreError(f"store URL {url!r}: unknown scheme (use a file path, sqlite:///..., or postgresql://...)")
+    return Url("sqlite", url)
+
+
+def _redact(dsn: str) -> str:
+    parsed = urlparse(dsn)
+    if parsed.password:
+        return dsn.replace(f":{parsed.password}@", ":***@")
+    return dsn
+
+
+class Reader:
+    """Read access to one connection; every query takes `:name` parameters."""
+
+    def __init__(self, conn: Any, dialect: str) -> None:
+        self._conn = conn
+        self.dialect = dialect
+
+    def _sql(self, sql: str) -> str:
+        if self.dialect == "sqlite":
+            return sql
+        return _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+    def all(self, sql: str, **params: Any) -> list[Row]:
+        cur = self._conn.execute(self._sql(sql), params)
+        return [dict(r) for r in cur.fetchall()]
+
+    def one(self, sql: str, **params: Any) -> Row | None:
+        cur = self._conn.execute(self._sql(sql), params)
+        row = cur.fetchone()
+        return dict(row) if row is not None else None
+
+    def scalar(self, sql: str, **params: Any) -> Any:
+        row = self.one(sql, **params)
+        return None if row is None else next(iter(row.values()))
+
+    def iterate(self, sql: str, **params: Any) -> Iterator[Row]:
+        cur = self._conn.execute(self._sql(sql), params)
+        for row in cur:
+            yield dict(row)
+
+
+class Writer(Reader):
+    """Write access inside one transaction (see `Store.write`)."""
+
+    def execute(self, sql: str, **params: Any) -> None:
+        self._conn.execute(self._sql(sql), params)
+
+    def executemany(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        rows = list(rows)
+        if not rows:
+            return
+        if self.dialect == "sqlite":
+            self._conn.executemany(sql, rows)
+        else:
+            with self._conn.cursor() as cur:
+                cur.executemany(self._sql(sql), rows)
+
+
+class Store:
+    """An opened store URL. Connections are made per `read()`/`write()` block."""
+
+    def __init__(self, url: Url) -> None:
+        self.url = url
+        self.dialect = url.dialect
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        return cls(parse_url(url))
+
+    def exists(self) -> bool:
+        """True when the store holds a TeamMemory schema."""
+        if self.dialect == "sqlite" and not Path(self.url.target).is_file():
+            return False
+        from teammemory.store.migrate import current_version
+
+        with self._connect(readonly=True) as conn:
+            return current_version(Reader(conn, self.dialect)) > 0
+
+    @contextmanager
+    def read(self) -> Iterator[Reader]:
+        """A read-only view, checked to be of a schema this program knows."""
+        from teammemory.store.migrate import check_readable
+
+        with self._connect(readonly=True) as conn:
+            reader = Reader(conn, self.dialect)
+            check_readable(reader, str(self.url))
+            yield reader
+
+    @contextmanager
+    def write(self) -> Iterator[Writer]:
+        """One transaction: commit at the end, roll back on any error."""
+        with self._connect(readonly=False) as conn:
+            writer = Writer(conn, self.dialect)
+            try:
+                yield writer
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
+    @contextmanager
+    def _connect(self, *, readonly: bool) -> Iterator[Any]:
+        conn = self._connect_sqlite(readonly) if self.dialect == "sqlite" else self._connect_pg(readonly)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def _connect_sqlite(self, readonly: bool) -> sqlite3.Connection:
+        path = Path(self.url.target)
+        if readonly and not path.is_file():
+            raise StoreError(f"no store at {path}: run `teammemory init-db` (or `teammemory seed` for the demo)")
+        try:
+            conn = sqlite3.connect(str(path), isolation_level=None if readonly else "DEFERRED", timeout=30)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store {path}: {exc}") from None
+        conn.row_factory = sqlite3.Row
+        conn.execute("pragma foreign_keys = on")
+        if readonly:
+            conn.execute("pragma query_only = 1")
+        else:
+            conn.execute("pragma journal_mode = wal")
+            conn.execute("pragma synchronous = normal")
+        return conn
+
+    def _connect_pg(self, readonly: bool) -> Any:
+        try:
+            import psycopg
+            from psycopg.rows import dict_row
+        except ImportError:  # pragma: no cover - depends on the install
+            raise StoreError("PostgreSQL needs psycopg: pip install 'teammemory[postgres]'") from None
+        try:
+            conn = psycopg.connect(self.url.target, row_factory=dict_row, autocommit=False)
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to {self.url}: {str(exc).strip()}") from None
+        if readonly:
+            conn.read_only = True
+        return conn

@@ -1,0 +1,184 @@
+"""Idempotent writes by natural key: every write is INSERT ... ON CONFLICT (key) DO UPDATE.
+
+Functions take a `Writer` (one open transaction) and model records; they never commit. Writing
+the same records twice leaves the store exactly as writing them once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from teammemory.model import Commit, IdentityRef, Issue, PullRequest
+from teammemory.store import Writer
+
+
+def upsert(db: Writer, table: str, rows: Iterable[Mapping[str, Any]], keys: Sequence[str],
+           *, update: bool = True) -> int:
+    """Insert `rows` (dicts with the same columns) into `table`; on a key clash update the rest."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    cols = list(rows[0])
+    rest = [c for c in cols if c not in keys]
+    sql = (f"insert into {table} ({', '.join(cols)}) values ({', '.join(':' + c for c in cols)})"
+           f" on conflict ({', '.join(keys)}) do ")
+    if update and rest:
+        sql += "update set " + ", ".join(f"{c} = excluded.{c}" for c in rest)
+    else:
+        sql += "nothing"
+    db.executemany(sql, rows)
+    return len(rows)
+
+
+def identity_row(ref: IdentityRef, *, is_bot: bool = False) -> dict[str, Any]:
+    return {"key": ref.key, "source": ref.source, "email": ref.email, "name": ref.name,
+            "login": ref.login, "account_id": ref.account_id, "display_name": ref.display_name,
+            "is_bot": int(is_bot)}
+
+
+def write_identities(db: Writer, refs: Iterable[IdentityRef | None]) -> int:
+    """Record accounts; resolution (developer_key, rule) is left to identity.resolve."""
+    rows = {r.key: identity_row(r) for r in refs if r is not None}
+    return upsert(db, "identities", [rows[k] for k in sorted(rows)], ("key",))
+
+
+def _key(ref: IdentityRef | None) -> str | None:
+    return ref.key if ref is not None else None
+
+
+def write_repository(db: Writer, name: str, *, path: str = "", branch: str = "", head: str = "",
+                     ingested_at: int | None = None) -> None:
+    upsert(db, "repositories", [{"name": name, "path": path, "branch": branch, "head": head,
+                                 "ingested_at": ingested_at}], ("name",))
+
+
+def write_commits(db: Writer, commits: Sequence[Commit]) -> int:
+    """Write commits with their files, people, issue references and PR references."""
+    idents: list[IdentityRef | None] = []
+    rows, files, paths, people, issue_links, pr_links = [], [], [], [], [], []
+    for c in commits:
+        idents += [c.author, c.committer] + [p.who for p in c.people]
+        rows.append(_commit_row(c))
+        for f in c.files:
+            files.append({"repo": c.repo, "hash": c.hash, "path": f.path, "old_path": f.old_path,
+                          "change_type": f.change_type, "added": f.added, "deleted": f.deleted,
+                          "is_binary": int(f.is_binary)})
+            paths.append({"repo": c.repo, "path": f.path})
+        people.append({"repo": c.repo, "hash": c.hash, "identity_key": c.author.key, "role": "author",
+                       "evidence": "commit author"})
+        people += [{"repo": c.repo, "hash": c.hash, "identity_key": p.who.key, "role": p.role,
+                    "evidence": p.evidence} for p in c.people]
+        issue_links += [{"repo": c.repo, "hash": c.hash, "issue_key": r.target,
+                         "project": r.target.rsplit("-", 1)[0], "found_by": r.evidence} for r in c.issue_refs]
+        pr_links += [{"repo": c.repo, "number": int(r.target), "hash": c.hash, "found_by": r.evidence}
+                     for r in c.pr_refs]
+    write_identities(db, idents)
+    upsert(db, "commits", rows, ("repo", "hash"))
+    upsert(db, "commit_files", files, ("repo", "hash", "path"))
+    upsert(db, "files", _unique(paths, ("repo", "path")), ("repo", "path"), update=False)
+    upsert(db, "commit_people", _unique(people, ("repo", "hash", "identity_key", "role")),
+           ("repo", "hash", "identity_key", "role"))
+    upsert(db, "commit_issues", _unique(issue_links, ("repo", "hash", "issue_key", "found_by")),
+           ("repo", "hash", "issue_key", "found_by"))
+    upsert(db, "pr_commits", _unique(pr_links, ("repo", "number", "hash", "found_by")),
+           ("repo", "number", "hash", "found_by"))
+    return len(rows)
+
+
+def _commit_row(c: Commit) -> dict[str, Any]:
+    return {"repo": c.repo, "hash": c.hash, "author_key": c.author.key, "committer_key": c.committer.key,
+            "authored_at": c.authored_at, "authored_offset": c.authored_offset,
+            "committed_at": c.committed_at, "committed_offset": c.committed_offset,
+            "subject": c.subject, "message": c.message, "parents": " ".join(c.parents),
+            "is_merge": int(c.is_merge), "is_revert": int(bool(c.reverts)), "reverts": c.reverts}
+
+
+def _unique(rows: list[dict[str, Any]], keys: Sequence[str]) -> list[dict[str, Any]]:
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault(tuple(row[k] for k in keys), row)
+    return list(seen.values())
+
+
+def write_issue(db: Writer, issue: Issue) -> None:
+    """Write one issue with its components, comments, links and status transitions."""
+    write_identities(db, [issue.reporter, issue.assignee] + [c.author for c in issue.comments]
+                     + [t.author for t in issue.transitions])
+    upsert(db, "issues", [{
+        "key": issue.key, "project": issue.project, "summary": issue.summary,
+        "description": issue.description, "status": issue.status, "status_category": issue.status_category,
+        "priority": issue.priority, "issue_type": issue.issue_type, "resolution": issue.resolution,
+        "labels": ",".join(issue.labels), "created_at": issue.created_at, "updated_at": issue.updated_at,
+        "resolved_at": issue.resolved_at, "reporter_key": _key(issue.reporter),
+        "assignee_key": _key(issue.assignee), "parent_key": issue.parent_key, "url": issue.url}], ("key",))
+    db.execute("delete from issue_components where issue_key = :k", k=issue.key)
+    upsert(db, "issue_components", [{"issue_key": issue.key, "component": c}
+                                    for c in sorted(set(issue.components))], ("issue_key", "component"))
+    upsert(db, "issue_comments", [{
+        "issue_key": issue.key, "comment_id": c.comment_id, "author_key": _key(c.author), "body": c.body,
+        "created_at": c.created_at, "updated_at": c.updated_at} for c in issue.comments],
+        ("issue_key", "comment_id"))
+    upsert(db, "issue_links", _unique([{
+        "issue_key": issue.key, "other_key": link.other_key, "link_type": link.link_type,
+        "direction": link.direction, "description": link.description} for link in issue.links],
+        ("issue_key", "other_key", "link_type", "direction")), ("issue_key", "other_key", "link_type", "direction"))
+    upsert(db, "issue_transitions", _unique([{
+        "issue_key": issue.key, "at": t.at, "from_status": t.from_status, "to_status": t.to_status,
+        "author_key": _key(t.author)} for t in issue.transitions], ("issue_key", "at", "to_status")),
+        ("issue_key", "at", "to_status"))
+
+
+def write_pull_request(db: Writer, pr: PullRequest) -> None:
+    """Write one PR with its reviews, comments, files, commits and issue references."""
+    repo, n = pr.repo, pr.number
+    write_identities(db, [pr.author] + [r.reviewer for r in pr.reviews] + [c.author for c in pr.review_comments]
+                     + [c.author for c in pr.comments] + list(pr.requested_reviewers)
+                     + [who for _, who in pr.commit_authors])
+    upsert(db, "pull_requests", [{
+        "repo": repo, "number": n, "title": pr.title, "body": pr.body, "state": pr.state,
+        "author_key": _key(pr.author), "created_at": pr.created_at, "updated_at": pr.updated_at,
+        "merged_at": pr.merged_at, "closed_at": pr.closed_at, "head_branch": pr.head_branch,
+        "base_branch": pr.base_branch, "merge_commit": pr.merge_commit, "url": pr.url}], ("repo", "number"))
+    upsert(db, "reviews", [{"repo": repo, "number": n, "review_id": r.review_id, "reviewer_key": _key(r.reviewer),
+                            "state": r.state, "submitted_at": r.submitted_at, "body": r.body}
+                           for r in pr.reviews], ("repo", "number", "review_id"))
+    upsert(db, "review_comments", [{
+        "repo": repo, "number": n, "comment_id": c.comment_id, "author_key": _key(c.author), "path": c.path,
+        "body": c.body, "created_at": c.created_at, "review_id": c.review_id} for c in pr.review_comments],
+        ("repo", "number", "comment_id"))
+    upsert(db, "pr_comments", [{"repo": repo, "number": n, "comment_id": c.comment_id,
+                                "author_key": _key(c.author), "body": c.body, "created_at": c.created_at}
+                               for c in pr.comments], ("repo", "number", "comment_id"))
+    upsert(db, "review_requests", _unique([{"repo": repo, "number": n, "reviewer_key": r.key}
+                                           for r in pr.requested_reviewers], ("reviewer_key",)),
+           ("repo", "number", "reviewer_key"))
+    upsert(db, "pr_files", _unique([{
+        "repo": repo, "number": n, "path": f.path, "additions": f.additions, "deletions": f.deletions,
+        "change_type": f.change_type, "found_by": f"PR #{n} lists file"} for f in pr.files], ("path",)),
+        ("repo", "number", "path"))
+    commits = [{"repo": repo, "number": n, "hash": h, "found_by": f"PR #{n} lists commit"} for h in pr.commits]
+    if pr.merge_commit:
+        commits.append({"repo": repo, "number": n, "hash": pr.merge_commit, "found_by": f"merge commit of PR #{n}"})
+    upsert(db, "pr_commits", _unique(commits, ("hash", "found_by")), ("repo", "number", "hash", "found_by"))
+    upsert(db, "pr_issues", _unique([{"repo": repo, "number": n, "issue_key": r.target,
+                                      "found_by": r.evidence} for r in pr.issue_refs], ("issue_key", "found_by")),
+           ("repo", "number", "issue_key", "found_by"))
+
+
+def get_cursor(db: Writer, source: str, target: str) -> str | None:
+    value = db.scalar("select value from cursors where source = :s and target = :t", s=source, t=target)
+    return None if value is None else str(value)
+
+
+def set_cursor(db: Writer, source: str, target: str, value: str, *, now: int) -> None:
+    upsert(db, "cursors", [{"source": source, "target": target, "value": value, "updated_at": now}],
+           ("source", "target"))
+
+
+def record_run(db: Writer, *, run_id: str, source: str, target: str, started_at: int, finished_at: int,
+               status: str, counts: Mapping[str, int]) -> None:
+    upsert(db, "ingest_runs", [{"run_id": run_id, "source": source, "target": target, "started_at": started_at,
+                                "finished_at": finished_at, "status": status,
+                                "counts": json.dumps(dict(counts), sort_keys=True)}], ("run_id",))

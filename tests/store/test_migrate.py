@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pytest
+
+from teammemory.errors import StoreError
+from teammemory.store import Store, migrate, parse_url
+
+EXPECTED_TABLES = {
+    "schema_migrations", "repositories", "developers", "identities", "identity_overrides", "files",
+    "commits", "commit_files", "commit_people", "issues", "issue_components", "issue_comments",
+    "issue_links", "issue_transitions", "pull_requests", "reviews", "review_comments", "pr_comments",
+    "review_requests", "commit_issues", "pr_commits", "pr_files", "pr_issues", "cursors", "ingest_runs",
+}
+
+
+def _tables(store: Store) -> set[str]:
+    with store.read() as db:
+        if db.dialect == "sqlite":
+            rows = db.all("select name from sqlite_master where type = 'table'")
+        else:
+            rows = db.all("select table_name as name from information_schema.tables"
+                          " where table_schema = current_schema()")
+    return {r["name"] for r in rows}
+
+
+def test_migrate_blank_store_creates_every_table(store: Store) -> None:
+    assert _tables(store) == EXPECTED_TABLES
+    with store.read() as db:
+        assert migrate.current_version(db) == migrate.latest_version()
+
+
+def test_migrate_twice_applies_nothing(store: Store) -> None:
+    with store.write() as db:
+        assert migrate.apply(db) == []
+
+
+def test_read_is_read_only(store: Store) -> None:
+    with pytest.raises(Exception), store.read() as db:
+        db._conn.execute("insert into developers (key, name) values ('x', 'x')")
+
+
+def test_newer_store_is_refused(store: Store) -> None:
+    with store.write() as db:
+        db.execute("insert into schema_migrations (version, name, applied_at) values (999, 'future', 0)")
+    with pytest.raises(StoreError, match="newer than this TeamMemory"), store.read():
+        pass
+
+
+def test_missing_sqlite_store_says_what_to_run(tmp_path) -> None:
+    with pytest.raises(StoreError, match="teammemory init-db"), Store.open(str(tmp_path / "no.db")).read():
+        pass
+
+
+def test_write_rolls_back_on_error(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.write() as db:
+        db.execute("insert into developers (key, name) values ('a', 'A')")
+        raise RuntimeError("boom")
+    with store.read() as db:
+        assert db.scalar("select count(*) as n from developers") == 0
+
+
+@pytest.mark.parametrize(("url", "dialect", "target"), [
+    ("teammemory.db", "sqlite", "teammemory.db"),
+    ("sqlite:///tmp/x.db", "sqlite", "/tmp/x.db"),
+    ("sqlite:rel.db", "sqlite", "rel.db"),
+    ("postgresql://u@/db?host=/tmp", "postgresql", "postgresql://u@/db?host=/tmp"),
+])
+def test_parse_url(url: str, dialect: str, target: str) -> None:
+    parsed = parse_url(url)
+    assert (parsed.dialect, parsed.target) == (dialect, target)
+
+
+def test_unknown_scheme_is_refused() -> None:
+    with pytest.raises(StoreError, match="unknown scheme"):
+        parse_url("mysql://x")
