@@ -162,6 +162,10 @@ def write_pull_request(db: Writer, pr: PullRequest) -> None:
     if pr.merge_commit:
         commits.append({"repo": repo, "number": n, "hash": pr.merge_commit, "found_by": f"merge commit of PR #{n}"})
     upsert(db, "pr_commits", _unique(commits, ("hash", "found_by")), ("repo", "number", "hash", "found_by"))
+    # The PR commits API pairs a commit with a GitHub user: evidence for identity resolution.
+    upsert(db, "commit_people", _unique([{"repo": repo, "hash": h, "identity_key": who.key, "role": "github-author",
+                                          "evidence": f"PR #{n} commits API"} for h, who in pr.commit_authors],
+                                        ("hash", "identity_key")), ("repo", "hash", "identity_key", "role"))
     upsert(db, "pr_issues", _unique([{"repo": repo, "number": n, "issue_key": r.target,
                                       "found_by": r.evidence} for r in pr.issue_refs], ("issue_key", "found_by")),
            ("repo", "number", "issue_key", "found_by"))

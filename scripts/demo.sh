@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Set up, build the demo into a SQLite store (demo/teammemory.db), and ask it the article's questions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export TEAMMEMORY_DB="${TEAMMEMORY_DB:-demo/teammemory.db}"
+NOW="2026-11-20T12:00:00Z"
+tm() { echo; echo "\$ teammemory $*"; .venv/bin/teammemory "$@"; }
+mkdir -p demo
+tm seed --dir demo
+cd demo
+export TEAMMEMORY_DB="teammemory.db"
+tm issue-context PROJ-1247 --now "$NOW"
+tm file-experts src/auth/token_service.py --now "$NOW"
+tm component-risk auth --now "$NOW"
+tm review-suggest 382 --now "$NOW"
+tm onboarding payment --now "$NOW"
+tm hygiene --now "$NOW"

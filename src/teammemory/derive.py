@@ -1,0 +1,75 @@
+"""Derived data, recomputed after every ingest in the same transaction.
+
+- files.component from the config's component rules (first match wins);
+- commits.is_bug_fix: by linked issue type where a linked issue is known (any linked issue of a
+  bug type makes it a fix), else by the configured subject rule (word boundaries); merges never;
+- developers and identities.developer_key by identity resolution.
+Only what can have changed is recomputed, so incremental ingests stay cheap on large stores.
+"""
+
+from __future__ import annotations
+
+import re
+
+from teammemory.components import component_of
+from teammemory.config import Config
+from teammemory.identity.resolve import resolve
+from teammemory.store import Writer
+
+UNSET = ""  # bug_fix_reason of a commit not yet classified
+
+
+def refresh(db: Writer, config: Config) -> None:
+    """Bring every derived column up to date with the data and the config."""
+    refresh_components(db, config)
+    refresh_bug_fixes(db, config)
+    resolve(db, config)
+
+
+def refresh_components(db: Writer, config: Config) -> None:
+    changed = []
+    for row in db.iterate("select repo, path, component from files"):
+        component = component_of(row["path"], config.component_rules)
+        if component != row["component"]:
+            changed.append({"repo": row["repo"], "path": row["path"], "component": component})
+    db.executemany("update files set component = :component where repo = :repo and path = :path", changed)
+
+
+def refresh_bug_fixes(db: Writer, config: Config) -> None:
+    rule = re.compile(config.bug_message_pattern, re.IGNORECASE)
+    updates = []
+    for row in db.iterate("select repo, hash, subject, is_merge from commits where bug_fix_reason = ''"):
+        m = None if row["is_merge"] else rule.search(row["subject"])
+        reason = f"subject matches '{m.group(0)}'" if m else ("merge commit" if row["is_merge"] else "no rule matched")
+        updates.append({"repo": row["repo"], "hash": row["hash"], "fix": int(bool(m)), "reason": reason})
+    updates += _issue_type_updates(db, config)
+    db.executemany("update commits set is_bug_fix = :fix, bug_fix_reason = :reason"
+                   " where repo = :repo and hash = :hash", updates)
+
+
+def _issue_type_updates(db: Writer, config: Config) -> list[dict[str, object]]:
+    """Commits linked to known issues: a fix iff a linked issue is of a bug type."""
+    bug_types = {t.lower() for t in config.bug_issue_types}
+    linked: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    current: dict[tuple[str, str], tuple[int, str]] = {}
+    for row in db.iterate(
+            "select c.repo, c.hash, c.is_merge, c.is_bug_fix, c.bug_fix_reason, i.key, i.issue_type"
+            " from commit_issues ci join commits c on c.repo = ci.repo and c.hash = ci.hash"
+            " join issues i on i.key = ci.issue_key"):
+        if row["is_merge"]:
+            continue
+        linked.setdefault((row["repo"], row["hash"]), []).append((row["key"], row["issue_type"]))
+        current[(row["repo"], row["hash"])] = (row["is_bug_fix"], row["bug_fix_reason"])
+    out: list[dict[str, object]] = []
+    for (repo, hash_), issues in sorted(linked.items()):
+        issues = sorted(set(issues))
+        bugs = [k for k, t in issues if t.lower() in bug_types]
+        fix, reason = (1, f"linked issue {bugs[0]} is a {_type(issues, bugs[0])}") if bugs else \
+            (0, f"linked issue {issues[0][0]} is a {issues[0][1] or 'issue of unknown type'}")
+        if current[(repo, hash_)] != (fix, reason):
+            out.append({"repo": repo, "hash": hash_, "fix": fix, "reason": reason})
+    return out
+
+
+def _type(issues: list[tuple[str, str]], key: str) -> str:
+    return next(t for k, t in issues if k == key)

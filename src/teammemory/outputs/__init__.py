@@ -1,0 +1,1 @@
+"""Edges: CLI, rendering (and later the API and dashboard). Nothing imports this package."""

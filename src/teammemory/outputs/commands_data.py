@@ -1,0 +1,159 @@
+"""CLI commands that build the memory: init-db, seed, ingest git|jira|github, identities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from teammemory.identity import people
+from teammemory.ingest import IngestSummary
+from teammemory.outputs.options import JsonFlag, State, errors, parse_now, stdout
+from teammemory.outputs.render import to_json
+from teammemory.store import Store, migrate
+
+ingest_app = typer.Typer(help="Ingest git history, Jira issues or GitHub pull requests.", no_args_is_help=True,
+                         rich_markup_mode=None)
+identities_app = typer.Typer(help="Developers and their identities across git, GitHub and Jira.",
+                             invoke_without_command=True, rich_markup_mode=None)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init-db")(init_db)
+    app.command("seed")(seed)
+    app.add_typer(ingest_app, name="ingest")
+    app.add_typer(identities_app, name="identities")
+
+
+def init_db(ctx: typer.Context,
+            reset: Annotated[bool, typer.Option("--reset", help="Drop every table first (all data is lost).")] = False,
+            ) -> None:
+    """Create the store, or migrate it to this version's schema."""
+    state: State = ctx.obj
+    with errors():
+        config = state.config()
+        store = Store.open(config.db_url)
+        with store.write() as db:
+            if reset:
+                migrate.drop_all(db)
+            applied = migrate.apply(db)
+        names = ", ".join(f"{m.version:04d}_{m.name}" for m in applied) or "none (already current)"
+        stdout().print(f"store {store.url}: schema version {migrate.latest_version()}; applied: {names}")
+
+
+def seed(ctx: typer.Context,
+         folder: Annotated[Path, typer.Option("--dir", help="Where the demo's repository and JSON files are built.")]
+         = Path("teammemory-demo"),
+         ) -> None:
+    """Build the demo (a git repository plus Jira and GitHub JSON) and load it into a fresh store."""
+    from teammemory import demo
+
+    state: State = ctx.obj
+    with errors():
+        config = state.config()
+        summary = demo.seed(Store.open(config.db_url), folder)
+        stdout().print(demo.describe(summary, config.db_url))
+
+
+def _print_summary(summary: IngestSummary, quiet: bool = False) -> None:
+    if quiet:
+        return
+    counts = ", ".join(f"{k}: {v}" for k, v in sorted(summary.counts.items()))
+    stdout().print(f"ingested {summary.source} {summary.target}: {counts} in {summary.elapsed:.2f}s")
+
+
+@ingest_app.command("git")
+def ingest_git(ctx: typer.Context,
+               path: Annotated[Path, typer.Argument(help="A local clone (bare or not).")],
+               name: Annotated[str | None, typer.Option("--name", help="Repository name [default: folder name].")]
+               = None,
+               branch: Annotated[str | None, typer.Option("--branch", help="Branch or ref [default: HEAD].")] = None,
+               quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
+               ) -> None:
+    """Ingest every commit reachable from the branch: incremental, idempotent, rename-aware."""
+    from teammemory.ingest.git import ingest_git as run
+
+    state: State = ctx.obj
+    with errors():
+        config = state.config()
+        summary = run(Store.open(config.db_url), path, config=config, name=name, branch=branch, progress=not quiet)
+        _print_summary(summary, quiet)
+
+
+@ingest_app.command("jira")
+def ingest_jira(ctx: typer.Context,
+                files: Annotated[list[Path], typer.Argument(help="Jira REST JSON files or folders of them.")],
+                ) -> None:
+    """Import Jira issues (search pages, single issues, comment pages, perceval items)."""
+    from teammemory.ingest.jira import ingest_jira_files
+
+    state: State = ctx.obj
+    with errors():
+        config = state.config()
+        _print_summary(ingest_jira_files(Store.open(config.db_url), files, config=config))
+
+
+@ingest_app.command("github")
+def ingest_github(ctx: typer.Context,
+                  files: Annotated[list[Path], typer.Argument(help="GitHub REST JSON files or folders of them.")],
+                  repo: Annotated[str | None, typer.Option("--repo", help="OWNER/REPO when the files do not say.")]
+                  = None,
+                  ) -> None:
+    """Import GitHub pull requests, reviews, review comments, comments, files and commits."""
+    from teammemory.ingest.github import ingest_github_files
+
+    state: State = ctx.obj
+    with errors():
+        config = state.config()
+        _print_summary(ingest_github_files(Store.open(config.db_url), files, config=config, repo=repo))
+
+
+@identities_app.callback()
+def identities(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """List developers with their identities and the rule that tied each one."""
+    if ctx.invoked_subcommand is not None:
+        return
+    state: State = ctx.obj
+    with errors():
+        config = state.config()
+        with Store.open(config.db_url).read() as db:
+            result = people.list_developers(db)
+    if as_json:
+        stdout().file.write(to_json("identities", parse_now(None), result) + "\n")
+        return
+    table = Table("developer", "name", "source", "identity", "rule", box=None, pad_edge=False)
+    for dev in result.developers:
+        for i, ident in enumerate(dev.identities):
+            label = " ".join(x for x in (ident.name or ident.display_name, f"<{ident.email}>" if ident.email else "",
+                                         f"@{ident.login}" if ident.login else "",
+                                         f"[{ident.account_id}]" if ident.account_id else "") if x)
+            table.add_row(dev.key if i == 0 else "", (dev.name + (" (bot)" if dev.is_bot else "")) if i == 0 else "",
+                          ident.source, label, ident.rule)
+    stdout().print(table)
+
+
+@identities_app.command("merge")
+def identities_merge(ctx: typer.Context,
+                     a: Annotated[str, typer.Argument(help="Developer key, identity key, or email:/login:/jira:/name:")],
+                     b: Annotated[str, typer.Argument(help="The one to merge into A (same forms).")]) -> None:
+    """Make A and B one developer; the fix survives re-ingestion."""
+    _override(ctx, "merge", a, b)
+
+
+@identities_app.command("split")
+def identities_split(ctx: typer.Context,
+                     a: Annotated[str, typer.Argument(help="Identity key or spec to take out of its developer.")],
+                     ) -> None:
+    """Take an identity (or every identity of a developer) out of automatic grouping."""
+    _override(ctx, "split", a, "")
+
+
+def _override(ctx: typer.Context, action: str, a: str, b: str) -> None:
+    state: State = ctx.obj
+    with errors():
+        config = state.config()
+        with Store.open(config.db_url).write() as db:
+            count = people.add_override(db, config, action, a, b)
+    stdout().print(f"{action} recorded; {count} developers now")
