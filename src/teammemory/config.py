@@ -27,14 +27,16 @@ class Setting:
     name: str
     default: Any
     help: str
+    env_var: str = ""
 
     @property
     def env(self) -> str:
-        return "TEAMMEMORY_" + self.name.upper().replace(".", "_")
+        return self.env_var or "TEAMMEMORY_" + self.name.upper().replace(".", "_")
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("store.db", "teammemory.db", "Store URL: a SQLite file path, sqlite:///path, or postgresql://..."),
+    Setting("store.db", "teammemory.db", "Store URL: a SQLite file path, sqlite:///path, or postgresql://...",
+            "TEAMMEMORY_DB"),
     Setting("issues.key_pattern", r"\b([A-Z][A-Z0-9_]{1,9})-([1-9][0-9]{0,6})\b",
             "Regular expression for issue keys; group 1 is the project, group 2 the number."),
     Setting("bug_fix.message_pattern",

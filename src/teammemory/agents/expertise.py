@@ -1,0 +1,243 @@
+"""Expertise: who knows a file (or a component) best, and the evidence for it.
+
+    score = commits*10 + reviews*8 + comments*2 + churn/20 + recency_bonus
+    recency_bonus = 20 * max(0, 1 - days_since_last_activity/180)
+
+(weights from `config.expertise`). For a file, following renames backwards (each earlier name
+only up to the rename): commits = distinct non-merge commits touching it that the person
+authored or co-authored; churn = their added+deleted lines on it; reviews = one per reviewer
+per PR that touched it (the PR lists the file, or one of its commits changed it; any state but
+PENDING) plus commits touching it whose trailers name the person as reviewer; comments = review
+comments on the file, conversation comments on those PRs, and Jira comments on issues linked
+to those commits or PRs; last activity = the latest of all of it. A component sums the same
+over its files. Bots are left out. Ties: higher score, then later last activity, then person key.
+
+Sources: code-maat's `main-dev`/`entity-ownership` (who holds a file by churn) and pydriller's
+`ContributorsCount`/`ContributorsExperience`, extended with review work as in "Who should review
+my code?" (Thongtanunam et al., 2015); recency decay because old knowledge fades.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from teammemory.agents import people
+from teammemory.agents.evidence import Evidence, Person, Score, days_between, epoch, iso_day, not_found, short
+from teammemory.agents.evidence import recency_bonus as decay
+from teammemory.config import Config, ExpertiseWeights
+from teammemory.store import Reader
+
+TOUCHED = """touched(root, repo, number) as (
+    select t.root, pf.repo, pf.number from target t
+      join pr_files pf on pf.path = t.path
+      join pull_requests pr on pr.repo = pf.repo and pr.number = pf.number
+     where coalesce(pr.created_at, 0) <= t.until_at
+    union
+    select t.root, pc.repo, pc.number from target t
+      join commit_files cf on cf.repo = t.repo and cf.path = t.path
+      join commits c on c.repo = cf.repo and c.hash = cf.hash
+      join pr_commits pc on pc.hash = c.hash
+     where c.committed_at <= t.until_at)"""
+NOT_SKIPPED_COMMIT = ("not exists (select 1 from pr_commits x where x.repo = :skip_repo"
+                      " and x.number = :skip_number and x.hash = c.hash)")
+NOT_SKIPPED_PR = "not ({a}.repo = :skip_repo and {a}.number = :skip_number)"
+
+COMMITS_SQL = """with {target}
+select t.root, cf.path, c.repo, c.hash, c.subject, c.authored_at as at,
+       cf.added + cf.deleted as churn, cp.identity_key, cp.role
+  from target t
+  join commit_files cf on cf.repo = t.repo and cf.path = t.path
+  join commits c on c.repo = cf.repo and c.hash = cf.hash
+  join commit_people cp on cp.repo = c.repo and cp.hash = c.hash
+ where c.is_merge = 0 and c.committed_at <= t.until_at
+   and cp.role in ('author', 'co-author', 'reviewer') and """ + NOT_SKIPPED_COMMIT
+
+REVIEWS_SQL = """with {target}, """ + TOUCHED + """
+select tp.root, r.repo, r.number, r.reviewer_key as identity_key, r.submitted_at as at,
+       coalesce(pr.title, '') as title
+  from touched tp
+  join reviews r on r.repo = tp.repo and r.number = tp.number
+  left join pull_requests pr on pr.repo = r.repo and pr.number = r.number
+ where upper(r.state) <> 'PENDING' and r.reviewer_key is not null and """ + NOT_SKIPPED_PR.format(a="tp")
+
+COMMENTS_SQL = """with {target}, """ + TOUCHED + """,
+linked(root, issue_key) as (
+    select t.root, ci.issue_key from target t
+      join commit_files cf on cf.repo = t.repo and cf.path = t.path
+      join commits c on c.repo = cf.repo and c.hash = cf.hash
+      join commit_issues ci on ci.repo = c.repo and ci.hash = c.hash
+     where c.is_merge = 0 and c.committed_at <= t.until_at and """ + NOT_SKIPPED_COMMIT + """
+    union
+    select tp.root, pi.issue_key from touched tp
+      join pr_issues pi on pi.repo = tp.repo and pi.number = tp.number
+     where """ + NOT_SKIPPED_PR.format(a="tp") + """)
+select t.root, 'review comment ' || rc.repo || '#' || rc.number || '/' || rc.comment_id as ref,
+       rc.author_key as identity_key, rc.created_at as at
+  from target t
+  join review_comments rc on rc.path = t.path
+  left join pull_requests pr on pr.repo = rc.repo and pr.number = rc.number
+ where coalesce(pr.created_at, 0) <= t.until_at and rc.author_key is not null
+   and """ + NOT_SKIPPED_PR.format(a="rc") + """
+union
+select tp.root, 'pr comment ' || pc.repo || '#' || pc.number || '/' || pc.comment_id,
+       pc.author_key, pc.created_at
+  from touched tp
+  join pr_comments pc on pc.repo = tp.repo and pc.number = tp.number
+ where pc.author_key is not null and """ + NOT_SKIPPED_PR.format(a="tp") + """
+union
+select l.root, 'issue comment ' || ic.issue_key || '/' || ic.comment_id, ic.author_key, ic.created_at
+  from linked l
+  join issue_comments ic on ic.issue_key = l.issue_key
+ where ic.author_key is not null"""
+
+EVIDENCE_PER_KIND = 3
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One thing a person did on a file: a commit, a review or a comment (what `rank` counts)."""
+
+    root: str  # the file it counts for
+    person: Person
+    kind: str  # commit | review | comment
+    ref: str  # identity of the counted thing: 'repo@hash', 'repo#12', 'issue comment PROJ-1/7'
+    at: int | None
+    path: str = ""  # the path as the commit saw it (an earlier name after a rename)
+    churn: int = 0
+    label: str = ""  # shown in evidence: short hash or '#12'; '' = not shown
+    summary: str = ""
+    found_by: str = ""
+    is_bot: bool = False
+
+
+@dataclass(frozen=True)
+class Expert:
+    person: Person
+    score: Score
+    commits: int
+    reviews: int
+    comments: int
+    churn: int
+    last_activity: int | None
+    last_activity_day: str
+    summary: str  # 'commits: 4, reviews: 2, comments: 1, churn: 430, last activity: 2026-05-20'
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Expertise:
+    kind: str  # file | component
+    name: str
+    paths: tuple[str, ...]  # the paths whose history counted (earlier names included)
+    experts: tuple[Expert, ...]
+    bots_excluded: tuple[str, ...]
+    as_of: str
+
+
+def ask_file(db: Reader, path: str, *, now: datetime, config: Config, repo: str | None = None) -> Expertise:
+    """Experts on `path` (following its renames); NotFound with close paths when unknown."""
+    repos = people.file_repos(db, path, repo)
+    if not repos:
+        raise not_found("file", path, people.all_paths(db))
+    spans = people.lineage(db, path, repos)
+    cte, params = people.spans_cte(spans)
+    rows = activity(db, cte, params)
+    paths = tuple(sorted({s.path for s in spans}))
+    return _result("file", path, paths, rows, now, config.expertise)
+
+
+def ask_component(db: Reader, name: str, *, now: datetime, config: Config) -> Expertise:
+    """Experts on every file of component `name`; NotFound with close names when unknown."""
+    names = people.components(db)
+    if name not in names:
+        raise not_found("component", name, names)
+    rows = activity(db, people.COMPONENT_CTE, {"component": name})
+    paths = db.all("select distinct path from files where component = :c", c=name)
+    return _result("component", name, tuple(sorted(r["path"] for r in paths)), rows, now, config.expertise)
+
+
+def _result(kind: str, name: str, paths: tuple[str, ...], rows: list[Activity], now: datetime,
+            weights: ExpertiseWeights) -> Expertise:
+    bots = tuple(sorted({a.person.name for a in rows if a.is_bot}))
+    return Expertise(kind, name, paths, rank(rows, now=now, weights=weights), bots, iso_day(epoch(now)))
+
+
+def activity(db: Reader, cte: str, params: dict[str, object], *, skip: tuple[str, int] = ("", -1)
+             ) -> list[Activity]:
+    """Every commit, review and comment on the target files, as Activity rows (SQL only here).
+
+    `skip` = (repo, number) of a PR whose own commits, reviews and comments are left out.
+    """
+    who = people.directory(db)
+    p = {**params, "skip_repo": skip[0], "skip_number": skip[1]}
+    out = [_commit(r, people.who(who, r["identity_key"]))
+           for r in db.all(COMMITS_SQL.format(target=cte), **p)]
+    out += [_review(r, people.who(who, r["identity_key"]))
+            for r in db.all(REVIEWS_SQL.format(target=cte), **p)]
+    for r in db.all(COMMENTS_SQL.format(target=cte), **p):
+        w = people.who(who, r["identity_key"])
+        out.append(Activity(r["root"], w.person, "comment", r["ref"], r["at"], is_bot=w.is_bot))
+    return out
+
+
+def _commit(r: dict[str, object], w: people.Who) -> Activity:
+    reviewer = r["role"] == "reviewer"
+    return Activity(str(r["root"]), w.person, "review" if reviewer else "commit", f"{r['repo']}@{r['hash']}",
+                    _int(r["at"]), path=str(r["path"]), churn=0 if reviewer else int(str(r["churn"])),
+                    label=short(str(r["hash"])), summary=str(r["subject"]),
+                    found_by="reviewer trailer" if reviewer else str(r["role"]), is_bot=w.is_bot)
+
+
+def _review(r: dict[str, object], w: people.Who) -> Activity:
+    return Activity(str(r["root"]), w.person, "review", f"{r['repo']}#{r['number']}", _int(r["at"]),
+                    label=f"#{r['number']}", summary=str(r["title"]), found_by="reviewed PR", is_bot=w.is_bot)
+
+
+def _int(value: object) -> int | None:
+    return None if value is None else int(str(value))
+
+
+def rank(rows: Iterable[Activity], *, now: datetime, weights: ExpertiseWeights) -> tuple[Expert, ...]:
+    """Pure: group non-bot rows by person, score each, sort by (-score, -last_activity, key)."""
+    by_person: dict[str, list[Activity]] = defaultdict(list)
+    for a in rows:
+        if not a.is_bot:
+            by_person[a.person.key].append(a)
+    experts = [_expert(acts, epoch(now), weights) for acts in by_person.values()]
+    return tuple(sorted(experts, key=lambda e: (-e.score.total, -(e.last_activity or 0), e.person.key)))
+
+
+def _expert(acts: list[Activity], now: int, w: ExpertiseWeights) -> Expert:
+    refs = {kind: {a.ref for a in acts if a.kind == kind} for kind in ("commit", "review", "comment")}
+    churn = sum({(a.ref, a.path): a.churn for a in acts if a.kind == "commit"}.values())
+    times = [a.at for a in acts if a.at is not None]
+    last = max(times) if times else None
+    days = days_between(last, now) if last is not None else None
+    commits, reviews, comments = len(refs["commit"]), len(refs["review"]), len(refs["comment"])
+    bonus = decay(days, full=w.recency_bonus, horizon=w.recency_days) if days is not None else 0.0
+    score = Score.of(
+        f"commits*{w.commit:g} + reviews*{w.review:g} + comments*{w.comment:g} + churn/{w.churn_divisor:g}"
+        f" + {w.recency_bonus:g}*max(0, 1 - days_since_last_activity/{w.recency_days:g})",
+        {"commits": commits, "reviews": reviews, "comments": comments, "churn": churn,
+         "days_since_last_activity": "" if days is None else days},
+        {"commits": commits * w.commit, "reviews": reviews * w.review, "comments": comments * w.comment,
+         "churn": churn / w.churn_divisor if w.churn_divisor else 0.0, "recency_bonus": bonus})
+    line = (f"commits: {commits}, reviews: {reviews}, comments: {comments}, churn: {churn}, "
+            f"last activity: {iso_day(last) or 'unknown'}")
+    return Expert(acts[0].person, score, commits, reviews, comments, churn, last, iso_day(last), line,
+                  _evidence(acts))
+
+
+def _evidence(acts: list[Activity]) -> tuple[Evidence, ...]:
+    """The most recent few commits and PRs behind a score (newest first, then by ref)."""
+    items: dict[tuple[str, str], Evidence] = {}
+    for a in sorted(acts, key=lambda a: (-(a.at or 0), a.label, a.ref)):
+        kind = "pr" if a.label.startswith("#") else "commit"
+        if a.label and (kind, a.label) not in items:
+            items[(kind, a.label)] = Evidence(kind, a.label, a.summary, a.at, a.found_by, a.person.name)
+    commits = [e for k, e in items.items() if k[0] == "commit"][:EVIDENCE_PER_KIND]
+    prs = [e for k, e in items.items() if k[0] == "pr"][:EVIDENCE_PER_KIND]
+    return tuple(commits + prs)

@@ -1,0 +1,158 @@
+"""Review routing: who should review this pull request, and what each of them knows of it.
+
+    total(candidate) = sum over the PR's files of the candidate's file expertise score
+
+where the file expertise score is exactly `expertise.rank`'s (commits*10 + reviews*8 +
+comments*2 + churn/20 + recency bonus, renames followed). The PR's files are its `pr_files`, or
+else the files its commits changed. The PR's own activity is left out: its commits, its reviews
+and its comments must not make anyone an expert on the PR itself (otherwise its author, and
+whoever already reviewed it, would always come first). Never suggested: the PR's author (any
+account of the author's developer) and bots. Reviewers already requested are flagged, not
+removed. Ties: higher total, then more files known, then later last activity, then person key.
+
+Sources: "Who should review my code?" (Thongtanunam et al., SANER 2015) and the expertise
+recommenders it compares (ReviewBot's line history, cHRev's review history), reduced to the
+expertise formula this project already explains.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from datetime import datetime
+
+from teammemory.agents import expertise, people
+from teammemory.agents.evidence import Evidence, Person, Score, epoch, iso_day, not_found
+from teammemory.config import Config, ExpertiseWeights
+from teammemory.errors import InputError
+from teammemory.store import Reader
+
+PR_SQL = "select repo, number, title, author_key from pull_requests where number = :n"
+PR_FILES_SQL = "select distinct path from pr_files where repo = :repo and number = :n"
+COMMIT_FILES_SQL = """select distinct cf.path from pr_commits pc
+  join commit_files cf on cf.hash = pc.hash
+  join commits c on c.repo = cf.repo and c.hash = cf.hash
+ where pc.repo = :repo and pc.number = :n and c.is_merge = 0"""
+REQUESTED_SQL = "select reviewer_key from review_requests where repo = :repo and number = :n"
+
+
+@dataclass(frozen=True)
+class FileKnowledge:
+    path: str
+    score: float
+    commits: int
+    reviews: int
+    comments: int
+    last_activity: int | None
+    reason: str  # '3 commits and 1 review on src/auth/token_service.py; last active 2026-05-20'
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person: Person
+    score: Score  # one term per file known
+    files_known: int
+    last_activity: int | None
+    last_activity_day: str
+    requested: bool  # a review is already requested from them
+    files: tuple[FileKnowledge, ...]  # highest score first, then path
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class ReviewSuggestion:
+    repo: str
+    number: int
+    title: str
+    author: Person | None
+    files: tuple[str, ...]
+    candidates: tuple[Candidate, ...]
+    requested: tuple[Person, ...]  # reviewers already requested, suggested or not
+    bots_excluded: tuple[str, ...]
+    as_of: str
+
+
+def ask(db: Reader, number: int, *, now: datetime, config: Config, repo: str | None = None,
+        limit: int | None = None) -> ReviewSuggestion:
+    """Suggest reviewers for PR `number`; NotFound when the store has no such PR."""
+    pr_repo, title, author_key = _find(db, number, repo)
+    who = people.directory(db)
+    author = people.who(who, author_key).person if author_key else None
+    args = {"repo": pr_repo, "n": number}
+    paths = sorted({r["path"] for r in db.all(PR_FILES_SQL, **args)}) or \
+        sorted({r["path"] for r in db.all(COMMIT_FILES_SQL, **args)})
+    requested = sorted({people.who(who, r["reviewer_key"]).person for r in db.all(REQUESTED_SQL, **args)},
+                       key=lambda p: p.key)
+    rows = expertise.activity(db, *_target(db, paths), skip=(pr_repo, number)) if paths else []
+    cands = rank(rows, now=now, weights=config.expertise, author=author.key if author else None,
+                 requested={p.key for p in requested})
+    bots = tuple(sorted({a.person.name for a in rows if a.is_bot}))
+    n = config.review_max_suggestions if limit is None else limit
+    return ReviewSuggestion(pr_repo, number, title, author, tuple(paths), cands[:n], tuple(requested), bots,
+                            iso_day(epoch(now)))
+
+
+def _find(db: Reader, number: int, repo: str | None) -> tuple[str, str, str | None]:
+    """(repo, title, author identity key) of the one PR with this number."""
+    rows = sorted((r for r in db.all(PR_SQL, n=number) if repo is None or r["repo"] == repo),
+                  key=lambda r: r["repo"])
+    if not rows:
+        known = [f"#{r['number']}" for r in db.all("select distinct number from pull_requests")]
+        raise not_found("pull request", f"#{number}", known)
+    if len(rows) > 1:
+        raise InputError(f"pull request #{number}",
+                         f"found in {', '.join(str(r['repo']) for r in rows)}: say which repository")
+    return str(rows[0]["repo"]), str(rows[0]["title"]), rows[0]["author_key"]
+
+
+def _target(db: Reader, paths: Sequence[str]) -> tuple[str, dict[str, object]]:
+    """Spans for every file (renames followed); a file git has not seen yet still matches PR data."""
+    spans: list[people.PathSpan] = []
+    for path in paths:
+        repos = people.file_repos(db, path)
+        unseen = [people.PathSpan("", path, people.FOREVER, path)]
+        spans += people.lineage(db, path, repos) if repos else unseen
+    return people.spans_cte(spans)
+
+
+def rank(rows: Iterable[expertise.Activity], *, now: datetime, weights: ExpertiseWeights,
+         author: str | None = None, requested: AbstractSet[str] = frozenset()) -> tuple[Candidate, ...]:
+    """Pure: per file `expertise.rank`, summed per person; the author and bots left out."""
+    by_file: dict[str, list[expertise.Activity]] = defaultdict(list)
+    for a in rows:
+        if a.person.key != author:
+            by_file[a.root].append(a)
+    known: dict[str, list[tuple[str, expertise.Expert]]] = defaultdict(list)
+    for path in sorted(by_file):
+        for e in expertise.rank(by_file[path], now=now, weights=weights):
+            known[e.person.key].append((path, e))
+    cands = [_candidate(files, p in requested) for p, files in known.items()]
+    return tuple(sorted(cands, key=lambda c: (-c.score.total, -c.files_known, -(c.last_activity or 0),
+                                              c.person.key)))
+
+
+def _candidate(files: list[tuple[str, expertise.Expert]], requested: bool) -> Candidate:
+    files = sorted(files, key=lambda f: (-f[1].score.total, f[0]))
+    times = [e.last_activity for _, e in files if e.last_activity is not None]
+    last = max(times) if times else None
+    score = Score.of("sum of file expertise scores", {"files_known": len(files)},
+                     {path: e.score.total for path, e in files})
+    knowledge = tuple(FileKnowledge(path, e.score.total, e.commits, e.reviews, e.comments, e.last_activity,
+                                    reason(path, e)) for path, e in files)
+    evidence = tuple(dict.fromkeys(x for _, e in files for x in e.evidence))
+    person = files[0][1].person
+    return Candidate(person, score, len(files), last, iso_day(last), requested, knowledge, evidence)
+
+
+def reason(path: str, e: expertise.Expert) -> str:
+    """'3 commits and 1 review on src/x.py; last active 2026-05-20'."""
+    counts = [_plural(e.commits, "commit"), _plural(e.reviews, "review"), _plural(e.comments, "comment")]
+    said = [c for c in counts if c]
+    what = " and ".join([", ".join(said[:-1]), said[-1]] if len(said) > 1 else said)
+    return f"{what} on {path}; last active {e.last_activity_day or 'unknown'}"
+
+
+def _plural(n: int, word: str) -> str:
+    return "" if n == 0 else f"{n} {word}{'' if n == 1 else 's'}"

@@ -1,0 +1,143 @@
+"""Text for the context answers (issue, PR, file): headed lists, each item with how it was found.
+
+```
+PROJ-1247: Token refresh race condition
+Status: In Progress | Priority: High | Component: auth
+Related PRs:
+- #382 Fix token refresh race condition (merged)
+    found by: key PROJ-1247 in PR branch
+Commits:
+- a1b2c3d Mehmet Turac: Fix concurrent refresh token update
+Changed files:
+- src/auth/token_service.py (+15 -3, 2 commits)
+People in context:
+- Mehmet Turac (author), Ayşe Demir (author), Burak Kaya (reviewer)
+```
+Every line is a plain `Text` (never markup), so names like `dependabot[bot]` print as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from teammemory.agents.context import (
+    CommitRef,
+    FileChurn,
+    FileContext,
+    IssueContext,
+    IssueRef,
+    PersonInContext,
+    PrContext,
+    PrRef,
+)
+
+
+def render_issue_context(result: IssueContext) -> RenderableType:
+    """An issue with its PRs, commits, files, linked issues, people and status timeline."""
+    title = f"{result.key}: {result.summary}" if result.ingested else f"{result.key} (issue not ingested)"
+    head = [title, _bar([("Status", result.status), ("Priority", result.priority),
+                         ("Component", ", ".join(result.components))])]
+    head.append(_bar([("Type", result.issue_type), ("Reporter", _name(result.reporter)),
+                      ("Assignee", _name(result.assignee)), ("Created", result.created),
+                      ("Resolved", result.resolved)]))
+    if result.description:
+        head.append(f"Description: {result.description}")
+    out = [line for line in head if line]
+    out += _section("Related PRs", [_pr(p) for p in result.prs])
+    out += _section("Commits", [_commit(c) for c in result.commits])
+    if result.merges:
+        out.append("Merged by: " + "; ".join(f"{c.short} {c.subject}" for c in result.merges))
+    out += _section("Changed files", [[_file(f)] for f in result.files])
+    out += _section("Linked issues", [[f"- {li.link} {li.key}" + (f": {li.summary} ({li.status})"
+                                                                   if li.ingested else " (not ingested)")]
+                                      for li in result.links])
+    out += _section("People in context", [[_people(result.people)]] if result.people else [])
+    out += _section("Status timeline", [[f"- {t.date} {t.from_status or '(new)'} -> {t.to_status}"
+                                         + (f" by {t.who}" if t.who else "")] for t in result.transitions])
+    return _group(out)
+
+
+def render_pr_context(result: PrContext) -> RenderableType:
+    """A PR with its issues, commits, files, reviews, comments and people."""
+    dates = [("Created", result.created), ("Merged", result.merged)]
+    if not result.merged:
+        dates.append(("Closed", result.closed))
+    out = [f"#{result.number} {result.title} ({result.state})",
+           _bar([("Repository", result.repo), ("Author", _name(result.author)),
+                 ("Branch", " -> ".join(b for b in (result.head_branch, result.base_branch) if b))]),
+           _bar(dates)]
+    if result.body:
+        out.append(f"Description: {result.body}")
+    out = [line for line in out if line]
+    out += _section("Issues", [_issue(i) for i in result.issues])
+    out += _section("Commits", [_commit(c) for c in result.commits])
+    if result.merges:
+        out.append("Merged by: " + "; ".join(f"{c.short} {c.subject}" for c in result.merges))
+    files_from = f" (from the {result.files_from})" if result.files_from == "commits" else ""
+    out += _section("Changed files" + files_from, [[_file(f)] for f in result.files])
+    out += _section("Reviews", [[f"- {_name(r.reviewer) or '?'}: {r.state}"
+                                 + (f" ({r.date})" if r.date else "")] for r in result.reviews])
+    out += _section("Comments", [[f"- {_name(c.author) or '?'}" + (f" on {c.path}" if c.path else "")
+                                  + f": {c.excerpt}"] for c in result.comments])
+    out += _section("People in context", [[_people(result.people)]] if result.people else [])
+    return _group(out)
+
+
+def render_file_context(result: FileContext) -> RenderableType:
+    """A file: who changed it most and last, earlier names, the issues and PRs behind it."""
+    facts = [("Component", result.component or "(none)"), ("Commits", str(result.commit_count)),
+             ("Repository", ", ".join(result.repos))]
+    out = [result.path, _bar(facts)]
+    if result.earlier_paths:
+        out.append("Earlier names: " + ", ".join(result.earlier_paths))
+    if result.last_touched:
+        c = result.last_touched
+        out.append(f"Last touched: {c.date} by {c.author.name} ({c.short} {c.subject})")
+    out += _section("Changed most by", [[f"- {p.name}: {p.commits} commit{'s' if p.commits != 1 else ''},"
+                                         f" {p.churn} lines, last {p.last}"] for p in result.changed_most])
+    out += _section("Issues behind its changes", [_issue(b.issue) for b in result.issues])
+    out += _section("Pull requests", [_pr(p) for p in result.prs])
+    out += _section("Recent commits", [[f"- {c.date} {c.short} {c.author.name}: {c.subject}"]
+                                       for c in result.recent])
+    return _group(out)
+
+
+def _group(lines: Iterable[str]) -> Group:
+    return Group(*(Text(line) for line in lines))
+
+
+def _bar(pairs: Sequence[tuple[str, str]]) -> str:
+    """'Status: In Progress | Priority: High', leaving out empty values."""
+    return " | ".join(f"{k}: {v}" for k, v in pairs if v)
+
+
+def _section(title: str, items: Sequence[Sequence[str]]) -> list[str]:
+    return [f"{title}:"] + [line for item in items for line in item] if items else []
+
+
+def _name(person: object) -> str:
+    return str(getattr(person, "name", "")) if person is not None else ""
+
+
+def _pr(p: PrRef) -> list[str]:
+    return [f"- #{p.number} {p.title} ({p.state})", f"    found by: {'; '.join(p.found_by)}"]
+
+
+def _commit(c: CommitRef) -> list[str]:
+    return [f"- {c.short} {c.author.name}: {c.subject}", f"    {c.date}, found by: {'; '.join(c.found_by)}"]
+
+
+def _issue(i: IssueRef) -> list[str]:
+    what = f": {i.summary} ({i.status})" if i.ingested else " (not ingested)"
+    return [f"- {i.key}{what}", f"    found by: {'; '.join(i.found_by)}"]
+
+
+def _file(f: FileChurn) -> str:
+    return f"- {f.path} (+{f.added} -{f.deleted}, {f.commits} commit{'s' if f.commits != 1 else ''})"
+
+
+def _people(people: Sequence[PersonInContext]) -> str:
+    return "- " + ", ".join(f"{p.name} ({p.role})" for p in people)

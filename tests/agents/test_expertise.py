@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from teammemory.agents import expertise
+from teammemory.agents.evidence import Person
+from teammemory.agents.expertise import Activity
+from teammemory.config import Config, ExpertiseWeights
+from teammemory.errors import NotFound
+from teammemory.store import Store
+from tests.agents import people_world as w
+from tests.agents.people_world import T
+
+ANA, BOB, BOT = Person("ana", "Ana"), Person("bob", "Bob"), Person("bot", "dependabot")
+W = ExpertiseWeights()
+
+
+def test_rank_scores_literal_rows(now: datetime) -> None:
+    rows = [
+        Activity("f.py", ANA, "commit", "app@1", T(10), path="f.py", churn=100, label="1111111",
+                 summary="one"),
+        Activity("f.py", ANA, "commit", "app@1", T(10), path="f.py", churn=100),  # same commit again: once
+        Activity("f.py", ANA, "commit", "app@2", T(30), path="old.py", churn=40, label="2222222"),
+        Activity("f.py", ANA, "review", "org/app#1", T(5), label="#1", summary="PR one"),
+        Activity("f.py", ANA, "review", "org/app#1", T(6), label="#1"),  # one per reviewer per PR
+        Activity("f.py", ANA, "comment", "pr comment 1", T(40)),
+        Activity("f.py", BOB, "commit", "app@3", T(200), path="f.py", churn=0),
+        Activity("f.py", BOT, "commit", "app@4", T(1), path="f.py", churn=500, is_bot=True),
+    ]
+    ana, bob = expertise.rank(rows, now=now, weights=W)
+    # Ana: 2 commits*10 + 1 review*8 + 1 comment*2 + (100+40)/20 + 20*(1 - 5/180)
+    #    = 20 + 8 + 2 + 7 + 19.4444 = 56.4444 -> 56.44
+    assert ana.person == ANA and ana.score.total == 56.44
+    assert (ana.commits, ana.reviews, ana.comments, ana.churn) == (2, 1, 1, 140)
+    assert ana.last_activity == T(5) and ana.score.input("days_since_last_activity") == 5
+    assert dict(ana.score.terms) == {"commits": 20.0, "reviews": 8.0, "comments": 2.0, "churn": 7.0,
+                                     "recency_bonus": 19.4444}
+    assert ana.summary == "commits: 2, reviews: 1, comments: 1, churn: 140, last activity: 2026-05-27"
+    assert [(e.kind, e.ref) for e in ana.evidence] == [
+        ("commit", "1111111"), ("commit", "2222222"), ("pr", "#1")]
+    # Bob: 1 commit*10, 200 days ago so no recency bonus -> 10; the bot is not ranked at all
+    assert bob.person == BOB and bob.score.total == 10.0
+
+
+def test_rank_ties_later_activity_then_person_key(now: datetime) -> None:
+    rows = [Activity("f", Person(k, k), "review", f"r{k}", at) for k, at in
+            (("eve", T(200)), ("fay", T(190)), ("dee", T(3)), ("cy", T(3)))]
+    ranked = expertise.rank(rows, now=now, weights=W)
+    # cy and dee: 8 + 20*(1 - 3/180) = 27.67 each -> by key; eve and fay: 8 each -> fay is more recent
+    assert [(e.person.key, e.score.total) for e in ranked] == [
+        ("cy", 27.67), ("dee", 27.67), ("fay", 8.0), ("eve", 8.0)]
+
+
+def test_rank_uses_configured_weights(now: datetime) -> None:
+    weights = ExpertiseWeights(commit=1, review=0, comment=0, churn_divisor=10, recency_bonus=0)
+    rows = [Activity("f", ANA, "commit", "c1", T(0), churn=55)]
+    # 1*1 + 55/10 = 6.5
+    assert expertise.rank(rows, now=now, weights=weights)[0].score.total == 6.5
+
+
+def test_ask_file_follows_renames_and_skips_bots_merges_and_pending(store: Store, now: datetime) -> None:
+    with w.build(store).read() as db:
+        result = expertise.ask_file(db, w.SERVICE, now=now, config=Config())
+    assert result.paths == (w.TOKEN, w.SERVICE) and result.bots_excluded == ("dependabot",)
+    got = [(e.person.name, e.commits, e.reviews, e.comments, e.churn, e.score.total) for e in result.experts]
+    assert got == [
+        # c2 + c7 (c5 is a merge); PR #7 once + Reviewed-by on c3; PR comment on #7; churn 7 + 4;
+        # last T(2): 20 + 16 + 2 + 0.55 + 20*(1 - 2/180) = 58.3278
+        ("Ben Okafor", 2, 2, 1, 11, 58.33),
+        # c1 under the old name (before the rename) + c3; churn 100 + 30; last T(10):
+        # 20 + 6.5 + 20*(1 - 10/180) = 45.3889
+        ("Ana Lima", 2, 0, 0, 130, 45.39),
+        # co-author of c2 (c6's new token.py is not this file's history); review on #8 (PENDING on #7
+        # not counted); review comment on #7; churn 7; last T(1): 10 + 8 + 2 + 0.35 + 19.8889 = 40.2389
+        ("Cy Park", 1, 1, 1, 7, 40.24),
+        # Jira comment on PROJ-2 (linked to c3 and #7) by an unresolved account: 2 + 20*(1 - 8/180)
+        ("Cy P.", 0, 0, 1, 0, 21.11),
+    ]
+    assert result.experts[0].summary == (
+        "commits: 2, reviews: 2, comments: 1, churn: 11, last activity: 2026-05-30")
+
+
+def test_ask_component_sums_over_its_files(store: Store, now: datetime) -> None:
+    with w.build(store).read() as db:
+        result = expertise.ask_component(db, "auth", now=now, config=Config())
+    assert result.paths == (w.TOKEN, w.SERVICE, w.TEST)
+    got = [(e.person.key, e.commits, e.churn, e.score.total) for e in result.experts]
+    # Cy: c2 + c8 + c6, churn 7 + 10 + 3, review on #8, comment on #7, last T(1):
+    #     30 + 8 + 2 + 1 + 19.8889 = 60.8889.  Ben: c2 + c7, churn 7 + 4 + 8:
+    #     20 + 16 + 2 + 0.95 + 19.7778 = 58.7278
+    assert got[:3] == [("cy", 3, 20, 60.89), ("ben", 2, 19, 58.73), ("ana", 2, 130, 45.39)]
+
+
+def test_ask_unknown_file_and_component_suggest_close_matches(sqlite_store: Store, now: datetime) -> None:
+    with w.build(sqlite_store).read() as db:
+        with pytest.raises(NotFound) as err:
+            expertise.ask_file(db, "src/auth/token_servce.py", now=now, config=Config())
+        assert w.SERVICE in err.value.suggestions
+        with pytest.raises(NotFound) as err:
+            expertise.ask_component(db, "auht", now=now, config=Config())
+        assert err.value.suggestions == ("auth",)
+        with pytest.raises(NotFound):
+            expertise.ask_file(db, w.SERVICE, now=now, config=Config(), repo="other")
+
+
+def test_ask_is_deterministic(sqlite_store: Store, now: datetime) -> None:
+    with w.build(sqlite_store).read() as db:
+        first = expertise.ask_file(db, w.SERVICE, now=now, config=Config())
+        assert expertise.ask_file(db, w.SERVICE, now=now, config=Config()) == first

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from teammemory.agents import review_routing
+from teammemory.agents.evidence import Person
+from teammemory.agents.expertise import Activity
+from teammemory.config import Config, ExpertiseWeights
+from teammemory.errors import InputError, NotFound
+from teammemory.model import PrFile, PullRequest
+from teammemory.store import Store
+from teammemory.store.write import write_pull_request
+from tests.agents import people_world as w
+from tests.agents.people_world import T
+
+ANA, BOB, CY, BOT = Person("ana", "Ana"), Person("bob", "Bob"), Person("cy", "Cy"), Person("bot", "bot")
+NO_BONUS = ExpertiseWeights(recency_bonus=0)
+
+
+def test_rank_sums_file_scores_and_never_suggests_the_author_or_a_bot(now: datetime) -> None:
+    rows = [
+        Activity("a.py", ANA, "commit", "c1", T(3), path="a.py", churn=40),
+        Activity("b.py", ANA, "review", "org#1", T(2)),
+        Activity("a.py", BOB, "commit", "c2", T(1), path="a.py", churn=200),  # Bob is the author
+        Activity("b.py", CY, "commit", "c3", T(9), path="b.py", churn=0),
+        Activity("b.py", CY, "comment", "x", T(9)),
+        Activity("a.py", BOT, "commit", "c4", T(1), path="a.py", churn=999, is_bot=True),
+    ]
+    ranked = review_routing.rank(rows, now=now, weights=NO_BONUS, author="bob", requested={"cy"})
+    # Ana: a.py 10 + 40/20 = 12; b.py 8 -> 20, 2 files.  Cy: b.py 10 + 2 = 12, 1 file.
+    assert [(c.person.key, c.score.total, c.files_known, c.requested) for c in ranked] == [
+        ("ana", 20.0, 2, False), ("cy", 12.0, 1, True)]
+    assert dict(ranked[0].score.terms) == {"a.py": 12.0, "b.py": 8.0}
+    assert [f.reason for f in ranked[0].files] == [
+        "1 commit on a.py; last active 2026-05-29", "1 review on b.py; last active 2026-05-30"]
+    assert ranked[1].files[0].reason == "1 commit and 1 comment on b.py; last active 2026-05-23"
+
+
+def test_rank_ties_files_known_then_activity_then_key(now: datetime) -> None:
+    rows = [
+        Activity("a.py", ANA, "review", "r1", T(5)),  # with the next: 16, 2 files
+        Activity("b.py", ANA, "review", "r2", T(5)),
+        Activity("a.py", BOB, "commit", "c1", T(5), churn=120),  # 10 + 6 = 16, 1 file
+        Activity("a.py", Person("dee", "Dee"), "comment", "x1", T(1)),  # 2, 1 file, later
+        Activity("a.py", CY, "comment", "x2", T(4)),  # 2, 1 file, earlier
+        Activity("a.py", Person("al", "Al"), "comment", "x3", T(4)),  # 2, same as Cy -> by key
+    ]
+    ranked = review_routing.rank(rows, now=now, weights=NO_BONUS)
+    assert [c.person.key for c in ranked] == ["ana", "bob", "dee", "al", "cy"]
+
+
+def test_ask_leaves_out_the_pr_itself_its_author_and_bots(store: Store, now: datetime) -> None:
+    with w.build(store).read() as db:
+        result = review_routing.ask(db, 8, now=now, config=Config())
+    assert result.author == Person("ben", "Ben Okafor") and result.files == (w.SERVICE, w.TEST)
+    got = [(c.person.name, c.score.total, c.files_known, c.requested) for c in result.candidates]
+    assert got == [
+        # Cy without #8's review: token_service c2 co-author + review comment on #7, last T(9):
+        #   10 + 2 + 7/20 + 20*(1 - 9/180) = 31.35; test file c8: 10 + 10/20 + 20*(1 - 20/180) = 28.2778
+        ("Cy Park", 59.63, 2, False),
+        ("Ana Lima", 45.39, 1, True),  # as in expertise: c1 + c3; a review of #8 is already requested
+        ("Cy P.", 21.11, 1, False),
+    ]
+    assert result.candidates[0].files[0].reason == (
+        "1 commit and 1 comment on src/auth/token_service.py; last active 2026-05-23")
+    assert result.requested == (Person("ana", "Ana Lima"),) and result.bots_excluded == ("dependabot",)
+
+
+def test_ask_limit_and_files_from_commits(store: Store, now: datetime) -> None:
+    pr9 = PullRequest("org/app", 9, "Only commits", author=w.CY_GH, created_at=T(1), commits=(w.h(3),))
+    with w.build(store).write() as db:
+        write_pull_request(db, pr9)
+    with store.read() as db:
+        result = review_routing.ask(db, 9, now=now, config=Config(), limit=1)
+    # files of c3; c3 is #9's own commit, so Ana's expertise is c1 only: 10 + 100/20 = 15, 100 days ago
+    # -> 15 + 20*(1 - 100/180) = 23.8889; Cy wrote #9; Ben: c2 + c7, churn 11, review of #7, comment on
+    # #7 (c3's Reviewed-by belongs to #9), last T(2): 20 + 8 + 2 + 0.55 + 19.7778 = 50.3278
+    assert result.files == (w.SERVICE,)
+    assert [(c.person.key, c.score.total) for c in result.candidates] == [("ben", 50.33)]
+
+
+def test_ask_unknown_and_ambiguous_pr(sqlite_store: Store, now: datetime) -> None:
+    with w.build(sqlite_store).write() as db:
+        write_pull_request(db, PullRequest("org/other", 8, "Same number", files=(PrFile("x.py", 1, 0),)))
+    with sqlite_store.read() as db:
+        with pytest.raises(NotFound) as err:
+            review_routing.ask(db, 80, now=now, config=Config())
+        assert err.value.suggestions == ("#8",)
+        with pytest.raises(InputError, match="org/app, org/other"):
+            review_routing.ask(db, 8, now=now, config=Config())
+        assert review_routing.ask(db, 8, now=now, config=Config(), repo="org/other").candidates == ()
+
+
+def test_ask_is_deterministic(sqlite_store: Store, now: datetime) -> None:
+    with w.build(sqlite_store).read() as db:
+        first = review_routing.ask(db, 8, now=now, config=replace(Config(), review_max_suggestions=5))
+        assert review_routing.ask(db, 8, now=now, config=replace(Config(), review_max_suggestions=5)) == first
+    assert len(first.candidates) == 3

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from teammemory.agents import risk
+from teammemory.agents.evidence import Person
+from teammemory.agents.risk import Change, CoveringTest
+from teammemory.config import Config, RiskWeights
+from teammemory.errors import NotFound
+from teammemory.store import Store
+from tests.agents import people_world as w
+from tests.agents.people_world import T
+
+ANA, BOB, BOT = Person("ana", "Ana"), Person("bob", "Bob"), Person("bot", "dependabot")
+RW = RiskWeights()
+
+
+def _c(path: str, commit: str, who: Person, churn: int, *, fix: bool = False, issues: tuple[str, ...] = (),
+       bot: bool = False, changed: str = "", at: int = 0) -> Change:
+    return Change(path, commit, at or T(1), churn, fix, who, changed or path, bot, issues,
+                  f"subject {commit}")
+
+
+def test_score_literal_rows() -> None:
+    rows = [
+        _c("a.py", "r@1", ANA, 100, fix=True, issues=("PROJ-12",)),
+        _c("a.py", "r@1", BOB, 100, fix=True, issues=("PROJ-12",)),  # co-author: same commit, churn once
+        _c("a.py", "r@2", BOB, 40, changed="old_a.py"),
+        _c("a.py", "r@3", BOT, 2, bot=True),
+        _c("a.py", "r@4", ANA, 8, fix=True),  # a fix with no issue shows its short hash
+    ]
+    test = CoveringTest("tests/test_a.py", frozenset({"r@2", "r@9"}))
+    got = risk.score("a.py", rows, weights=RW, days=90, test=test)
+    # churn 100+40+2+8 = 150; 2 bug fixes*100; 2 people (bot not counted)*25; 4 commits*5
+    # = 150 + 200 + 50 + 20 = 420
+    assert got.score.total == 420.0
+    assert (got.commits, got.bug_fixes, got.contributors, got.churn) == (4, 2, 2, 150)
+    assert got.bots_excluded == ("dependabot",) and got.bug_fix_refs == ("PROJ-12", "4")
+    assert got.explanation == (
+        "changed 4 times in the last 90 days; 2 of those changes are linked to bug fixes (PROJ-12, 4); "
+        "2 different developers changed it (bots not counted: dependabot); 150 lines churned; "
+        "its test file tests/test_a.py changed in 1 of those 4 commits")
+
+
+def test_rank_orders_by_risk_then_path() -> None:
+    rows = [_c("b.py", "r@1", ANA, 10), _c("a.py", "r@2", ANA, 10), _c("c.py", "r@3", ANA, 11)]
+    # each: churn + 25 + 5 -> c.py 41, then a.py and b.py 40 by path
+    assert [(r.name, r.score.total) for r in risk.rank(rows, weights=RW, days=30)] == [
+        ("c.py", 41.0), ("a.py", 40.0), ("b.py", 40.0)]
+
+
+def test_explain_singular_and_empty() -> None:
+    assert risk.explain(0, 0, (), 0, (), 0, 30, None, 0) == "not changed in the last 30 days"
+    assert risk.explain(1, 1, ("X-1",), 1, (), 1, 30, "", 0) == (
+        "changed once in the last 30 days; 1 of those changes is linked to a bug fix (X-1); "
+        "1 developer changed it; 1 line churned; no test file found")
+    refs = ("A-1", "A-2", "A-3", "A-4")
+    assert "(A-1, A-2, A-3, …)" in risk.explain(4, 4, refs, 1, (), 1_240, 30, None, 0)
+    assert "1,240 lines churned" in risk.explain(4, 4, refs, 1, (), 1_240, 30, None, 0)
+
+
+@pytest.mark.parametrize(("path", "known", "test"), [
+    ("src/auth/token_service.py", ["tests/auth/test_token_service.py"], "tests/auth/test_token_service.py"),
+    ("src/auth/token_service.py", ["tests/src/auth/test_token_service.py"],
+     "tests/src/auth/test_token_service.py"),
+    ("src/auth/token_service.py", ["tests/unit/x/test_token_service.py", "tests/b/test_token_service.py"],
+     "tests/b/test_token_service.py"),
+    ("pkg/parse.go", ["pkg/parse_test.go", "other/parse_test.go"], "pkg/parse_test.go"),
+    ("pkg/parse.go", ["other/parse_test.go"], "other/parse_test.go"),
+    ("src/auth/token_service.py", ["src/auth/test_other.py"], ""),
+    ("tests/auth/test_token_service.py", ["tests/auth/test_token_service.py"], ""),  # a test has no test
+])
+def test_find_test_file_by_convention(path: str, known: list[str], test: str) -> None:
+    assert risk.find_test_file(path, known) == test
+
+
+def test_fold_renames_is_time_aware() -> None:
+    rows = [
+        Change("old.py", "r@1", T(30), 5, False, ANA, "old.py", committed_at=T(30)),
+        Change("new.py", "r@2", T(20), 3, False, ANA, "new.py", old_path="old.py", change_type="R",
+               committed_at=T(20)),
+        Change("old.py", "r@3", T(10), 7, False, BOB, "old.py", change_type="A", committed_at=T(10)),
+        Change("gone.py", "r@4", T(5), 1, False, BOB, "gone.py", change_type="D", committed_at=T(5)),
+    ]
+    folded = risk.fold_renames(rows)
+    # r@1 happened before the rename: it counts for new.py; r@3 re-created old.py; gone.py is deleted
+    assert [(c.commit, c.path) for c in folded] == [("r@1", "new.py"), ("r@2", "new.py"), ("r@3", "old.py")]
+
+
+def test_ask_file_over_the_window(store: Store, now: datetime) -> None:
+    with w.build(store).read() as db:
+        report = risk.ask_file(db, w.SERVICE, now=now, config=Config())
+        short = risk.ask_file(db, w.SERVICE, now=now, config=Config(), days=7)
+    total = report.total
+    assert total is not None and report.days == 90 and report.since_day == "2026-03-03"
+    # c2 (rename, 7) + c3 (30, bug fix) + c4 (bot, 2) + c7 (4); c1 is older than 90 days, c5 a merge
+    # risk = 43 + 1*100 + 3*25 (Ben, Cy co-author, Ana) + 4*5 = 238
+    assert (total.commits, total.bug_fixes, total.contributors, total.churn) == (4, 1, 3, 43)
+    assert total.score.total == 238.0 and total.contributor_names == ("Ana Lima", "Ben Okafor", "Cy Park")
+    assert total.explanation == (
+        "changed 4 times in the last 90 days; 1 of those changes is linked to a bug fix (PROJ-2); "
+        "3 different developers changed it (bots not counted: dependabot); 43 lines churned; "
+        "its test file tests/auth/test_token_service.py changed in 1 of those 4 commits")
+    assert [e.ref for e in total.evidence] == ["03ccccc"]
+    # last 7 days: c4 (bot) and c7 only: 6 + 0 + 1*25 + 2*5 = 41
+    assert short.total is not None and short.total.score.total == 41.0
+
+
+def test_ask_component_and_top(store: Store, now: datetime) -> None:
+    with w.build(store).read() as db:
+        comp = risk.ask_component(db, "auth", now=now, config=Config())
+        top = risk.ask_top(db, now=now, config=Config(), limit=2)
+    assert comp.total is not None
+    # c2 7 + c8 10 + c3 30 + c4 2 + c6 3 + c7 12 = 64; 1 fix; Ben, Cy, Ana; 6 commits
+    # = 64 + 100 + 75 + 30 = 269
+    assert comp.total.score.total == 269.0 and comp.total.commits == 6
+    # token_service 238; test file: c8 + c7, 18 lines, Cy + Ben = 18 + 50 + 10 = 78;
+    # the NEW token.py (c6 after the rename): 3 + 25 + 5 = 33
+    assert [(f.name, f.score.total) for f in comp.files] == [
+        (w.SERVICE, 238.0), (w.TEST, 78.0), (w.TOKEN, 33.0)]
+    assert [f.name for f in top.files] == [w.SERVICE, w.TEST] and top.total is None
+
+
+def test_unknown_names_raise_not_found(sqlite_store: Store, now: datetime) -> None:
+    with w.build(sqlite_store).read() as db:
+        with pytest.raises(NotFound) as err:
+            risk.ask_file(db, "token_service.py", now=now, config=Config())
+        assert err.value.suggestions[0] == w.SERVICE
+        with pytest.raises(NotFound):
+            risk.ask_component(db, "billing", now=now, config=Config())
