@@ -55,6 +55,8 @@ QUESTIONS: tuple[Question, ...] = (
              "File path in the repository.", risk.ask_file, render_risk.render_risk, ("days",)),
     Question("component-risk", "How risky a component is over a window, and its riskiest files.", "name",
              "Component name.", risk.ask_component, render_risk.render_risk, ("days",)),
+    Question("risky-files", "The riskiest files over a window, across the whole store.", "", "",
+             risk.ask_top, render_risk.render_risk, ("days", "limit")),
     Question("review-suggest", "Reviewer candidates for a PR's files: never its author, never a bot.", "number",
              "Pull request number.", review_routing.ask, render_review.render_review_suggestion,
              ("repo", "limit")),

@@ -53,8 +53,12 @@ def seed(ctx: typer.Context,
     state: State = ctx.obj
     with errors():
         config = state.config()
-        summary = demo.seed(Store.open(config.db_url), folder)
-        stdout().print(demo.describe(summary, config.db_url))
+        store = Store.open(config.db_url)
+        summary = demo.seed(store, folder)
+        out = stdout()
+        out.print(f"demo built in {summary.demo.folder} (head {summary.demo.head[:12]}); loaded into {store.url}")
+        for source, counts in summary.counts.items():
+            out.print(f"  {source}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 
 def _print_summary(summary: IngestSummary, quiet: bool = False) -> None:

@@ -35,7 +35,11 @@ RepoOption = Annotated[str | None, typer.Option("--repo", help="Only this reposi
 
 
 def stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    """The answer console: 120 columns when piped (rich would pick 80), the terminal's otherwise."""
+    import sys
+
+    width = None if sys.stdout.isatty() else 120
+    return Console(highlight=False, soft_wrap=False, width=width)
 
 
 def parse_now(value: str | None) -> datetime:

@@ -130,8 +130,11 @@ def write_issue(db: Writer, issue: Issue) -> None:
         ("issue_key", "at", "to_status"))
 
 
-def write_pull_request(db: Writer, pr: PullRequest) -> None:
-    """Write one PR with its reviews, comments, files, commits and issue references."""
+def write_pull_request(db: Writer, pr: PullRequest, *, with_row: bool = True) -> None:
+    """Write one PR with its reviews, comments, files, commits and issue references.
+
+    `with_row=False` writes only what the PR holds (a file of reviews for PR N) and leaves the
+    pull_requests row alone, so partial data spread over several files merges in any order."""
     repo, n = pr.repo, pr.number
     write_identities(db, [pr.author] + [r.reviewer for r in pr.reviews] + [c.author for c in pr.review_comments]
                      + [c.author for c in pr.comments] + list(pr.requested_reviewers)
@@ -140,7 +143,8 @@ def write_pull_request(db: Writer, pr: PullRequest) -> None:
         "repo": repo, "number": n, "title": pr.title, "body": pr.body, "state": pr.state,
         "author_key": _key(pr.author), "created_at": pr.created_at, "updated_at": pr.updated_at,
         "merged_at": pr.merged_at, "closed_at": pr.closed_at, "head_branch": pr.head_branch,
-        "base_branch": pr.base_branch, "merge_commit": pr.merge_commit, "url": pr.url}], ("repo", "number"))
+        "base_branch": pr.base_branch, "merge_commit": pr.merge_commit, "url": pr.url}] if with_row else [],
+        ("repo", "number"))
     upsert(db, "reviews", [{"repo": repo, "number": n, "review_id": r.review_id, "reviewer_key": _key(r.reviewer),
                             "state": r.state, "submitted_at": r.submitted_at, "body": r.body}
                            for r in pr.reviews], ("repo", "number", "review_id"))
