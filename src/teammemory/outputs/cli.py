@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from teammemory import __version__
-from teammemory.outputs import commands_agents, commands_data
+from teammemory.outputs import commands_agents, commands_data, commands_sync
 from teammemory.outputs.options import State
 
 app = typer.Typer(name="teammemory", no_args_is_help=True, add_completion=False,
@@ -44,6 +44,7 @@ def main_options(
 
 commands_data.register(app)
 commands_agents.register(app)
+commands_sync.register(app)
 
 
 def main() -> None:

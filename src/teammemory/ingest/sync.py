@@ -1,0 +1,158 @@
+"""Live sync: GitHub PRs and Jira issues fetched over HTTP, parsed, written in one transaction.
+
+Each run happens inside `ingest.run`, so fetching, writing, deriving and the cursor move
+together: the cursor ('github', OWNER/REPO) or ('jira', URL + JQL) holds the newest update time
+written (UTC ISO 8601, `2024-05-01T09:30:00Z`) and advances only when the run commits. Any
+failure (network, rate limit beyond reason, a bad record) rolls back everything, so the next
+run starts from the same cursor and loses nothing.
+
+Within the transaction everything is fetched and parsed first and written afterwards, so
+SQLite's write lock is held only for the writing, not across network waits.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import httpx
+
+from teammemory import ingest
+from teammemory.config import Config
+from teammemory.errors import StoreError
+from teammemory.ingest import IngestSummary
+from teammemory.ingest.jira import write_documents
+from teammemory.model import PullRequest
+from teammemory.sources import github, github_parse, jira, jira_parse
+from teammemory.sources.github import PullBundle
+from teammemory.sources.http import Http, HttpStatusError
+from teammemory.store import Store, Writer
+from teammemory.store.write import get_cursor, set_cursor, write_pull_request
+
+log = logging.getLogger(__name__)
+
+
+def sync_github(store: Store, repo: str, *, config: Config, client: httpx.Client | Http,
+                since: int | None = None, clock: Callable[[], float] = time.time) -> IngestSummary:
+    """Fetch the PRs of OWNER/REPO updated since the cursor (or `since`, epoch seconds) and write them."""
+    github.check_repo(repo)
+    http = as_http(client)
+
+    def work(db: Writer) -> dict[str, int]:
+        hits = http.etags.hits  # the cache may outlive one run when the caller reuses `http`
+        stored = cursor_epoch(get_cursor(db, "github", repo))
+        start = since if since is not None else stored
+        bundles = list(github.fetch_bundles(http, repo, since=start))
+        pulls = [parse_bundle(b, config) for b in bundles]
+        for pr in sorted(pulls, key=lambda p: (p.updated_at or 0, p.number)):
+            write_pull_request(db, pr)
+        advance_cursor(db, "github", repo, stored, (p.updated_at for p in pulls), now=int(clock()))
+        return {**count_pulls(pulls), "not_modified": http.etags.hits - hits}
+
+    return ingest.run(store, "github", repo, config, work, clock=clock)
+
+
+def sync_jira(store: Store, url: str, jql: str, *, config: Config, client: httpx.Client | Http,
+              cloud: bool | None = None, clock: Callable[[], float] = time.time) -> IngestSummary:
+    """Fetch the issues matching `jql` updated since the cursor and write them.
+
+    `cloud`: True for Jira Cloud, False for Server/Data Center, None to detect (see sources.jira).
+    """
+    http = as_http(client)
+    target = jira_target(url, jql)
+
+    def work(db: Writer) -> dict[str, int]:
+        stored = cursor_epoch(get_cursor(db, "jira", target))
+        query = jira.incremental_jql(jql, stored)
+        epic_fields = fetch_epic_fields(http)
+        raws = [(raw, url) for raw in jira.fetch_issues(http, query, cloud=cloud)]
+        counts = write_documents(db, [jira_parse.JiraDocument(tuple(raws), epic_fields=epic_fields)])
+        updated = (jira_parse.jira_time((r.get("fields") or {}).get("updated"), w, "fields.updated")
+                   for r, w in raws)
+        advance_cursor(db, "jira", target, stored, updated, now=int(clock()))
+        return counts
+
+    return ingest.run(store, "jira", target, config, work, clock=clock)
+
+
+def as_http(client: httpx.Client | Http) -> Http:
+    """A bare httpx client gets the default retry policy, real sleep and a fresh ETag cache."""
+    return client if isinstance(client, Http) else Http(client)
+
+
+def jira_target(url: str, jql: str) -> str:
+    """The cursor's target: one cursor per site and query (`https://jira.example.com :: project = X`)."""
+    return f"{url.rstrip('/')} :: {jql.strip()}"
+
+
+def parse_bundle(bundle: PullBundle, config: Config) -> PullRequest:
+    """One fetched PR with its lists -> one PullRequest, via github_parse on each document."""
+    repo, n = bundle.repo, bundle.number
+    opts = github_parse.Options(repo=repo, key_pattern=config.key_pattern, ignored=config.ignored_projects)
+    pr = github_parse.parse_pull(bundle.pull, _doc(bundle.pull, repo, f"pulls/{n}"), opts)
+    lists = {"reviews": f"pulls/{n}/reviews", "review_comments": f"pulls/{n}/comments",
+             "comments": f"issues/{n}/comments", "files": f"pulls/{n}/files", "commits": f"pulls/{n}/commits"}
+    for name, path in lists.items():
+        items = list(getattr(bundle, name))
+        if items:
+            for part in github_parse.read_document(_doc(items, repo, path), opts).parts:
+                pr = merge(pr, part.pr)
+    return pr
+
+
+def _doc(data: object, repo: str, path: str) -> github_parse.Doc:
+    api_path = f"repos/{repo}/{path}"
+    return github_parse.Doc(data, f"GET /{api_path}", api_path)
+
+
+def merge(pr: PullRequest, part: PullRequest) -> PullRequest:
+    """`pr` with the child records `part` carries (reviews, comments, files, commits, ...) appended."""
+    children = ("reviews", "review_comments", "comments", "files", "commits", "commit_authors",
+                "requested_reviewers")
+    return replace(pr, **{c: getattr(pr, c) + getattr(part, c) for c in children if getattr(part, c)})
+
+
+def count_pulls(pulls: list[PullRequest]) -> dict[str, int]:
+    return {"pull_requests": len(pulls), "reviews": sum(len(p.reviews) for p in pulls),
+            "review_comments": sum(len(p.review_comments) for p in pulls),
+            "comments": sum(len(p.comments) for p in pulls), "files": sum(len(p.files) for p in pulls),
+            "commits": sum(len(p.commits) for p in pulls)}
+
+
+def fetch_epic_fields(http: Http) -> frozenset[str]:
+    """Ids of the 'Epic Link' custom field; a site that hides `/field` just gets no epic links."""
+    try:
+        fields = jira.fetch_fields(http)
+    except HttpStatusError as exc:
+        if exc.status not in (403, 404):
+            raise
+        log.warning("%s: HTTP %d; epic links will not be read", jira.FIELDS, exc.status)
+        return frozenset()
+    return jira_parse.read_document(fields, f"GET {jira.FIELDS}").epic_fields
+
+
+def cursor_epoch(value: str | None) -> int | None:
+    """A stored cursor (`2024-05-01T09:30:00Z`) as epoch seconds."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise StoreError(f"stored sync cursor {value!r} is not a time; delete it from 'cursors'"
+                         " to sync from the start") from None
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+
+
+def cursor_value(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def advance_cursor(db: Writer, source: str, target: str, stored: int | None, seen: Iterable[int | None],
+                   *, now: int) -> None:
+    """Move the cursor to the newest update time seen, never backwards."""
+    newest = max((t for t in seen if t is not None), default=None)
+    if newest is not None and (stored is None or newest > stored):
+        set_cursor(db, source, target, cursor_value(newest), now=now)
