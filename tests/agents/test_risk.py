@@ -59,6 +59,9 @@ def test_explain_singular_and_empty() -> None:
     refs = ("A-1", "A-2", "A-3", "A-4")
     assert "(A-1, A-2, A-3, …)" in risk.explain(4, 4, refs, 1, (), 1_240, 30, None, 0)
     assert "1,240 lines churned" in risk.explain(4, 4, refs, 1, (), 1_240, 30, None, 0)
+    assert risk.explain(2, 0, (), 1, (), 3, 30, "", 0, is_test=True).endswith("3 lines churned; it is a test file")
+    assert [risk.is_test_path(p) for p in ("tests/a.py", "src/test_a.py", "pkg/a_test.go", "src/a.py")] == [
+        True, True, True, False]
 
 
 @pytest.mark.parametrize(("path", "known", "test"), [

@@ -210,11 +210,18 @@ def _tests(db: Reader, paths: Iterable[str], since: int, end: int) -> dict[str, 
     return out
 
 
+def is_test_path(path: str) -> bool:
+    """True for a test file by convention: test_x.py, x_test.go, anything under tests/ or test/."""
+    name = posixpath.basename(path)
+    return name.startswith("test_") or posixpath.splitext(name)[0].endswith("_test") \
+        or path.startswith(("tests/", "test/"))
+
+
 def find_test_file(path: str, known: Sequence[str]) -> str:
     """The test file of `path` by convention, among `known` paths; '' if none (or if it is a test)."""
     folder, name = posixpath.split(path)
     stem, ext = posixpath.splitext(name)
-    if name.startswith("test_") or stem.endswith("_test") or path.startswith(("tests/", "test/")):
+    if is_test_path(path):
         return ""
     rest = path.split("/", 1)[1] if "/" in path else path
     pool = set(known)
@@ -260,7 +267,7 @@ def score(name: str, changes: Sequence[Change], *, weights: RiskWeights, days: i
                   "contributors": len(humans) * w.contributor, "commits": len(commits) * w.commit})
     tested = len(test.commits & commits.keys()) if test and test.path else 0
     text = explain(len(commits), len(fixes), refs, len(humans), bots, churn, days,
-                   test.path if test else None, tested)
+                   test.path if test else None, tested, is_test=test is not None and is_test_path(name))
     evidence = tuple(Evidence("commit", short(c.commit.split("@")[1]), c.subject, c.at, "bug fix",
                               c.person.name) for c in fixes)
     return Risk(name, s, len(commits), len(fixes), len(humans), churn,
@@ -268,7 +275,7 @@ def score(name: str, changes: Sequence[Change], *, weights: RiskWeights, days: i
 
 
 def explain(commits: int, bug_fixes: int, fix_refs: Sequence[str], contributors: int, bots: Sequence[str],
-            churn: int, days: int, test_file: str | None, test_commits: int) -> str:
+            churn: int, days: int, test_file: str | None, test_commits: int, *, is_test: bool = False) -> str:
     """The numbers as sentences, e.g. 'changed 18 times in the last 90 days; 5 of those ...'."""
     if commits == 0:
         return f"not changed in the last {days} days"
@@ -283,7 +290,9 @@ def explain(commits: int, bug_fixes: int, fix_refs: Sequence[str], contributors:
     if bots:
         devs += f" (bots not counted: {', '.join(bots)})"
     parts += [devs, f"{churn:,} line{'s' if churn != 1 else ''} churned"]
-    if test_file is not None:
+    if is_test:
+        parts.append("it is a test file")
+    elif test_file is not None:
         parts.append(f"its test file {test_file} changed in {test_commits} of those {commits} commits"
                      if test_file else "no test file found")
     return "; ".join(parts)
