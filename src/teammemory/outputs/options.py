@@ -39,7 +39,7 @@ def stdout() -> Console:
     import sys
 
     width = None if sys.stdout.isatty() else 120
-    return Console(highlight=False, soft_wrap=False, width=width)
+    return Console(highlight=False, soft_wrap=True, width=width)
 
 
 def parse_now(value: str | None) -> datetime:
@@ -59,5 +59,5 @@ def errors() -> Iterator[None]:
     try:
         yield
     except TeamMemoryError as exc:
-        Console(stderr=True, highlight=False).print(f"error: {exc}", markup=False)
+        Console(stderr=True, highlight=False, soft_wrap=True).print(f"error: {exc}", markup=False)
         raise typer.Exit(exc.exit_code) from None
