@@ -5,11 +5,12 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export TEAMMEMORY_DB="${TEAMMEMORY_DB:-demo/teammemory.db}"
 NOW="2026-11-20T12:00:00Z"
-tm() { echo; echo "\$ teammemory $*"; .venv/bin/teammemory "$@"; }
+ROOT="$(pwd)"
+tm() { echo; echo "\$ teammemory $*"; "$ROOT/.venv/bin/teammemory" "$@"; }
 mkdir -p demo
-tm seed --dir demo
-cd demo
-export TEAMMEMORY_DB="teammemory.db"
+tm seed --dir demo/files
+cd demo/files
+export TEAMMEMORY_DB="../teammemory.db"
 tm issue-context PROJ-1247 --now "$NOW"
 tm file-experts src/auth/token_service.py --now "$NOW"
 tm component-risk auth --now "$NOW"

@@ -9,7 +9,12 @@ fi
 stamp=".venv/.teammemory-installed"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+  log=".venv/install.log"
+  if ! { .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip \
+         && .venv/bin/python -m pip install --disable-pip-version-check -e ".[dev]"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "setup failed: see the pip output above ($log)" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi

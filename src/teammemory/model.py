@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,10 @@ class IdentityRef:
         return self.display_name or self.name or self.login or self.email or self.account_id or "?"
 
 
+@lru_cache(maxsize=1 << 16)  # pure; writers ask for the same few thousand keys millions of times
 def identity_key(source: str, email: str, name: str, login: str, account_id: str) -> str:
     """Hash of the identifying fields (display names change, so they are left out for github/jira)."""
+    parts: tuple[str, ...]
     if source == "git":
         parts = (source, email.strip().lower(), " ".join(name.split()))
     elif source == "github":

@@ -20,8 +20,8 @@ Developers: ana (git+github), ben (git+github), cy (git+github), dependabot (bot
 
 from __future__ import annotations
 
-from teammemory.components import component_of
 from teammemory.agents.evidence import DAY, epoch
+from teammemory.components import component_of
 from teammemory.config import DEFAULT_COMPONENT_RULES
 from teammemory.model import (
     Commit,

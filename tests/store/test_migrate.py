@@ -35,7 +35,11 @@ def test_migrate_twice_applies_nothing(store: Store) -> None:
 
 
 def test_read_is_read_only(store: Store) -> None:
-    with pytest.raises(Exception), store.read() as db:
+    import sqlite3
+
+    import psycopg
+
+    with pytest.raises((sqlite3.OperationalError, psycopg.errors.ReadOnlySqlTransaction)), store.read() as db:
         db._conn.execute("insert into developers (key, name) values ('x', 'x')")
 
 

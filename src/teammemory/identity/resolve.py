@@ -63,7 +63,9 @@ def _overrides(db: Reader, accounts: Sequence[Account]) -> tuple[list[Edge], set
 
 def _write(db: Writer, accounts: Sequence[Account], groups: Groups, config: Config, commits: Counter[str]) -> None:
     by_key = {a.key: a for a in accounts}
-    developers, assignments, taken = [], [], set()
+    developers: list[dict[str, object]] = []
+    assignments: list[dict[str, object]] = []
+    taken: set[str] = set()
     named = [(_choose_name([by_key[k] for k in keys], commits), keys) for keys in groups.groups()]
     for name, keys in sorted(named, key=lambda item: (normalize.slug(item[0]), item[1][0])):
         key = _unique_slug(normalize.slug(name), taken)

@@ -17,8 +17,14 @@ from rich.console import RenderableType
 
 from teammemory.agents import context, expertise, hygiene, onboarding, review_routing, risk
 from teammemory.config import Config
-from teammemory.outputs import render_context, render_expertise, render_hygiene, render_onboarding
-from teammemory.outputs import render_review, render_risk
+from teammemory.outputs import (
+    render_context,
+    render_expertise,
+    render_hygiene,
+    render_onboarding,
+    render_review,
+    render_risk,
+)
 from teammemory.outputs.options import JsonFlag, NowOption, RepoOption, State, errors, parse_now, stdout
 from teammemory.outputs.render import emit
 from teammemory.store import Reader, Store

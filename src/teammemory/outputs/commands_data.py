@@ -140,7 +140,7 @@ def identities(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 
 @identities_app.command("merge")
 def identities_merge(ctx: typer.Context,
-                     a: Annotated[str, typer.Argument(help="Developer key, identity key, or email:/login:/jira:/name:")],
+                     a: Annotated[str, typer.Argument(help="Developer key, identity key, email:/login:/jira:/name:")],
                      b: Annotated[str, typer.Argument(help="The one to merge into A (same forms).")]) -> None:
     """Make A and B one developer; the fix survives re-ingestion."""
     _override(ctx, "merge", a, b)

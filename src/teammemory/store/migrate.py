@@ -52,7 +52,8 @@ def _has_table(db: Reader, name: str) -> bool:
     if db.dialect == "sqlite":
         sql = "select count(*) as n from sqlite_master where type = 'table' and name = :name"
     else:
-        sql = "select count(*) as n from information_schema.tables where table_schema = current_schema() and table_name = :name"
+        sql = ("select count(*) as n from information_schema.tables"
+               " where table_schema = current_schema() and table_name = :name")
     return bool(db.scalar(sql, name=name))
 
 
