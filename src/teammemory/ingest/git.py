@@ -1,0 +1,153 @@
+"""Ingest a local git clone: every commit reachable from a branch, in one transaction.
+
+The cursor ('git', name) holds the head ingested last, so a rerun reads only what is new:
+- no cursor: `git log <head>` (everything);
+- cursor is an ancestor of the new head: `git log <head> ^<cursor>` (only the new commits);
+- otherwise the history was rewritten (force push, reset, another branch): the stored commits
+  that `git rev-list <head>` no longer reaches are deleted with their rows, and the reachable
+  ones the store lacks are read with `git log --no-walk` (perceval's and git-history's
+  "commits already seen" idea, made exact by comparing hash sets).
+Writes go through `store.write.write_commits` in batches of BATCH, all inside `ingest.run`'s
+single transaction: an interrupted run leaves the previous state, and the next run completes it.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from teammemory.config import Config
+from teammemory.ingest import IngestSummary, run
+from teammemory.model import Commit
+from teammemory.sources import gitlog, gitparse
+from teammemory.store import Store, Writer
+from teammemory.store.write import get_cursor, set_cursor, write_commits, write_repository
+
+BATCH = 2000
+SOURCE = "git"
+# pr_commits evidence written from a commit message (sources.refs.pr_numbers); GitHub's own
+# rows ("PR #n lists commit", "merge commit of PR #n") survive a rewrite.
+MESSAGE_EVIDENCE = ("%in commit subject", "%in commit message", "squash subject%")
+COMMIT_TABLES = ("commit_files", "commit_people", "commit_issues", "commits")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one run reads (`revs`, walked or not) and which stored commits it removes."""
+
+    revs: tuple[str, ...]
+    no_walk: bool = False
+    remove: tuple[str, ...] = ()
+
+
+def ingest_git(store: Store, path: Path, *, config: Config, name: str | None = None,
+               branch: str | None = None, progress: bool = False,
+               clock: Callable[[], float] = time.time) -> IngestSummary:
+    """Ingest the commits reachable from `branch` (default HEAD) of the clone at `path`.
+
+    Bad input (not a repository, unknown branch, empty repository) raises InputError before
+    anything is written. `name` defaults to the folder name without `.git`.
+    """
+    repo = gitlog.open_repo(path, branch)
+    target = name or repo_name(repo.path)
+    show = progress and sys.stderr.isatty()
+
+    def work(db: Writer) -> dict[str, int]:
+        return ingest_commits(db, repo, target, config=config, show_progress=show, now=int(clock()))
+
+    return run(store, SOURCE, target, config, work, clock=clock)
+
+
+def repo_name(path: Path) -> str:
+    """`/src/proj` -> 'proj', `/srv/proj.git` -> 'proj', `/src/proj/.git` -> 'proj'."""
+    name = path.parent.name if path.name == ".git" else path.name
+    return name.removesuffix(".git") or name
+
+
+def ingest_commits(db: Writer, repo: gitlog.GitRepo, name: str, *, config: Config, now: int,
+                   show_progress: bool = False) -> dict[str, int]:
+    """Bring the store's commits of `name` in line with `repo.head`; return the run's counts."""
+    stored = get_cursor(db, SOURCE, name)
+    plan = plan_run(db, repo, name, stored)
+    counts = {"commits": 0, "files": 0, "links": 0, "merges": 0, "reverts": 0, "removed": 0}
+    counts["removed"] = remove_commits(db, name, plan.remove)
+    if plan.revs:
+        total = gitlog.count_commits(repo, plan.revs, no_walk=plan.no_walk) if show_progress else 0
+        chunks = closing(gitlog.log_chunks(repo, plan.revs, no_walk=plan.no_walk))  # stops git on error
+        with chunks as raw, progress_bar(show_progress, total, name) as advance:
+            commits = (gitparse.parse_commit(c, repo=name, config=config) for c in raw)
+            write_all(db, commits, counts, advance)
+    write_repository(db, name, path=str(repo.path), branch=repo.branch, head=repo.head, ingested_at=now)
+    if stored != repo.head:
+        set_cursor(db, SOURCE, name, repo.head, now=now)
+    return counts
+
+
+def plan_run(db: Writer, repo: gitlog.GitRepo, name: str, stored: str | None) -> Plan:
+    """Decide what to read: nothing, everything, what is new since `stored`, or a reconciliation."""
+    if stored == repo.head:
+        return Plan(())
+    if stored is None:
+        return Plan((repo.head,))
+    if gitlog.is_ancestor(repo, stored, repo.head):
+        return Plan((repo.head, "^" + stored))
+    reachable = set(gitlog.rev_list(repo, repo.head))
+    known = {row["hash"] for row in db.iterate("select hash from commits where repo = :repo", repo=name)}
+    missing = tuple(sorted(reachable - known))
+    return Plan(missing, no_walk=True, remove=tuple(sorted(known - reachable)))
+
+
+def remove_commits(db: Writer, name: str, hashes: tuple[str, ...]) -> int:
+    """Delete commits a rewritten history dropped, with their files, people and message links."""
+    if not hashes:
+        return 0
+    rows = [{"repo": name, "hash": h} for h in hashes]
+    for table in COMMIT_TABLES:
+        db.executemany(f"delete from {table} where repo = :repo and hash = :hash", rows)
+    evidence = " or ".join(f"found_by like '{pattern}'" for pattern in MESSAGE_EVIDENCE)
+    db.executemany(f"delete from pr_commits where repo = :repo and hash = :hash and ({evidence})", rows)
+    db.execute("delete from files where repo = :repo and not exists (select 1 from commit_files cf"
+               " where cf.repo = files.repo and cf.path = files.path)", repo=name)
+    return len(hashes)
+
+
+def write_all(db: Writer, commits: Iterator[Commit], counts: dict[str, int],
+              advance: Callable[[int], None]) -> None:
+    """Write `commits` in batches of BATCH (one executemany per table per batch), tallying counts."""
+    batch: list[Commit] = []
+    for commit in commits:
+        batch.append(commit)
+        tally(counts, commit)
+        if len(batch) >= BATCH:
+            write_commits(db, batch)
+            advance(len(batch))
+            batch = []
+    if batch:
+        write_commits(db, batch)
+        advance(len(batch))
+
+
+def tally(counts: dict[str, int], commit: Commit) -> None:
+    counts["commits"] += 1
+    counts["files"] += len(commit.files)
+    counts["links"] += len(commit.issue_refs) + len(commit.pr_refs)
+    counts["merges"] += commit.is_merge
+    counts["reverts"] += bool(commit.reverts)
+
+
+@contextmanager
+def progress_bar(show: bool, total: int, name: str) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr when `show`; otherwise a no-op `advance`."""
+    if not show:
+        yield lambda n: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"git log {name}", total=total or None)
+        yield lambda n: bar.advance(task, n)

@@ -1,0 +1,230 @@
+"""I/O only: check a local clone, resolve its branch, stream one `git log` as per-commit chunks.
+
+One `git log` process per run, read incrementally (memory stays flat on a million commits; no
+`--reverse`, which would make git buffer the whole history). Every option that shapes the
+output is given on the command line and the user's and system's git config are switched off,
+so no `log.showSignature`, `diff.renames`, `diff.algorithm` or `log.showRoot` can change what
+is parsed. Chunks are separated by a marker that starts each commit's format; the parser
+(`sources.gitparse`) documents a chunk's fields.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import tempfile
+import threading
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from teammemory.errors import InputError, SourceError
+
+MARK = b"\x1e\x1fTM\x1f"  # starts every commit; a chunk boundary is NUL + MARK
+SEPARATOR = b"\0" + MARK
+FORMAT = "%x1e%x1fTM%x1f%H%x00%P%x00%aN%x00%aE%x00%ad%x00%cN%x00%cE%x00%cd%x00%B"
+LOG_OPTIONS = (
+    "-z", "--raw", "--numstat", "--no-abbrev", "-M", "--root", "--date=raw", "--encoding=UTF-8",
+    "--no-color", "--no-show-signature", "--no-textconv", "--no-ext-diff", "--no-relative",
+    "--diff-algorithm=myers", f"--format={FORMAT}",
+)
+READ_SIZE = 1 << 18
+QUEUE_BLOCKS = 64  # at most 16 MiB of git output waits to be parsed
+
+
+@dataclass(frozen=True)
+class GitRepo:
+    """A checked local clone: resolved path, the branch as named, and its head commit."""
+
+    path: Path
+    branch: str
+    head: str
+
+
+def git_env(path: Path) -> dict[str, str]:
+    """The environment git runs in: no inherited GIT_* (a hook's GIT_DIR would redirect us), no
+    system or user config, C locale messages, and no discovery above `path`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, GIT_TERMINAL_PROMPT="0",
+               GIT_CEILING_DIRECTORIES=str(path.parent), LC_ALL="C")
+    return env
+
+
+def git(path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run a short git command in `path` and return it (the caller reads returncode/stdout)."""
+    try:
+        return subprocess.run(["git", "-C", str(path), *args], input=stdin, capture_output=True, text=True,
+                              env=git_env(path), check=False)
+    except FileNotFoundError:
+        raise SourceError("git is not installed (or not on PATH)") from None
+
+
+def open_repo(path: Path, branch: str | None = None) -> GitRepo:
+    """Check that `path` is a git repository with commits and resolve `branch` (default HEAD)."""
+    path = Path(path).expanduser().resolve()
+    if not path.is_dir():
+        raise InputError(str(path), "no such directory")
+    probe = git(path, "rev-parse", "--git-dir")
+    if probe.returncode != 0:
+        detail = probe.stderr.strip().splitlines()[-1:] or ["git rev-parse failed"]
+        raise InputError(str(path), f"not a git repository ({detail[0]})")
+    if branch is not None and (not branch or branch.startswith("-")):
+        raise InputError("--branch", f"unknown branch {branch!r}")
+    head = git(path, "rev-parse", "--verify", "--quiet", f"{branch or 'HEAD'}^{{commit}}").stdout.strip()
+    if not head:
+        if not git(path, "for-each-ref", "--count=1").stdout.strip():
+            raise InputError(str(path), "empty repository: it has no commits")
+        if branch is None:
+            raise InputError(str(path), "HEAD does not point to a commit; name a branch")
+        raise InputError(str(path), f"unknown branch {branch!r}")
+    label = branch or git(path, "symbolic-ref", "--quiet", "--short", "HEAD").stdout.strip() or "HEAD"
+    return GitRepo(path, label, head)
+
+
+def is_ancestor(repo: GitRepo, old: str, new: str) -> bool:
+    """True when commit `old` exists here and is an ancestor of (or equal to) `new`."""
+    return git(repo.path, "merge-base", "--is-ancestor", old, new).returncode == 0
+
+
+def count_commits(repo: GitRepo, revs: Sequence[str], *, no_walk: bool = False) -> int:
+    """How many commits `log_chunks(repo, revs)` will yield (for a progress bar's total)."""
+    if no_walk:
+        return len(revs)
+    done = git(repo.path, "rev-list", "--count", "--stdin", stdin="".join(r + "\n" for r in revs))
+    return int(done.stdout.strip() or 0) if done.returncode == 0 else 0
+
+
+def rev_list(repo: GitRepo, head: str) -> Iterator[str]:
+    """Stream every commit hash reachable from `head`."""
+    for line in _stream(repo, "rev-list", ["rev-list", head], b"", READ_SIZE, lines=True):
+        yield line.decode().strip()
+
+
+def log_chunks(repo: GitRepo, revs: Iterable[str], *, no_walk: bool = False,
+               read_size: int = READ_SIZE) -> Generator[str, None, None]:
+    """Yield one decoded chunk per commit of `git log <revs>`.
+
+    `revs` go through stdin (no length limit): `[new_head, "^" + old_head]` for an incremental
+    run, or with `no_walk` an explicit list of commits. Paths and names that are not UTF-8 are
+    decoded with U+FFFD replacements, so the store receives valid text.
+    """
+    stdin = "".join(r + "\n" for r in revs).encode()
+    args = ["-c", "core.quotepath=off", "log", *LOG_OPTIONS, "--stdin"]
+    if no_walk:
+        args.append("--no-walk=unsorted")
+    for raw in _stream(repo, "log", args, stdin, read_size, lines=False):
+        yield raw.decode("utf-8", "replace")
+
+
+def _stream(repo: GitRepo, what: str, args: list[str], stdin: bytes, read_size: int, *,
+            lines: bool) -> Iterator[bytes]:
+    """Run git, yield its output split on SEPARATOR (or newlines); SourceError when git fails.
+
+    A reader thread drains git's stdout into a bounded queue, so git keeps running (on the other
+    core) while this thread parses and writes a batch; memory stays bounded by the queue.
+    """
+    with tempfile.TemporaryFile() as err:
+        proc = _popen(repo, args, err)
+        assert proc.stdout is not None
+        pump = Pump(proc.stdout, read_size)
+        try:
+            _feed(proc, stdin)
+            yield from (_split_lines(pump.blocks()) if lines else _split(pump.blocks()))
+            code = proc.wait()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            pump.close()
+            proc.stdout.close()
+        if code != 0:
+            err.seek(0)
+            message = err.read().decode("utf-8", "replace").strip()
+            raise SourceError(f"git {what} in {repo.path} failed: {message}")
+
+
+class Pump:
+    """Read a pipe on a thread into a bounded queue (QUEUE_BLOCKS blocks of `read_size`)."""
+
+    def __init__(self, out: IO[bytes], read_size: int) -> None:
+        self._out = out
+        self._size = read_size
+        self._queue: queue.Queue[bytes | OSError] = queue.Queue(maxsize=QUEUE_BLOCKS)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="git-log-reader", daemon=True)
+        self._thread.start()
+
+    def blocks(self) -> Iterator[bytes]:
+        while block := self._queue.get():
+            if isinstance(block, OSError):
+                raise SourceError(f"reading git output failed: {block}")
+            yield block
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        read = self._out.read1  # type: ignore[attr-defined]
+        try:
+            while not self._stop.is_set():
+                block = read(self._size)
+                self._put(block)
+                if not block:
+                    return
+        except (OSError, ValueError) as exc:  # ValueError: the pipe was closed under us
+            self._put(OSError(str(exc)))
+
+    def _put(self, item: bytes | OSError) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+
+def _popen(repo: GitRepo, args: list[str], err: IO[bytes]) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(["git", "-C", str(repo.path), *args], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=err, env=git_env(repo.path))
+    except FileNotFoundError:
+        raise SourceError("git is not installed (or not on PATH)") from None
+
+
+def _feed(proc: subprocess.Popen[Any], data: bytes) -> None:
+    """Write all of stdin, then close it (git reads `--stdin` completely before it walks)."""
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(data)
+        proc.stdin.close()
+    except BrokenPipeError:  # git exited early; its exit code and stderr tell why
+        pass
+
+
+def _split(blocks: Iterable[bytes]) -> Iterator[bytes]:
+    """Cut the stream at each SEPARATOR; each byte is searched once, so one huge commit is linear."""
+    buf = bytearray(b"\0")  # the stream starts with MARK: make it start with a SEPARATOR
+    for block in blocks:
+        start = max(0, len(buf) - len(SEPARATOR) + 1)
+        buf += block
+        cut = buf.rfind(SEPARATOR, start)
+        if cut < 0:
+            continue
+        yield from (bytes(piece) for piece in buf[:cut].split(SEPARATOR) if piece)
+        del buf[:cut + len(SEPARATOR)]
+    if buf.startswith(SEPARATOR):
+        del buf[:len(SEPARATOR)]
+    if buf.strip(b"\0"):
+        yield bytes(buf)
+
+
+def _split_lines(blocks: Iterable[bytes]) -> Iterator[bytes]:
+    rest = b""
+    for block in blocks:
+        *lines, rest = (rest + block).split(b"\n")
+        yield from (line for line in lines if line)
+    if rest:
+        yield rest

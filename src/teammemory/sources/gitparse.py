@@ -1,0 +1,239 @@
+"""Pure: one raw `git log` chunk -> `model.Commit` (files, people, reverts, issue and PR refs).
+
+A chunk is what `sources.gitlog` yields for one commit: the fields of its fixed `--format`,
+then its `--raw` records, then its `--numstat` records, everything NUL-terminated (`-z`):
+
+    <hash> NUL <parents> NUL <author name> NUL <author email> NUL <epoch> <+hhmm> NUL
+    <committer name> NUL <committer email> NUL <epoch> <+hhmm> NUL <message> NUL
+    LF :<modes> <blobs> <status> NUL <path> NUL ...          (raw: R/C records carry two paths)
+    <added> TAB <deleted> TAB <path> NUL ...    (numstat: a rename is `a TAB d TAB NUL old NUL new NUL`)
+
+`--raw` gives the change type (A/M/D/R/T) that `--numstat` lacks, `--numstat` the line counts
+(`-` `-` for a binary file); git computes both from one diff queue, so asking for both costs
+little. Records are consumed by count (a path is never mistaken for a record), which is what
+`-z` makes possible: no quoting, no `{old => new}` forms. Merge commits come without records
+(git log's default), so their changes are not counted twice.
+
+Parsing uses `str.split`/`str.partition` only, no backtracking regexes: it runs once per commit
+of histories of a million commits.
+"""
+
+from __future__ import annotations
+
+from teammemory.config import Config
+from teammemory.errors import InputError
+from teammemory.model import Commit, CommitPerson, FileChange, IdentityRef, Ref
+from teammemory.sources import refs
+
+HEADER_FIELDS = 9  # hash, parents, author name/email/date, committer name/email/date, message
+REVERT_MARK = "This reverts commit "
+HEX = frozenset("0123456789abcdefABCDEF")
+
+# trailer key (lower case) -> (role, evidence); `Reviewers:` is Apache-style, a comma list
+TRAILERS: dict[str, tuple[str, str]] = {
+    "co-authored-by": ("co-author", "Co-authored-by trailer"),
+    "reviewed-by": ("reviewer", "Reviewed-by trailer"),
+    "acked-by": ("acked-by", "Acked-by trailer"),
+    "signed-off-by": ("signed-off-by", "Signed-off-by trailer"),
+    "reviewers": ("reviewer", "Reviewers trailer"),
+}
+
+
+def parse_commit(chunk: str, *, repo: str, config: Config) -> Commit:
+    """Map one chunk (see the module docstring) to a Commit of `repo`.
+
+    InputError names the commit (or the chunk's start when even the hash is unreadable) and
+    what is wrong with it.
+    """
+    fields = chunk.split("\0", HEADER_FIELDS)
+    sha = fields[0]
+    if len(fields) < HEADER_FIELDS or len(sha) not in (40, 64) or not HEX.issuperset(sha):
+        raise InputError(f"git log: commit {sha[:40]!r}", f"expected {HEADER_FIELDS} header fields")
+    where = f"git log: commit {sha}"
+    _, parents, a_name, a_email, a_date, c_name, c_email, c_date, message = fields[:HEADER_FIELDS]
+    authored_at, authored_offset = parse_date(a_date, where)
+    committed_at, committed_offset = parse_date(c_date, where)
+    parent_hashes = tuple(parents.split())
+    subject, _, body = message.partition("\n")
+    return Commit(
+        repo=repo, hash=sha,
+        author=IdentityRef("git", a_email, a_name), committer=IdentityRef("git", c_email, c_name),
+        authored_at=authored_at, authored_offset=authored_offset,
+        committed_at=committed_at, committed_offset=committed_offset,
+        message=message, parents=parent_hashes,
+        files=parse_changes(fields[HEADER_FIELDS] if len(fields) > HEADER_FIELDS else "", where),
+        people=parse_trailers(body),
+        reverts=parse_revert(subject, message),
+        issue_refs=issue_refs(message, is_merge=len(parent_hashes) > 1, config=config),
+        pr_refs=refs.pr_numbers(subject, body),
+    )
+
+
+def parse_date(raw: str, where: str) -> tuple[int, int]:
+    """`'1700000000 +0130'` (git's `--date=raw`) -> (epoch seconds, minutes east of UTC: 90)."""
+    epoch, _, zone = raw.partition(" ")
+    try:
+        if len(zone) != 5 or zone[0] not in "+-":
+            raise ValueError(zone)
+        sign = -1 if zone[0] == "-" else 1
+        return int(epoch), sign * (int(zone[1:3]) * 60 + int(zone[3:5]))
+    except (ValueError, IndexError):
+        raise InputError(where, f"bad date {raw!r} (expected '<epoch> <+hhmm>')") from None
+
+
+def parse_changes(records: str, where: str) -> tuple[FileChange, ...]:
+    """Raw + numstat records -> FileChange per path, in git's order.
+
+    Input: `'\\n:100644 100644 <a> <b> M\\0f.py\\0:100644 100644 <a> <b> R090\\0o.py\\0n.py\\0'`
+    `'3\\t1\\tf.py\\0' '1\\t0\\t\\0o.py\\0n.py\\0'`. Numstat counts are matched to raw records by new
+    path and summed (a path listed twice, e.g. a type change, keeps both counts).
+    """
+    tokens = records.lstrip("\n").split("\0")
+    kinds: dict[str, tuple[str, str]] = {}  # path -> (change type, old path)
+    counts: dict[str, tuple[int, int, bool]] = {}
+    i, n = 0, len(tokens)
+    try:
+        while i < n and tokens[i]:
+            token = tokens[i]
+            if token[0] == ":":
+                i = _raw_record(token, tokens, i, kinds)
+            else:
+                i = _numstat_record(token, tokens, i, counts)
+    except (IndexError, ValueError):
+        raise InputError(where, f"unreadable diff record {tokens[min(i, n - 1)][:80]!r}") from None
+    files = []
+    for path, (kind, old) in kinds.items():
+        added, deleted, binary = counts.pop(path, (0, 0, False))
+        files.append(FileChange(path, added, deleted, kind, old, binary))
+    if counts:
+        raise InputError(where, f"numstat for {sorted(counts)[0]!r} has no raw record")
+    return tuple(files)
+
+
+def _raw_record(token: str, tokens: list[str], i: int, kinds: dict[str, tuple[str, str]]) -> int:
+    """`:100644 100644 <blob> <blob> R087` + old + new path, or a status letter + one path."""
+    kind = token.rsplit(" ", 1)[1][0]
+    if kind in "RC":
+        kinds[_path(tokens[i + 2])] = (kind, _path(tokens[i + 1]))
+        return i + 3
+    kinds[_path(tokens[i + 1])] = (kind if kind in "ADM" else "M", "")  # T (type change) is a modification
+    return i + 2
+
+
+def _path(token: str) -> str:
+    if not token:
+        raise ValueError("empty path")
+    return token
+
+
+def _numstat_record(token: str, tokens: list[str], i: int, counts: dict[str, tuple[int, int, bool]]) -> int:
+    """`3\\t1\\tpath`, `-\\t-\\tpath` (binary), or `3\\t1\\t` + old + new path (rename)."""
+    added, deleted, path = token.split("\t", 2)
+    step = 1
+    if not path:
+        path, step = _path(tokens[i + 2]), 3
+    binary = added == "-"
+    a, d = (0, 0) if binary else (int(added), int(deleted))
+    before = counts.get(path, (0, 0, False))
+    counts[path] = (before[0] + a, before[1] + d, before[2] or binary)
+    return i + step
+
+
+def parse_trailers(body: str) -> tuple[CommitPerson, ...]:
+    """People credited in `Key: Name <email>` lines of the body, e.g. `Co-authored-by: Bo <bo@x.org>`
+    or Apache's `Reviewers: Ana <ana@x.org>, Bo Li` (emails may be missing)."""
+    if ":" not in body:
+        return ()
+    found: dict[tuple[str, str], CommitPerson] = {}
+    for line in body.split("\n"):
+        key, sep, value = line.partition(":")
+        trailer = TRAILERS.get(key.strip().lower()) if sep and len(key) < 20 else None
+        if trailer is None:
+            continue
+        role, evidence = trailer
+        for text in split_people(value) if evidence.startswith("Reviewers") else (value,):
+            who = parse_person(text)
+            if who is not None:
+                found.setdefault((who.key, role), CommitPerson(role, who, evidence))
+    return tuple(found.values())
+
+
+def split_people(value: str) -> list[str]:
+    """`'Ana <a@x>, Bo Li, "Li, Cy" <c@x>'` -> the three people, splitting on commas outside `<>`/quotes."""
+    out: list[str] = []
+    current: list[str] = []
+    depth, quoted = 0, False
+    for ch in value:
+        if ch == "," and depth == 0 and not quoted:
+            out.append("".join(current))
+            current = []
+            continue
+        depth += (ch == "<") - (ch == ">")
+        quoted ^= ch == '"'
+        current.append(ch)
+    out.append("".join(current))
+    return out
+
+
+def parse_person(text: str) -> IdentityRef | None:
+    """`'Ana Lima <ana@x.org>'`, `'<ana@x.org>'`, `'ana@x.org'` or `'Ana Lima'` -> a git identity."""
+    text = text.strip()
+    if "<" in text:
+        name, _, rest = text.partition("<")
+        email = rest.partition(">")[0].strip()
+        name = name.strip().strip('"').strip()
+    elif "@" in text and " " not in text:
+        name, email = "", text
+    else:
+        name, email = text.strip('"').strip(), ""
+    if not name and not email:
+        return None
+    return IdentityRef("git", email, " ".join(name.split()))
+
+
+def parse_revert(subject: str, message: str) -> str:
+    """The reverted commit: `This reverts commit <sha>.` -> the sha; else `Revert "<s>"` -> `subject:<s>`."""
+    at = message.find(REVERT_MARK)
+    if at >= 0:
+        start = at + len(REVERT_MARK)
+        end = start
+        while end < len(message) and message[end] in HEX:
+            end += 1
+        if end - start >= 7:
+            return message[start:end].lower()
+    if subject.startswith('Revert "') and subject.endswith('"') and len(subject) > 9:
+        return "subject:" + subject[8:-1]
+    return ""
+
+
+def issue_refs(message: str, *, is_merge: bool, config: Config) -> tuple[Ref, ...]:
+    """Issue keys in the message; a merge's branch names count separately ("in merged branch name")."""
+    subject, newline, rest = message.partition("\n")
+    branches, subject = split_merge_subject(subject) if is_merge else ((), subject)
+    found = refs.issue_keys(subject + newline + rest, "commit message", pattern=config.key_pattern,
+                            ignored=config.ignored_projects)
+    if branches:
+        found += refs.issue_keys(" ".join(branches), "merged branch name", pattern=config.key_pattern,
+                                 ignored=config.ignored_projects)
+    return found
+
+
+def split_merge_subject(subject: str) -> tuple[tuple[str, ...], str]:
+    """The branch names a merge subject names as merged, and the subject without them.
+
+    `Merge branch 'feature/PROJ-12-x' into main` -> (('feature/PROJ-12-x',), "Merge branch '' into main");
+    `Merge pull request #5 from owner/PROJ-9-fix` -> (('owner/PROJ-9-fix',), 'Merge pull request #5 from ');
+    `Merge branches 'a' and 'b'` -> (('a', 'b'), "Merge branches '' and ''"). The target after
+    ` into ` is not a merged branch and stays in the subject.
+    """
+    if not subject.startswith("Merge "):
+        return (), subject
+    if subject.startswith("Merge pull request #"):
+        head, sep, rest = subject.partition(" from ")
+        name, space, tail = rest.partition(" ")
+        return ((name,), head + sep + space + tail) if name else ((), subject)
+    merged, into, target = subject.partition(" into ")
+    parts = merged.split("'")
+    names = tuple(name for name in parts[1::2] if name)
+    parts[1::2] = [""] * len(parts[1::2])
+    return names, "'".join(parts) + into + target
