@@ -1,4 +1,5 @@
-"""ingest_jira_files / ingest_github_files on both backends: counts, idempotence, order, rollback."""
+"""ingest_jira_files / ingest_github_files on both backends: counts (PRs and GitHub issues), idempotence,
+order, rollback; where conversation comments go."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import pytest
 
 from teammemory.config import Config
 from teammemory.errors import InputError
-from teammemory.ingest.github import ingest_github_files
+from teammemory.ingest.github import ingest_github_files, place_comments
 from teammemory.ingest.jira import ingest_jira_files
+from teammemory.model import IssueComment
 from teammemory.sources import jsonfiles
+from teammemory.sources.github_parse import CommentPart
 from teammemory.store import Store, migrate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -187,7 +190,8 @@ def expected_jira(dirs: list[Path]) -> dict[str, int]:
 def expected_github(files: list[Path]) -> dict[str, int]:
     """PRs, reviews and review comments found anywhere in the plain JSON files (recordings hold the same
     bodies as the extracted/ files beside them); files and commits of the lists, by their PR."""
-    prs, reviews, review_comments, pr_files, commits = set(), set(), set(), set(), set()
+    prs: set[tuple[str, int]] = set()
+    reviews, review_comments, pr_files, commits, closing = set(), set(), set(), set(), set()
     for f in files:
         data = jsonfiles.read_json(f)
         if jsonfiles.shape(data) in jsonfiles.RECORDINGS:
@@ -197,6 +201,9 @@ def expected_github(files: list[Path]) -> dict[str, int]:
             if {"number", "head", "base"} <= d.keys():
                 prs.add((d["base"]["repo"]["full_name"], d["number"]))
                 repo = d["base"]["repo"]["full_name"]
+                text = f"{d.get('title') or ''}\n{d.get('body') or ''}"
+                closing |= {(repo, d["number"], f"{repo}#{n}") for n in re.findall(
+                    r"(?i)\b(?:close|closes|closed|fix|fixes|fixed|resolve|resolves|resolved):? +#(\d+)", text)}
                 commits |= {(repo, d["number"], h) for h in d.get("commits_data") or []}
             elif {"pull_request_url", "state", "commit_id"} <= d.keys() and "path" not in d:
                 reviews.add((d["pull_request_url"], d["id"]))
@@ -211,7 +218,51 @@ def expected_github(files: list[Path]) -> dict[str, int]:
                 repo = re.search(r"/repos/([^/]+/[^/]+)/", d["url"]).group(1)  # type: ignore[union-attr]
                 commits.add((repo, int(m.group(1)), d["sha"]))
     return {"pull_requests": len(prs), "reviews": len(reviews), "review_comments": len(review_comments),
-            "pr_files": len(pr_files), "listed_commits": len(commits)}
+            "pr_files": len(pr_files), "listed_commits": len(commits), "closing_links": len(closing),
+            **expected_issues(files, prs)}
+
+
+def top_level(files: list[Path]) -> Iterator[dict[str, Any]]:
+    """The objects the importer reads: each document's top-level objects (perceval's unwrapped), event
+    lists left out; nock recordings unpacked (2xx bodies), betamax cassettes left out (extracted/
+    holds their bodies)."""
+    for f in files:
+        data = jsonfiles.read_json(f)
+        kind = jsonfiles.shape(data)
+        if kind == "betamax":
+            continue
+        bodies = [r.body for r in jsonfiles.unpack_recording(data, str(f)) if 200 <= r.status < 300] \
+            if kind == "nock" else [data]
+        for body in bodies:
+            if jsonfiles.shape(body) == "github-events":  # a timeline's comment events are not comments
+                continue
+            for d in body if isinstance(body, list) else [body]:
+                if isinstance(d, dict):
+                    yield d.get("data", d) if "backend_name" in d else d
+
+
+def expected_issues(files: list[Path], prs: set[tuple[str, int]]) -> dict[str, int]:
+    """Issues: objects with a number, title, labels and an html_url that are not PRs (no `pull_request`,
+    no `head`). Issue comments: conversation comments not on a PR of the import that are on an
+    issue of the import or link to `/issues/N#...`."""
+    issues: set[tuple[str, int]] = set()
+    comments = []
+    for d in top_level(files):
+        if {"number", "title", "labels", "html_url"} <= d.keys() and not d.keys() & {"pull_request", "head"}:
+            m = re.search(r"github\.com/([^/]+/[^/]+)/issues/(\d+)$", d["html_url"])
+            issues.add((m.group(1), int(m.group(2))))  # type: ignore[union-attr]
+        elif "/issues/comments/" in str(d.get("url")) and "body" in d:
+            comments.append(d)
+    on_issues = set()
+    for c in comments:
+        m = re.search(r"/repos/([^/]+/[^/]+)/issues/(\d+)", c.get("issue_url") or c["url"])
+        where = (m.group(1), int(m.group(2))) if m and c.get("issue_url") else None
+        html = re.search(r"github\.com/([^/]+/[^/]+)/(issues|pull)/(\d+)#", c.get("html_url") or "")
+        if html:
+            where = (html.group(1), int(html.group(3)))
+        if where and where not in prs and (where in issues or (html and html.group(2) == "issues")):
+            on_issues.add((where, c["id"]))
+    return {"issues": len(issues), "issue_comments": len(on_issues)}
 
 
 @pytest.fixture
@@ -227,11 +278,28 @@ def test_every_real_file_imports_with_the_counts_of_its_json(imported: tuple[Sto
     store, dirs, files = imported
     jira = expected_jira(dirs)
     assert jira["issues"] == 5 + 5 + 11 + 3  # FINOS, puppet, jira-ruby, fiware
-    for table, n in jira.items():
-        assert count(store, table) == n, table
+    for table, n in jira.items():  # GitHub issue keys are 'OWNER/REPO#N'
+        assert count(store, table, f"where {'key' if table == 'issues' else 'issue_key'} not like '%#%'") == n, table
     gh = expected_github(files)
     for table in ("pull_requests", "reviews", "review_comments", "pr_files"):
         assert count(store, table) == gh[table], table
+    # betamax's two pages (49 + 34 issues, the rest PRs), datasette #572, github3.py #187, octokit's 13
+    assert gh["issues"] == 49 + 34 + 1 + 1 + 13
+    assert count(store, "issues", "where key like '%#%'") == gh["issues"]
+    # #187's 3 comments; github-to-sqlite #3 and #4 (3 comments, their issues not imported: linked /issues/)
+    assert gh["issue_comments"] == 3 + 3
+    assert count(store, "issue_comments", "where issue_key like '%#%'") == gh["issue_comments"]
+    # perceval's github_issue_1.json and github_request.json are PR 1's issue facet (`pull_request` key): a PR,
+    # not an issue; its comment (github_issue_comments_1.json, linked /issues/1) is the PR's conversation
+    assert count(store, "issues", "where key = 'zhquan_example/repo#1'") == 0
+    assert count(store, "pr_comments", "where repo = 'zhquan_example/repo' and number = 1 and comment_id = '1'") == 1
+    # closing keywords in PR bodies: 'Fixes #570' (datasette #571), 'Closes #787' (github3.py #873),
+    # 'Resolves: #926' (github3.py #927)
+    assert gh["closing_links"] == 3
+    assert count(store, "pr_issues", "where issue_key like '%#%'") == gh["closing_links"]
+    with store.read() as db:
+        link = db.one("select issue_key, found_by from pr_issues where repo = 'simonw/datasette' and number = 571")
+    assert link == {"issue_key": "simonw/datasette#570", "found_by": "'Fixes #570' in PR body"}
     assert count(store, "pr_commits", "where found_by like 'PR #% lists commit'") == gh["listed_commits"]
     assert count(store, "review_requests", "where repo = 'zhquan_example/repo' and number = 1") == 1
 
@@ -258,3 +326,17 @@ def test_files_whose_pr_cannot_be_told_are_refused(store: Store, realdata: Path)
         with pytest.raises(InputError, match="cannot tell which PR"):
             ingest_github_files(store, [realdata / "github" / name], config=CONFIG)
     assert count(store, "pull_requests") == 0
+
+
+def test_conversation_comments_go_to_a_pr_or_issue_of_the_call_first() -> None:
+    def part(n: int, says: str) -> CommentPart:
+        return CommentPart("o/r", n, IssueComment(f"c{n}{says}", None, "b", 0), says)
+
+    comments = [part(1, "issue"), part(2, "pr"), part(3, ""), part(4, "pr"), part(5, "issue"), part(6, "")]
+    # PR 1 and issue 2 are in the call: they win over what the links say; 4 and 5 follow their
+    # links; 3 (PR of the call) is placed, 6 (nothing known, no link) is not
+    on_prs, on_issues, unplaced = place_comments(comments, {("o/r", 1), ("o/r", 3)}, {"o/r#2"})
+    assert {k: [c.comment_id for c in v] for k, v in on_prs.items()} == {
+        ("o/r", 1): ["c1issue"], ("o/r", 3): ["c3"], ("o/r", 4): ["c4pr"]}
+    assert {k: [c.comment_id for c in v] for k, v in on_issues.items()} == {"o/r#2": ["c2pr"], "o/r#5": ["c5issue"]}
+    assert unplaced == 1

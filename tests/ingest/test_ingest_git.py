@@ -71,7 +71,7 @@ def git(path: Path, *args: str) -> str:
 def tables(store: Store) -> list[str]:
     with store.read() as db:
         if store.dialect == "sqlite":
-            rows = db.all("select name from sqlite_master where type = 'table'")
+            rows = db.all("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'")
         else:
             rows = db.all("select table_name as name from information_schema.tables"
                           " where table_schema = 'public'")

@@ -1,6 +1,7 @@
 """ingest.sync end to end: a local replay server (recorded github3.py and jira.fiware.org
-responses) -> fetch -> parse -> the store, on SQLite and PostgreSQL; incremental reruns from the
-stored cursor; a failed run writes nothing and leaves the cursor; the token is never stored."""
+responses) -> fetch -> parse -> the store, on SQLite and PostgreSQL; PRs and issues, each with its
+cursor; incremental reruns from the stored cursors; a failed run writes nothing and leaves the
+cursors; the token is never stored."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ TOKEN = "ghp_sync_token_never_stored"
 REPO = "sigmavirus24/github3.py"
 LIST = "state=all&sort=updated&direction=desc&per_page=100"
 T_671 = "2017-10-26T20:43:48Z"  # PR 671's updated_at, the newer of the two
+T_187 = "2014-12-14T04:31:56Z"  # issue 187's updated_at, the newest issue
+ISSUES = f"{REPO} issues"  # the issues' cursor
 CLOCK = 1_800_000_000.0
 
 
@@ -63,10 +66,25 @@ def script_github(server: ReplayServer, realdata: Path) -> None:
         server.add("GET", f"{base}/{path}?per_page=100", lists.get(path, []),
                    headers={"ETag": f'"{path}"'} if path == "pulls/671/reviews" else None)
     server.add("GET", f"{base}/pulls/671/reviews?per_page=100", None, status=304)  # for the rerun
+    script_issues(server, realdata)
+
+
+def script_issues(server: ReplayServer, realdata: Path) -> None:
+    """Issue 187 (a Bug, 3 comments), PR 218's issue facet (skipped), and issue 188: 187's record with
+    no comments and an older update (made here, so a quiet issue costs no comments request)."""
+    base = f"/repos/{REPO}"
+    issue_187 = recorded(realdata, "Issue_comments__0__")
+    quiet = {**issue_187, "number": 188, "comments": 0, "labels": [], "updated_at": "2014-01-01T00:00:00Z",
+             "url": f"https://api.github.com{base}/issues/188", "html_url": f"https://github.com/{REPO}/issues/188"}
+    listing = [issue_187, recorded(realdata, "Issue_events__1__"), quiet]
+    server.add("GET", f"{base}/issues?{LIST}", listing)
+    server.add("GET", f"{base}/issues?{LIST}&since={T_187}", [issue_187])  # the rerun, from the cursor
+    server.add("GET", f"{base}/issues/187/comments?per_page=100", recorded(realdata, "Issue_comments__1__"))
 
 
 def table_counts(store: Store) -> dict[str, int]:
-    tables = ("pull_requests", "reviews", "review_comments", "pr_comments", "pr_files", "pr_commits")
+    tables = ("pull_requests", "reviews", "review_comments", "pr_comments", "pr_files", "pr_commits", "issues",
+              "issue_comments")
     with store.read() as db:
         return {t: db.scalar(f"select count(*) as n from {t}") for t in tables}
 
@@ -81,15 +99,21 @@ def test_github_sync_then_incremental_rerun(store: Store, server: ReplayServer, 
     http = github_http(server.url)
     first = sync_github(store, REPO, config=Config(), client=http, clock=lambda: CLOCK)
     assert first.counts == {"pull_requests": 2, "reviews": 5, "review_comments": 3, "comments": 1, "files": 2,
-                            "commits": 2, "not_modified": 0}
+                            "commits": 2, "issues": 2, "issue_comments": 3, "not_modified": 0}
     # pr_commits: PR 235 lists 2 commits + its merge commit; PR 671 only its merge commit
     expected = {"pull_requests": 2, "reviews": 5, "review_comments": 3, "pr_comments": 1, "pr_files": 2,
-                "pr_commits": 4}
+                "pr_commits": 4, "issues": 2, "issue_comments": 3}
     assert table_counts(store) == expected
     assert cursor(store, "github", REPO) == T_671
+    assert cursor(store, "github", ISSUES) == T_187
     with store.read() as db:
         states = db.all("select number, state, merge_commit from pull_requests")
+        issue = db.one("select key, status, status_category, issue_type, resolved_at from issues"
+                       " where key = :k", k=f"{REPO}#187")
     assert sorted((r["number"], r["state"]) for r in states) == [(235, "merged"), (671, "merged")]
+    assert issue == {"key": f"{REPO}#187", "status": "closed", "status_category": "done", "issue_type": "Bug",
+                     "resolved_at": 1418531513}  # closed_at 2014-12-14T04:31:53Z
+    assert f"{REPO}/issues/188/comments?per_page=100" not in " ".join(server.paths())
 
     server.requests.clear()
     second = sync_github(store, REPO, config=Config(), client=http, clock=lambda: CLOCK)
@@ -98,8 +122,11 @@ def test_github_sync_then_incremental_rerun(store: Store, server: ReplayServer, 
     assert second.counts["pull_requests"] == 1 and second.counts["reviews"] == 5
     assert second.counts["not_modified"] == 1
     assert not any("/235/" in p for p in server.paths())
+    # issues: asked from their own cursor (`since`); 187 again (updated exactly then), with its comments
+    assert (second.counts["issues"], second.counts["issue_comments"]) == (1, 3)
     assert table_counts(store) == expected
     assert cursor(store, "github", REPO) == T_671
+    assert cursor(store, "github", ISSUES) == T_187
     assert server.unexpected == []
 
 
@@ -112,9 +139,20 @@ def test_github_failure_writes_nothing_and_keeps_the_cursor(store: Store, server
         sync_github(store, REPO, config=Config(), client=github_http(server.url, attempts=2))
     assert table_counts(store)["pull_requests"] == 0 and table_counts(store)["reviews"] == 0
     assert cursor(store, "github", REPO) is None
+    assert cursor(store, "github", ISSUES) is None
     with store.read() as db:
         runs = db.all("select source, target, status from ingest_runs")
     assert runs == [{"source": "github", "target": REPO, "status": "failed"}]
+
+
+def test_a_failing_issue_request_rolls_back_the_prs_too(store: Store, server: ReplayServer, realdata: Path) -> None:
+    script_github(server, realdata)
+    server.routes.pop(route_key("GET", f"/repos/{REPO}/issues/187/comments?per_page=100"))
+    server.add("GET", f"/repos/{REPO}/issues/187/comments?per_page=100", {"message": "boom"}, status=502)
+    with pytest.raises(HttpStatusError, match="issues/187/comments.*HTTP 502"):
+        sync_github(store, REPO, config=Config(), client=github_http(server.url, attempts=1))
+    assert set(table_counts(store).values()) == {0}
+    assert cursor(store, "github", REPO) is None and cursor(store, "github", ISSUES) is None
 
 
 def test_github_token_is_never_stored_printed_or_logged(

@@ -1,5 +1,6 @@
 """sources.github against a local replay server: listing newest-first with a stop at `since`,
-the five per-PR lists from recorded github3.py responses, GitHub Enterprise base paths, auth."""
+the five per-PR lists from recorded github3.py responses, GitHub Enterprise base paths, auth;
+issues (PRs left out, `since` sent, comments only where there are some)."""
 
 from __future__ import annotations
 
@@ -115,3 +116,37 @@ def test_repo_argument_is_checked_before_any_request() -> None:
 def test_auth_headers_from_the_environment() -> None:
     assert github.auth_headers({"GITHUB_TOKEN": " abc "}) == {"Authorization": "Bearer abc"}
     assert github.auth_headers({}) == {}
+
+
+def an_issue(number: int, updated: str, *, comments: int = 0, pr: bool = False) -> dict[str, Any]:
+    item: dict[str, Any] = {"number": number, "updated_at": updated, "title": f"issue {number}",
+                            "comments": comments}
+    return {**item, "pull_request": {"url": f"/repos/o/r/pulls/{number}"}} if pr else item
+
+
+def test_issues_skip_prs_and_send_since_to_the_server(server: ReplayServer) -> None:
+    listing = [an_issue(9, "2024-03-03T00:00:00Z"), an_issue(8, "2024-02-20T00:00:00Z", pr=True),
+               an_issue(7, "2024-02-15T00:00:00Z"), an_issue(6, "2024-01-01T00:00:00Z")]
+    server.add("GET", f"/repos/o/r/issues?{LIST}", listing)
+    server.add("GET", f"/repos/o/r/issues?{LIST}&since=2024-02-15T00:00:00Z", listing)
+    http = http_for(server.url)
+    assert [i["number"] for i in github.fetch_issues(http, "o/r")] == [9, 7, 6]  # PR 8 is the pulls' business
+    since = 1_707_955_200  # 2024-02-15T00:00:00Z: 9 newer, 7 exactly then, 6 older (a server ignoring `since`)
+    assert [i["number"] for i in github.fetch_issues(http, "o/r", since=since)] == [9, 7]
+    assert server.requests[-1].query["since"] == "2024-02-15T00:00:00Z"
+    assert server.unexpected == []
+
+
+def test_issue_comments_are_fetched_only_for_issues_that_have_some(server: ReplayServer) -> None:
+    server.add("GET", f"/repos/o/r/issues?{LIST}", [an_issue(2, "2024-02-02T00:00:00Z", comments=2),
+                                                    an_issue(1, "2024-01-01T00:00:00Z")])
+    server.add("GET", "/repos/o/r/issues/2/comments?per_page=100", [{"id": 1}, {"id": 2}])
+    bundles = list(github.fetch_issue_bundles(http_for(server.url), "o/r"))
+    assert [(b.number, len(b.comments)) for b in bundles] == [(2, 2), (1, 0)]
+    assert not any("/issues/1/comments" in p for p in server.paths()) and server.unexpected == []
+
+
+def test_bad_issue_updated_at_names_the_issue(server: ReplayServer) -> None:
+    server.add("GET", f"/repos/o/r/issues?{LIST}&since=1970-01-01T00:00:00Z", [an_issue(7, "yesterday")])
+    with pytest.raises(SourceError, match=r"/repos/o/r/issues: issue #7: 'updated_at' is not a time"):
+        list(github.fetch_issues(http_for(server.url), "o/r", since=0))

@@ -1,4 +1,5 @@
-"""github_parse on recorded GitHub responses (github3.py, github-to-sqlite, perceval) and literals."""
+"""github_parse on recorded GitHub responses (github3.py, github-to-sqlite, perceval) and literals
+(PRs and their parts; issues are in test_github_issue_parse)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from teammemory.errors import InputError
 from teammemory.model import IdentityRef, PrFile, Ref
 from teammemory.sources import jsonfiles
-from teammemory.sources.github_parse import Doc, Options, PrPart, read_document
+from teammemory.sources.github_parse import CommentPart, Doc, Options, PrPart, read_document
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "github"
 REPO = FIXTURES / "repos" / "sigmavirus24" / "github3.py"
@@ -146,22 +147,40 @@ def test_requested_reviewers_skip_deleted_accounts(realdata: Path) -> None:
     assert part.pr.requested_reviewers == (IdentityRef("github", login="zhquan_example"),)
 
 
-def test_issue_comments_on_prs() -> None:
-    (part,) = parts_of(REPO / "issues" / "235" / "comments.json")
-    assert (part.pr.number, part.if_pr, part.pr.comments[0].comment_id) == (235, False, "42106561")
+def comments_of(data: Any, api_path: str) -> tuple[CommentPart, ...]:
+    return read_document(Doc(data, "x.json", api_path), OPTS).comments
+
+
+def test_conversation_comments_say_where_they_belong() -> None:
+    (on_pr,) = comments_of(json.loads((REPO / "issues" / "235" / "comments.json").read_text()),
+                           (REPO / "issues" / "235" / "comments.json").as_posix())
+    assert (on_pr.repo, on_pr.number, on_pr.says, on_pr.comment.comment_id) == (
+        "sigmavirus24/github3.py", 235, "pr", "42106561")
+    assert on_pr.as_pr_comment().author == IdentityRef("github", login="sigmavirus24")
     on_issue = {"id": 1, "body": "b", "user": {"login": "x"}, "issue_url": "https://api.github.com/repos/o/r/issues/9",
-                "html_url": "https://github.com/o/r/issues/9#issuecomment-1"}
-    (maybe,) = literal([on_issue], "repos/o/r/issues/9/comments.json")
-    assert maybe.if_pr  # the link says /issues/: only a PR if PR #9 is known
+                "html_url": "https://github.com/o/r/issues/9#issuecomment-1", "updated_at": "2024-01-02T00:00:00Z"}
+    (issue,) = comments_of([on_issue], "repos/o/r/issues/9/comments.json")
+    assert (issue.number, issue.says, issue.comment.updated_at) == (9, "issue", utc(2024, 1, 2, 0, 0, 0))
     bare = {"id": 2, "body": "b", "user": {"login": "x"}, "url": "https://api.github.com/repos/o/r/issues/comments/2"}
-    (sure,) = literal([bare], "repos/o/r/issues/9/comments.json")
-    assert (sure.pr.repo, sure.pr.number, sure.if_pr) == ("o/r", 9, False)
+    (saved_alone,) = comments_of([bare], "repos/o/r/issues/9/comments.json")
+    assert (saved_alone.repo, saved_alone.number, saved_alone.says) == ("o/r", 9, "pr")  # as before issues
+    no_link = {**bare, "issue_url": "https://api.github.com/repos/o/r/issues/4"}
+    (unknown,) = comments_of([no_link], "repos/o/r/issues/comments.json")
+    assert (unknown.number, unknown.says) == (4, "")  # the importer decides by the PRs and issues it holds
+
+
+def test_closing_keywords_in_a_pr_link_github_issues() -> None:
+    body = "Fixes #12, closes o/r#13 and resolves other/lib#3.\nSee #14 (no keyword: no link). Fixed: #12"
+    (part,) = literal(pull(title="Close #15: retry", body=body, head={"ref": "fix-16"}))
+    assert [r for r in part.pr.issue_refs if "#" in r.target] == [
+        Ref("o/r#15", "'Close #15' in PR title"), Ref("o/r#12", "'Fixes #12' in PR body"),
+        Ref("o/r#13", "'closes o/r#13' in PR body"), Ref("other/lib#3", "'resolves other/lib#3' in PR body")]
 
 
 def test_perceval_items(realdata: Path) -> None:
     items = jsonfiles.read_json(realdata / "github" / "elk_items" / "github_perceval_items.json")
     doc = read_document(Doc(items, "elk.json", "elk.json"), OPTS)
-    assert doc.skipped == {"skipped.perceval-issue": 2, "skipped.perceval-repository": 3}
+    assert doc.skipped == {"skipped.perceval-repository": 3}
     prs = {(p.pr.repo, p.pr.number): p.pr for p in doc.parts}
     assert set(prs) == {("zhquan_example/repo", 1), ("chaoss/grimoirelab-perceval", 4), ("finos/FDC3", 7)}
     fdc3 = prs[("finos/FDC3", 7)]
@@ -172,17 +191,23 @@ def test_perceval_items(realdata: Path) -> None:
                             "bfca7260e3a3282a55e3b8b204c3fe6652e0bfe1")
     assert prs[("zhquan_example/repo", 1)].state == "merged"
     assert prs[("chaoss/grimoirelab-perceval", 4)].state == "closed"
+    # the two 'issue' items are PRs' issue facets (`pull_request` key): no issues, only the
+    # PRs' conversation comments from their comments_data (1 on o/r#1, 3 on perceval #7)
+    assert doc.issues == ()
+    got = sorted((c.repo, c.number, c.says) for c in doc.comments)
+    assert got == [("chaoss/grimoirelab-perceval", 7, "pr")] * 3 + [("zhquan_example/repo", 1, "pr")]
 
 
 @pytest.mark.parametrize("data", [
     {"message": "Not Found", "documentation_url": "https://docs.github.com"},
     {"rate": {}, "resources": {}}, [], [{"login": "a", "type": "User"}],
-    {"full_name": "o/r", "owner": {"login": "o"}}, [{"number": 1, "title": "an issue", "labels": []}],
+    {"full_name": "o/r", "owner": {"login": "o"}},
+    [{"number": 1, "title": "a milestone", "open_issues": 2, "closed_issues": 0}],
     [{"file": "a.json", "uri": "https://api.github.com/x"}],
 ])
 def test_non_pr_documents_are_skipped(data: Any) -> None:
     doc = read_document(Doc(data, "x.json", "x.json"), OPTS)
-    assert doc.parts == () and sum(doc.skipped.values()) == 1
+    assert doc.parts == doc.issues == doc.comments == () and sum(doc.skipped.values()) == 1
 
 
 def test_bad_records_name_file_pr_and_field() -> None:
@@ -190,7 +215,7 @@ def test_bad_records_name_file_pr_and_field() -> None:
         literal(pull(number=None))
     with pytest.raises(InputError, match=r"^x.json: PR #7: field 'created_at' is not an ISO 8601 time"):
         literal(pull(created_at="soon"))
-    with pytest.raises(InputError, match=r"not GitHub pull-request data"):
+    with pytest.raises(InputError, match=r"not GitHub pull-request or issue data"):
         literal({"what": 1})
 
 

@@ -51,8 +51,8 @@ def excerpt(text: str, limit: int = 300) -> str:
 
 
 def key_order(key: str) -> tuple[str, int, str]:
-    """Natural order of issue keys: PROJ-9 before PROJ-10."""
-    project, _, number = key.rpartition("-")
+    """Natural order of issue keys: PROJ-9 before PROJ-10, o/r#9 before o/r#10."""
+    project, _, number = key.rpartition("#") if "#" in key else key.rpartition("-")
     return (project, int(number), key) if number.isdigit() else (key, 0, key)
 
 

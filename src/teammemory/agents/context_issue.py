@@ -40,6 +40,7 @@ from teammemory.agents.context_common import (
 )
 from teammemory.agents.evidence import Person, iso_day, not_found
 from teammemory.config import Config
+from teammemory.model import issue_project
 from teammemory.store import Reader, Row
 
 
@@ -192,8 +193,8 @@ def _referenced_key(db: Reader, key: str) -> str:
                   " union select distinct issue_key from pr_issues where lower(issue_key) = lower(:k)", k=key)
     if refs:
         return sorted(str(r["issue_key"]) for r in refs)[0]
-    project = key.rpartition("-")[0].upper()
-    pool = db.all("select key from issues where project = :p", p=project) if project else []
+    project = issue_project(key) if "#" in key or "-" in key else ""
+    pool = db.all("select key from issues where lower(project) = lower(:p)", p=project) if project else []
     pool = pool or db.all("select key from issues")
     raise not_found("issue", key, [str(r["key"]) for r in pool])
 

@@ -10,7 +10,7 @@ plus a few examples in a stable order. Checks:
 - commits without an issue key: non-merge commits by people who are not bots, naming no key of a
   known project (denominator: those commits); examples newest first;
 - PRs not linked to an issue: non-bot PRs that name no issue and contain no commit naming a key
-  of a known project (a reference without a project, e.g. a GitHub issue, counts as a link);
+  of a known project;
 - PRs with an empty description: non-bot PRs whose body is blank;
 - issues done without any commit: status category 'done', no commit names the key and no PR
   naming it lists a commit (Won't Do / Duplicate resolutions land here too, on purpose visible);
@@ -18,11 +18,14 @@ plus a few examples in a stable order. Checks:
 - identities not tied to a developer: developer_key is null (resolution has not run on them);
 - ignored keys: keys commits name whose project is neither in config.project_keys nor among
   ingested issues' projects (false keys like 'PY-3'; they count for nothing);
-- dangling keys: keys of a known project with no ingested issue (Jira not ingested that far);
+- dangling keys: keys of a known project with no ingested issue (Jira not ingested that far; for
+  a GitHub 'OWNER/REPO#N', often a PR's number after a closing keyword such as 'Fixes #N');
 - possible duplicate people: the same name, folded (case, accents, punctuation), on accounts of
   different non-bot people; only suggested, never merged (SortingHat's recommendations).
 When no project is known at all (no issues ingested, none configured), every key counts as a
-key and the two key checks are not applicable (denominator 0).
+key and the two key checks are not applicable (denominator 0). A GitHub issue key 'OWNER/REPO#N'
+(from closing keywords, `fixes #N`) has the project OWNER/REPO, known once issues of that
+repository are ingested (or when it is listed in issues.project_keys, in any letter case).
 
 Sources: the linkage-quality measures of Bird et al., "Fair and Balanced? Bias in Bug-Fix
 Datasets" (2009) and SortingHat's identity recommendations.
@@ -39,6 +42,7 @@ from datetime import datetime
 from teammemory.agents.context_common import PR_OF_COMMIT, key_order, who
 from teammemory.agents.evidence import Person, epoch, iso_day, short
 from teammemory.config import Config
+from teammemory.model import issue_project
 from teammemory.store import Reader, Row
 
 FORMULA = ("percent = round(100 * count / denominator, 1); "
@@ -136,14 +140,19 @@ def ask(db: Reader, *, now: datetime, config: Config, examples: int = 5) -> Hygi
 
 
 def _is_key(key: str, project: str, known: set[str]) -> bool:
-    """A reference counts as an issue link: no project part (a GitHub issue), or a known project
-    (any project when none is known)."""
-    return "-" not in key or not known or project in known
+    """A reference counts as an issue link: no project part, or a known project (any project when
+    none is known)."""
+    return not project or not known or _known(project, known)
+
+
+def _known(project: str, known: set[str]) -> bool:
+    """Configured project keys are upper-cased; GitHub's 'owner/repo' is matched in any case."""
+    return project in known or project.upper() in known
 
 
 def commits_without_issue(commits: Sequence[Row], keys: Sequence[Row], known: set[str],
                           examples: int) -> Check:
-    linked = {(str(r["repo"]), str(r["hash"])) for r in keys if not known or str(r["project"]) in known}
+    linked = {(str(r["repo"]), str(r["hash"])) for r in keys if not known or _known(str(r["project"]), known)}
     people = [c for c in commits if not c["a_bot"]]
     bad = [((-int(c["authored_at"]), str(c["repo"]), str(c["hash"])),
             f"{short(str(c['hash']))} {c['subject']}")
@@ -154,7 +163,7 @@ def commits_without_issue(commits: Sequence[Row], keys: Sequence[Row], known: se
 
 def prs_without_issue(prs: Sequence[Row], keys: Sequence[Row], known: set[str], examples: int) -> Check:
     linked = {(str(r["repo"]), int(r["number"])) for r in keys
-              if _is_key(str(r["k"]), str(r["k"]).rpartition("-")[0], known)}
+              if _is_key(str(r["k"]), issue_project(str(r["k"])), known)}
     people = [p for p in prs if not p["a_bot"]]
     bad = [_pr_item(p) for p in people if (str(p["repo"]), int(p["number"])) not in linked]
     return check("prs_without_issue", "PRs not linked to an issue", bad, len(people), "PRs (not bots)",
@@ -203,13 +212,16 @@ def key_checks(keys: Sequence[Row], known: set[str], examples: int) -> tuple[Che
                 check("dangling_keys", "keys with no ingested issue", [], 0, "keys of known projects",
                       examples=examples, note=note))
     item = lambda r: ((-int(r["commits"]), key_order(str(r["k"]))), _key_text(r))  # noqa: E731
-    ignored = [item(r) for r in keys if str(r["project"]) not in known]
-    of_known = [r for r in keys if str(r["project"]) in known]
+    ignored = [item(r) for r in keys if not _known(str(r["project"]), known)]
+    of_known = [r for r in keys if _known(str(r["project"]), known)]
     dangling = [item(r) for r in of_known if not r["ingested"]]
+    github = any("#" in str(r["k"]) for r in of_known if not r["ingested"])
     return (check("ignored_keys", "keys of unknown projects (ignored)", ignored, len(keys), "keys named",
                   examples=examples, note="set issues.project_keys to say which projects are real"),
             check("dangling_keys", "keys with no ingested issue", dangling, len(of_known),
-                  "keys of known projects", examples=examples))
+                  "keys of known projects", examples=examples,
+                  note="a GitHub OWNER/REPO#N here may be a PR's number: closing keywords (fixes #N)"
+                       " name issues, but are written for PRs too" if github else ""))
 
 
 def _key_text(r: Row) -> str:

@@ -253,7 +253,9 @@ def score(name: str, changes: Sequence[Change], *, weights: RiskWeights, days: i
           test: CoveringTest | None) -> Risk:
     """Pure: the risk of one file or component from its window's changes, with its explanation."""
     w = weights
-    commits = {c.commit: c for c in sorted(changes, key=lambda c: (-c.at, c.commit))}
+    commits: dict[str, Change] = {}  # one row per commit; a co-authored commit's first person by key
+    for c in sorted(changes, key=lambda c: (-c.at, c.commit, c.is_bot, c.person.key)):
+        commits.setdefault(c.commit, c)
     fixes = [c for c in commits.values() if c.is_bug_fix]
     churn = sum({(c.commit, c.changed_path): c.churn for c in changes}.values())
     humans = {c.person.key: c.person.name for c in changes if not c.is_bot}

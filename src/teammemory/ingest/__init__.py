@@ -37,6 +37,7 @@ def run(store: Store, source: str, target: str, config: Config, work: Callable[[
         with store.write() as db:
             counts = work(db)
             derive.refresh(db, config)
+            db.analyze()
             record_run(db, run_id=run_id, source=source, target=target, started_at=int(started),
                        finished_at=int(clock()), status="ok", counts=counts)
     except BaseException:

@@ -1,8 +1,10 @@
-"""Live sync: GitHub PRs and Jira issues fetched over HTTP, parsed, written in one transaction.
+"""Live sync: GitHub PRs and issues, and Jira issues, fetched over HTTP, parsed, written in one transaction.
 
-Each run happens inside `ingest.run`, so fetching, writing, deriving and the cursor move
-together: the cursor ('github', OWNER/REPO) or ('jira', URL + JQL) holds the newest update time
-written (UTC ISO 8601, `2024-05-01T09:30:00Z`) and advances only when the run commits. Any
+Each run happens inside `ingest.run`, so fetching, writing, deriving and the cursors move
+together: a cursor holds the newest update time written (UTC ISO 8601, `2024-05-01T09:30:00Z`)
+and advances only when the run commits. GitHub keeps two per repository, ('github', OWNER/REPO)
+for PRs and ('github', 'OWNER/REPO issues') for issues, since the two listings advance apart;
+Jira one per site and query ('jira', URL + JQL). Any
 failure (network, rate limit beyond reason, a bad record) rolls back everything, so the next
 run starts from the same cursor and loses nothing.
 
@@ -24,33 +26,43 @@ from teammemory import ingest
 from teammemory.config import Config
 from teammemory.errors import StoreError
 from teammemory.ingest import IngestSummary
+from teammemory.ingest.github import options
 from teammemory.ingest.jira import write_documents
-from teammemory.model import PullRequest
-from teammemory.sources import github, github_parse, jira, jira_parse
-from teammemory.sources.github import PullBundle
+from teammemory.model import Issue, PullRequest
+from teammemory.sources import github, github_issue_parse, github_parse, jira, jira_parse
+from teammemory.sources.github import IssueBundle, PullBundle
 from teammemory.sources.http import Http, HttpStatusError
 from teammemory.store import Store, Writer
-from teammemory.store.write import get_cursor, set_cursor, write_pull_request
+from teammemory.store.write import get_cursor, set_cursor, write_issue, write_pull_request
 
 log = logging.getLogger(__name__)
 
 
 def sync_github(store: Store, repo: str, *, config: Config, client: httpx.Client | Http,
                 since: int | None = None, clock: Callable[[], float] = time.time) -> IngestSummary:
-    """Fetch the PRs of OWNER/REPO updated since the cursor (or `since`, epoch seconds) and write them."""
+    """Fetch the PRs and the issues of OWNER/REPO updated since their cursors (or `since`, epoch
+    seconds) and write them."""
     github.check_repo(repo)
     http = as_http(client)
+    issues_at = issues_target(repo)
 
     def work(db: Writer) -> dict[str, int]:
         hits = http.etags.hits  # the cache may outlive one run when the caller reuses `http`
         stored = cursor_epoch(get_cursor(db, "github", repo))
-        start = since if since is not None else stored
-        bundles = list(github.fetch_bundles(http, repo, since=start))
+        stored_issues = cursor_epoch(get_cursor(db, "github", issues_at))
+        bundles = list(github.fetch_bundles(http, repo, since=since if since is not None else stored))
+        issue_bundles = list(github.fetch_issue_bundles(
+            http, repo, since=since if since is not None else stored_issues))
         pulls = [parse_bundle(b, config) for b in bundles]
+        issues = [parse_issue_bundle(b, config) for b in issue_bundles]
         for pr in sorted(pulls, key=lambda p: (p.updated_at or 0, p.number)):
             write_pull_request(db, pr)
-        advance_cursor(db, "github", repo, stored, (p.updated_at for p in pulls), now=int(clock()))
-        return {**count_pulls(pulls), "not_modified": http.etags.hits - hits}
+        for issue in sorted(issues, key=lambda i: (i.updated_at or 0, i.key)):
+            write_issue(db, issue)
+        now = int(clock())
+        advance_cursor(db, "github", repo, stored, (p.updated_at for p in pulls), now=now)
+        advance_cursor(db, "github", issues_at, stored_issues, (i.updated_at for i in issues), now=now)
+        return {**count_pulls(pulls), **count_issues(issues), "not_modified": http.etags.hits - hits}
 
     return ingest.run(store, "github", repo, config, work, clock=clock)
 
@@ -88,19 +100,36 @@ def jira_target(url: str, jql: str) -> str:
     return f"{url.rstrip('/')} :: {jql.strip()}"
 
 
+def issues_target(repo: str) -> str:
+    """The issues cursor's target: 'OWNER/REPO issues' (the PRs' cursor is 'OWNER/REPO')."""
+    return f"{repo} issues"
+
+
 def parse_bundle(bundle: PullBundle, config: Config) -> PullRequest:
     """One fetched PR with its lists -> one PullRequest, via github_parse on each document."""
     repo, n = bundle.repo, bundle.number
-    opts = github_parse.Options(repo=repo, key_pattern=config.key_pattern, ignored=config.ignored_projects)
+    opts = options(config, repo)
     pr = github_parse.parse_pull(bundle.pull, _doc(bundle.pull, repo, f"pulls/{n}"), opts)
     lists = {"reviews": f"pulls/{n}/reviews", "review_comments": f"pulls/{n}/comments",
              "comments": f"issues/{n}/comments", "files": f"pulls/{n}/files", "commits": f"pulls/{n}/commits"}
     for name, path in lists.items():
         items = list(getattr(bundle, name))
         if items:
-            for part in github_parse.read_document(_doc(items, repo, path), opts).parts:
+            doc = github_parse.read_document(_doc(items, repo, path), opts)
+            for part in doc.parts:
                 pr = merge(pr, part.pr)
+            if doc.comments:  # PR N's own conversation endpoint: every comment is the PR's
+                pr = replace(pr, comments=pr.comments + tuple(c.as_pr_comment() for c in doc.comments))
     return pr
+
+
+def parse_issue_bundle(bundle: IssueBundle, config: Config) -> Issue:
+    """One fetched issue with its comments -> one Issue."""
+    repo, n = bundle.repo, bundle.number
+    issue = github_issue_parse.parse_issue(bundle.issue, _doc(bundle.issue, repo, f"issues/{n}"), options(config, repo))
+    where = f"GET /repos/{repo}/issues/{n}/comments"
+    comments = tuple(github_issue_parse.parse_comment(c, where) for c in bundle.comments)
+    return replace(issue, comments=issue.comments + comments)
 
 
 def _doc(data: object, repo: str, path: str) -> github_parse.Doc:
@@ -120,6 +149,10 @@ def count_pulls(pulls: list[PullRequest]) -> dict[str, int]:
             "review_comments": sum(len(p.review_comments) for p in pulls),
             "comments": sum(len(p.comments) for p in pulls), "files": sum(len(p.files) for p in pulls),
             "commits": sum(len(p.commits) for p in pulls)}
+
+
+def count_issues(issues: list[Issue]) -> dict[str, int]:
+    return {"issues": len(issues), "issue_comments": sum(len(i.comments) for i in issues)}
 
 
 def fetch_epic_fields(http: Http) -> frozenset[str]:

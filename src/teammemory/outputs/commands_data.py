@@ -14,7 +14,8 @@ from teammemory.outputs.options import JsonFlag, State, errors, parse_now, stdou
 from teammemory.outputs.render import to_json
 from teammemory.store import Store, migrate
 
-ingest_app = typer.Typer(help="Ingest git history, Jira issues or GitHub pull requests.", no_args_is_help=True,
+ingest_app = typer.Typer(help="Ingest git history, Jira issues, or GitHub pull requests and issues.",
+                         no_args_is_help=True,
                          rich_markup_mode=None)
 identities_app = typer.Typer(help="Developers and their identities across git, GitHub and Jira.",
                              invoke_without_command=True, rich_markup_mode=None)
@@ -105,7 +106,7 @@ def ingest_github(ctx: typer.Context,
                   repo: Annotated[str | None, typer.Option("--repo", help="OWNER/REPO when the files do not say.")]
                   = None,
                   ) -> None:
-    """Import GitHub pull requests, reviews, review comments, comments, files and commits."""
+    """Import GitHub pull requests (reviews, comments, files, commits) and issues (key OWNER/REPO#N)."""
     from teammemory.ingest.github import ingest_github_files
 
     state: State = ctx.obj

@@ -33,9 +33,10 @@ def sync_github_command(
     base_url: Annotated[str, typer.Option("--base-url", help="API root; GitHub Enterprise: https://HOST/api/v3.")]
     = github.API,
     since: Annotated[str | None, typer.Option(
-        "--since", help="ISO 8601 time: only PRs updated since then [default: the stored cursor].")] = None,
+        "--since", help="ISO 8601 time: only PRs and issues updated since then [default: the stored cursors].")]
+    = None,
 ) -> None:
-    """Fetch PRs with their reviews, comments, files and commits; GITHUB_TOKEN authenticates."""
+    """Fetch PRs (reviews, comments, files, commits) and issues (comments); GITHUB_TOKEN authenticates."""
     state: State = ctx.obj
     with errors():
         config = state.config()

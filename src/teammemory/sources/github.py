@@ -11,6 +11,12 @@ idempotent).
 
 For each PR, five lists: reviews, review comments, conversation (issue) comments, files and
 commits (`per_page=100`, Link-paged). Requested reviewers come with the PR object itself.
+
+Issues the same way: `GET /repos/O/R/issues?state=all&sort=updated&direction=desc&since=<ISO>
+&per_page=100` (the server filters by `since` too; the stop at the first older issue stays as a
+guard). That endpoint lists PRs as well (objects with a `pull_request` key): they are skipped
+here, the pulls listing brings them. Each issue's comments (`issues/N/comments`) are asked for
+only when its `comments` count is not 0, which spares a request per quiet issue.
 Works on GitHub Enterprise too: pass its API base, e.g. `https://ghe.example.com/api/v3`.
 Credentials: `GITHUB_TOKEN` -> `Authorization: Bearer ...`, set on the client only (never logged,
 printed or stored); without it, anonymous access (60 requests an hour).
@@ -51,6 +57,19 @@ class PullBundle:
     @property
     def number(self) -> int:
         return int(self.pull["number"])
+
+
+@dataclass(frozen=True)
+class IssueBundle:
+    """One issue as the API gives it: the issue object and its comments, still raw JSON."""
+
+    repo: str
+    issue: Mapping[str, Any]
+    comments: tuple[Any, ...] = ()
+
+    @property
+    def number(self) -> int:
+        return int(self.issue["number"])
 
 
 def auth_headers(env: Mapping[str, str]) -> dict[str, str]:
@@ -101,19 +120,43 @@ def fetch_bundles(http: Http, repo: str, *, since: int | None = None) -> Iterato
         yield fetch_details(http, repo, pull)
 
 
+def fetch_issues(http: Http, repo: str, *, since: int | None = None) -> Iterator[dict[str, Any]]:
+    """Yield issue objects (not PRs) updated at or after `since` (epoch seconds), newest first."""
+    params: dict[str, str | int] = {"state": "all", "sort": "updated", "direction": "desc",
+                                    "per_page": PER_PAGE}
+    if since is not None:
+        params["since"] = datetime.fromtimestamp(since, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for page in follow_link_pages(http, f"/repos/{check_repo(repo)}/issues", params):
+        for issue in _list(page, f"/repos/{repo}/issues"):
+            if since is not None and updated_at(issue, repo, "issues") < since:
+                return
+            if isinstance(issue, dict) and "pull_request" not in issue:
+                yield issue
+
+
+def fetch_issue_bundles(http: Http, repo: str, *, since: int | None = None) -> Iterator[IssueBundle]:
+    """Every issue updated since `since`, newest first, each with its comments."""
+    for issue in fetch_issues(http, repo, since=since):
+        has_comments = issue.get("comments") != 0
+        path = f"/repos/{repo}/issues/{issue.get('number')}/comments"
+        yield IssueBundle(repo, issue, tuple(fetch_list(http, path)) if has_comments else ())
+
+
 def fetch_list(http: Http, path: str) -> Iterator[Any]:
     """All items of a Link-paged list endpoint."""
     for page in follow_link_pages(http, path, {"per_page": PER_PAGE}):
         yield from _list(page, path)
 
 
-def updated_at(pull: Mapping[str, Any], repo: str) -> int:
-    """A PR's `updated_at` (`2019-02-22T16:21:03Z`) as epoch seconds; SourceError if absent."""
-    value = pull.get("updated_at")
+def updated_at(pull: Mapping[str, Any], repo: str, listing: str = "pulls") -> int:
+    """A PR's (issue's) `updated_at` (`2019-02-22T16:21:03Z`) as epoch seconds; SourceError if absent."""
+    value = pull.get("updated_at") if isinstance(pull, Mapping) else None
+    number = pull.get("number", "?") if isinstance(pull, Mapping) else "?"
+    what = "PR" if listing == "pulls" else "issue"
     try:
         moment = datetime.fromisoformat(str(value))
     except ValueError:
-        raise SourceError(f"/repos/{repo}/pulls: PR #{pull.get('number', '?')}: 'updated_at' is not a time:"
+        raise SourceError(f"/repos/{repo}/{listing}: {what} #{number}: 'updated_at' is not a time:"
                           f" {value!r}") from None
     return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
 

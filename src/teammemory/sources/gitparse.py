@@ -64,7 +64,7 @@ def parse_commit(chunk: str, *, repo: str, config: Config) -> Commit:
         files=parse_changes(fields[HEADER_FIELDS] if len(fields) > HEADER_FIELDS else "", where),
         people=parse_trailers(body),
         reverts=parse_revert(subject, message),
-        issue_refs=issue_refs(message, is_merge=len(parent_hashes) > 1, config=config),
+        issue_refs=issue_refs(message, is_merge=len(parent_hashes) > 1, config=config, repo=repo),
         pr_refs=refs.pr_numbers(subject, body),
     )
 
@@ -206,12 +206,18 @@ def parse_revert(subject: str, message: str) -> str:
     return ""
 
 
-def issue_refs(message: str, *, is_merge: bool, config: Config) -> tuple[Ref, ...]:
-    """Issue keys in the message; a merge's branch names count separately ("in merged branch name")."""
+def issue_refs(message: str, *, is_merge: bool, config: Config, repo: str = "") -> tuple[Ref, ...]:
+    """Issue keys in the message; a merge's branch names count separately ("in merged branch name").
+
+    GitHub closing keywords (`Fixes #12`) name issue 'REPO#12' of the repository the commit was
+    ingested as, so they link to GitHub issues only when the git repository is ingested under
+    its OWNER/REPO name (`ingest git --name OWNER/REPO`); `Fixes owner/repo#12` always does.
+    """
     subject, newline, rest = message.partition("\n")
     branches, subject = split_merge_subject(subject) if is_merge else ((), subject)
     found = refs.issue_keys(subject + newline + rest, "commit message", pattern=config.key_pattern,
                             ignored=config.ignored_projects)
+    found += refs.closing_issue_keys(subject + newline + rest, "commit message", repo=repo)
     if branches:
         found += refs.issue_keys(" ".join(branches), "merged branch name", pattern=config.key_pattern,
                                  ignored=config.ignored_projects)

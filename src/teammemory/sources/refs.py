@@ -51,6 +51,31 @@ def pr_numbers(subject: str, body: str = "") -> tuple[Ref, ...]:
     return tuple(found.values())
 
 
+CLOSING_KEY = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+([\w.-]+/[\w.-]+)?#(\d+)\b", re.I)
+
+
+def closing_issue_keys(text: str, where: str, *, repo: str) -> tuple[Ref, ...]:
+    """GitHub issue keys that closing keywords name, as GitHub defines them: `fixes #12` is issue
+    12 of `repo` ('o/r#12'), `Closes other/lib#3` is 'other/lib#3'; evidence "'fixes #12' in PR body".
+
+    A bare `#12` is no link (it may name a PR, or just a number). Without a repository (`repo`
+    not OWNER/REPO, e.g. a git clone ingested under a plain name) only `owner/repo#N` counts.
+    A prefix naming `repo` in other letter case is spelled as `repo` (GitHub names are
+    case-insensitive), so keys from PRs, commits and issues meet.
+    """
+    found: dict[str, Ref] = {}
+    if "#" not in (text or ""):  # most commit messages: skip the regex
+        return ()
+    for m in CLOSING_KEY.finditer(text):
+        prefix = m.group(1) or ""
+        owner_repo = repo if not prefix or prefix.lower() == repo.lower() else prefix
+        if owner_repo.count("/") != 1:
+            continue
+        key = f"{owner_repo}#{int(m.group(2))}"
+        found.setdefault(key, Ref(key, f"'{m.group(0).strip()}' in {where}"))
+    return tuple(found.values())
+
+
 def closing_issue_numbers(text: str, where: str) -> tuple[Ref, ...]:
     """GitHub closing keywords (`fixes #12`) in a PR title or body."""
     found: dict[str, Ref] = {}

@@ -94,6 +94,16 @@ class Writer(Reader):
     def execute(self, sql: str, **params: Any) -> None:
         self._conn.execute(self._sql(sql), params)
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics (after a bulk write). Without them SQLite picks
+        index orders that turn a component query from milliseconds into tens of seconds; the
+        sampled form (`analysis_limit`) keeps this cheap on large stores."""
+        if self.dialect == "sqlite":
+            self._conn.execute("pragma analysis_limit = 1000")
+            self._conn.execute("analyze")
+        else:
+            self._conn.execute("analyze")
+
     def executemany(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
         rows = list(rows)
         if not rows:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from teammemory.model import Commit, IdentityRef, Issue, PullRequest
+from teammemory.model import Commit, IdentityRef, Issue, IssueComment, PullRequest, issue_project
 from teammemory.store import Writer
 
 
@@ -71,7 +71,7 @@ def write_commits(db: Writer, commits: Sequence[Commit]) -> int:
         people += [{"repo": c.repo, "hash": c.hash, "identity_key": p.who.key, "role": p.role,
                     "evidence": p.evidence} for p in c.people]
         issue_links += [{"repo": c.repo, "hash": c.hash, "issue_key": r.target,
-                         "project": r.target.rsplit("-", 1)[0], "found_by": r.evidence} for r in c.issue_refs]
+                         "project": issue_project(r.target), "found_by": r.evidence} for r in c.issue_refs]
         pr_links += [{"repo": c.repo, "number": int(r.target), "hash": c.hash, "found_by": r.evidence}
                      for r in c.pr_refs]
     write_identities(db, idents)
@@ -128,6 +128,16 @@ def write_issue(db: Writer, issue: Issue) -> None:
         "issue_key": issue.key, "at": t.at, "from_status": t.from_status, "to_status": t.to_status,
         "author_key": _key(t.author)} for t in issue.transitions], ("issue_key", "at", "to_status")),
         ("issue_key", "at", "to_status"))
+
+
+def write_issue_comments(db: Writer, key: str, comments: Sequence[IssueComment]) -> None:
+    """Comments of issue `key` written alone (the issue row, if any, left untouched), so comments
+    saved apart from their issue merge with it in any order."""
+    write_identities(db, [c.author for c in comments])
+    upsert(db, "issue_comments", _unique([{
+        "issue_key": key, "comment_id": c.comment_id, "author_key": _key(c.author), "body": c.body,
+        "created_at": c.created_at, "updated_at": c.updated_at} for c in comments], ("comment_id",)),
+        ("issue_key", "comment_id"))
 
 
 def write_pull_request(db: Writer, pr: PullRequest, *, with_row: bool = True) -> None:

@@ -80,8 +80,8 @@ create table commit_files (
     is_binary   integer not null default 0,
     primary key (repo, hash, path)
 );
-create index commit_files_path on commit_files (path);
-create index commit_files_old_path on commit_files (old_path);
+create index commit_files_path on commit_files (path, repo);
+create index commit_files_old_path on commit_files (old_path, repo);
 
 create table commit_people (                    -- author, co-authors, trailer reviewers, ...
     repo         text not null,
@@ -92,6 +92,7 @@ create table commit_people (                    -- author, co-authors, trailer r
     primary key (repo, hash, identity_key, role)
 );
 create index commit_people_identity on commit_people (identity_key);
+
 
 create table issues (
     key             text primary key,
