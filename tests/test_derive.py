@@ -79,3 +79,18 @@ def test_bug_fix_by_issue_type_then_by_message(store: Store) -> None:
     assert flags["c6"] == (1, "subject matches 'Fix'")
     with store.read() as db:
         assert db.all("select path, component from files") == [{"path": "src/auth/a.py", "component": "auth"}]
+
+
+def test_classifying_while_writing_equals_classifying_afterwards(store: Store) -> None:
+    """write_commits(classify=...) is the fast path of git ingestion; it must agree with derive."""
+    config = replace(Config(), component_rules=RULES)
+    commits = [_commit("c1", "Fix crash in login"), _commit("c2", "Add prefix option and debug logging"),
+               _commit("c5", "Merge branch 'fix-x'", parents=("c1", "c2"))]
+    with store.write() as db:
+        write_commits(db, commits, classify=derive.subject_classifier(config))
+    at_write = _flags(store)
+    with store.write() as db:
+        db.execute("update commits set is_bug_fix = 0, bug_fix_reason = ''")
+        derive.refresh(db, config)
+    assert _flags(store) == at_write == {
+        "c1": (1, "subject matches 'Fix'"), "c2": (0, "no rule matched"), "c5": (0, "merge commit")}

@@ -10,10 +10,12 @@ Only what can have changed is recomputed, so incremental ingests stay cheap on l
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from teammemory.components import component_of
 from teammemory.config import Config
 from teammemory.identity.resolve import resolve
+from teammemory.model import Commit
 from teammemory.store import Writer
 
 UNSET = ""  # bug_fix_reason of a commit not yet classified
@@ -35,13 +37,30 @@ def refresh_components(db: Writer, config: Config) -> None:
     db.executemany("update files set component = :component where repo = :repo and path = :path", changed)
 
 
+def subject_classifier(config: Config) -> Callable[[Commit], tuple[int, str]]:
+    """The subject rule as a function of a commit, for write_commits to apply as it writes."""
+    rule = re.compile(config.bug_message_pattern, re.IGNORECASE)
+
+    def classify(commit: Commit) -> tuple[int, str]:
+        return classify_subject(commit.subject, commit.is_merge, rule)
+
+    return classify
+
+
+def classify_subject(subject: str, is_merge: bool, rule: re.Pattern[str]) -> tuple[int, str]:
+    """(is_bug_fix, reason) by the subject rule; merges are never fixes (their PR's commits are)."""
+    if is_merge:
+        return 0, "merge commit"
+    m = rule.search(subject)
+    return (1, f"subject matches '{m.group(0)}'") if m else (0, "no rule matched")
+
+
 def refresh_bug_fixes(db: Writer, config: Config) -> None:
     rule = re.compile(config.bug_message_pattern, re.IGNORECASE)
     updates = []
     for row in db.iterate("select repo, hash, subject, is_merge from commits where bug_fix_reason = ''"):
-        m = None if row["is_merge"] else rule.search(row["subject"])
-        reason = f"subject matches '{m.group(0)}'" if m else ("merge commit" if row["is_merge"] else "no rule matched")
-        updates.append({"repo": row["repo"], "hash": row["hash"], "fix": int(bool(m)), "reason": reason})
+        fix, reason = classify_subject(row["subject"], bool(row["is_merge"]), rule)
+        updates.append({"repo": row["repo"], "hash": row["hash"], "fix": fix, "reason": reason})
     updates += _issue_type_updates(db, config)
     db.executemany("update commits set is_bug_fix = :fix, bug_fix_reason = :reason"
                    " where repo = :repo and hash = :hash", updates)

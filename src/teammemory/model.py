@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class IdentityRef:
     account_id: str = ""
     display_name: str = ""
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Deterministic key: a hash of the normalized tuple that identifies the account."""
         return identity_key(self.source, self.email, self.name, self.login, self.account_id)

@@ -326,11 +326,11 @@ def test_interrupted_run_leaves_previous_state(store: Store, history: Path,
     calls = []
     real = ingest_git_module.write_commits
 
-    def failing(db: Any, commits: Any) -> int:
+    def failing(db: Any, commits: Any, **options: Any) -> int:
         calls.append(len(commits))
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real(db, commits)
+        return real(db, commits, **options)
 
     monkeypatch.setattr(ingest_git_module, "BATCH", 2)
     monkeypatch.setattr(ingest_git_module, "write_commits", failing)

@@ -30,68 +30,62 @@ from teammemory.agents.evidence import recency_bonus as decay
 from teammemory.config import Config, ExpertiseWeights
 from teammemory.store import Reader
 
-TOUCHED = """touched(root, repo, number) as (
-    select t.root, pf.repo, pf.number from target t
-      join pr_files pf on pf.path = t.path
-      join pull_requests pr on pr.repo = pf.repo and pr.number = pf.number
-     where coalesce(pr.created_at, 0) <= t.until_at
-    union
-    select t.root, pc.repo, pc.number from target t
-      join commit_files cf on cf.repo = t.repo and cf.path = t.path
-      join commits c on c.repo = cf.repo and c.hash = cf.hash
-      join pr_commits pc on pc.hash = c.hash
-     where c.committed_at <= t.until_at)"""
+# One pass over the target files' commits (`tc`, used three times, so both backends materialize
+# it once); every join is written target-first (`cross join` fixes SQLite's join order, and
+# PostgreSQL reorders it freely), so the work grows with the target's history, not the store's.
 NOT_SKIPPED_COMMIT = ("not exists (select 1 from pr_commits x where x.repo = :skip_repo"
-                      " and x.number = :skip_number and x.hash = c.hash)")
+                      " and x.number = :skip_number and x.hash = tc.hash)")
 NOT_SKIPPED_PR = "not ({a}.repo = :skip_repo and {a}.number = :skip_number)"
 
-COMMITS_SQL = """with {target}
-select t.root, cf.path, c.repo, c.hash, c.subject, c.authored_at as at,
-       cf.added + cf.deleted as churn, cp.identity_key, cp.role
-  from target t
-  join commit_files cf on cf.repo = t.repo and cf.path = t.path
-  join commits c on c.repo = cf.repo and c.hash = cf.hash
-  join commit_people cp on cp.repo = c.repo and cp.hash = c.hash
- where c.is_merge = 0 and c.committed_at <= t.until_at
-   and cp.role in ('author', 'co-author', 'reviewer') and """ + NOT_SKIPPED_COMMIT
-
-REVIEWS_SQL = """with {target}, """ + TOUCHED + """
-select tp.root, r.repo, r.number, r.reviewer_key as identity_key, r.submitted_at as at,
-       coalesce(pr.title, '') as title
-  from touched tp
-  join reviews r on r.repo = tp.repo and r.number = tp.number
-  left join pull_requests pr on pr.repo = r.repo and pr.number = r.number
- where upper(r.state) <> 'PENDING' and r.reviewer_key is not null and """ + NOT_SKIPPED_PR.format(a="tp")
-
-COMMENTS_SQL = """with {target}, """ + TOUCHED + """,
-linked(root, issue_key) as (
-    select t.root, ci.issue_key from target t
-      join commit_files cf on cf.repo = t.repo and cf.path = t.path
-      join commits c on c.repo = cf.repo and c.hash = cf.hash
-      join commit_issues ci on ci.repo = c.repo and ci.hash = c.hash
-     where c.is_merge = 0 and c.committed_at <= t.until_at and """ + NOT_SKIPPED_COMMIT + """
+ACTIVITY_SQL = """with {target},
+tc(root, path, repo, hash, subject, authored_at, is_merge, churn) as (
+    select t.root, cf.path, c.repo, c.hash, c.subject, c.authored_at, c.is_merge, cf.added + cf.deleted
+      from target t cross join commit_files cf cross join commits c
+     where cf.repo = t.repo and cf.path = t.path and c.repo = cf.repo and c.hash = cf.hash
+       and c.committed_at <= t.until_at),
+touched(root, repo, number) as (
+    select t.root, pf.repo, pf.number from target t
+      cross join pr_files pf
+      join pull_requests pr on pr.repo = pf.repo and pr.number = pf.number
+     where pf.path = t.path and coalesce(pr.created_at, 0) <= t.until_at
     union
-    select tp.root, pi.issue_key from touched tp
-      join pr_issues pi on pi.repo = tp.repo and pi.number = tp.number
-     where """ + NOT_SKIPPED_PR.format(a="tp") + """)
-select t.root, 'review comment ' || rc.repo || '#' || rc.number || '/' || rc.comment_id as ref,
-       rc.author_key as identity_key, rc.created_at as at
-  from target t
-  join review_comments rc on rc.path = t.path
+    select tc.root, pc.repo, pc.number from tc cross join pr_commits pc where pc.hash = tc.hash),
+linked(root, issue_key) as (
+    select tc.root, ci.issue_key from tc cross join commit_issues ci
+     where ci.repo = tc.repo and ci.hash = tc.hash and tc.is_merge = 0 and """ + NOT_SKIPPED_COMMIT + """
+    union
+    select tp.root, pi.issue_key from touched tp cross join pr_issues pi
+     where pi.repo = tp.repo and pi.number = tp.number and """ + NOT_SKIPPED_PR.format(a="tp") + """)
+select 'commit' as kind, tc.root, tc.path, tc.repo, tc.hash, 0 as number, cp.identity_key, cp.role, tc.authored_at as at,
+       tc.churn, tc.subject as title, '' as ref
+  from tc cross join commit_people cp
+ where cp.repo = tc.repo and cp.hash = tc.hash and tc.is_merge = 0
+   and cp.role in ('author', 'co-author', 'reviewer') and """ + NOT_SKIPPED_COMMIT + """
+union all
+select 'review', tp.root, '', r.repo, '', r.number, r.reviewer_key, '', r.submitted_at, 0,
+       coalesce(pr.title, ''), ''
+  from touched tp cross join reviews r
+  left join pull_requests pr on pr.repo = r.repo and pr.number = r.number
+ where r.repo = tp.repo and r.number = tp.number and upper(r.state) <> 'PENDING'
+   and r.reviewer_key is not null and """ + NOT_SKIPPED_PR.format(a="tp") + """
+union all
+select 'comment', t.root, '', '', '', 0, rc.author_key, '', rc.created_at, 0, '',
+       'review comment ' || rc.repo || '#' || rc.number || '/' || rc.comment_id
+  from target t cross join review_comments rc
   left join pull_requests pr on pr.repo = rc.repo and pr.number = rc.number
- where coalesce(pr.created_at, 0) <= t.until_at and rc.author_key is not null
+ where rc.path = t.path and coalesce(pr.created_at, 0) <= t.until_at and rc.author_key is not null
    and """ + NOT_SKIPPED_PR.format(a="rc") + """
-union
-select tp.root, 'pr comment ' || pc.repo || '#' || pc.number || '/' || pc.comment_id,
-       pc.author_key, pc.created_at
-  from touched tp
-  join pr_comments pc on pc.repo = tp.repo and pc.number = tp.number
- where pc.author_key is not null and """ + NOT_SKIPPED_PR.format(a="tp") + """
-union
-select l.root, 'issue comment ' || ic.issue_key || '/' || ic.comment_id, ic.author_key, ic.created_at
-  from linked l
-  join issue_comments ic on ic.issue_key = l.issue_key
- where ic.author_key is not null"""
+union all
+select 'comment', tp.root, '', '', '', 0, pc.author_key, '', pc.created_at, 0, '',
+       'pr comment ' || pc.repo || '#' || pc.number || '/' || pc.comment_id
+  from touched tp cross join pr_comments pc
+ where pc.repo = tp.repo and pc.number = tp.number and pc.author_key is not null
+   and """ + NOT_SKIPPED_PR.format(a="tp") + """
+union all
+select 'comment', l.root, '', '', '', 0, ic.author_key, '', ic.created_at, 0, '',
+       'issue comment ' || ic.issue_key || '/' || ic.comment_id
+  from linked l cross join issue_comments ic
+ where ic.issue_key = l.issue_key and ic.author_key is not null"""
 
 EVIDENCE_PER_KIND = 3
 
@@ -171,15 +165,14 @@ def activity(db: Reader, cte: str, params: dict[str, object], *, skip: tuple[str
 
     `skip` = (repo, number) of a PR whose own commits, reviews and comments are left out.
     """
-    who = people.directory(db)
     p = {**params, "skip_repo": skip[0], "skip_number": skip[1]}
-    out = [_commit(r, people.who(who, r["identity_key"]))
-           for r in db.all(COMMITS_SQL.format(target=cte), **p)]
-    out += [_review(r, people.who(who, r["identity_key"]))
-            for r in db.all(REVIEWS_SQL.format(target=cte), **p)]
-    for r in db.all(COMMENTS_SQL.format(target=cte), **p):
+    rows = db.all(ACTIVITY_SQL.format(target=cte), **p)
+    who = people.lookup(db, {str(r["identity_key"]) for r in rows})
+    out = []
+    for r in rows:
         w = people.who(who, r["identity_key"])
-        out.append(Activity(r["root"], w.person, "comment", r["ref"], r["at"], is_bot=w.is_bot))
+        out.append(_commit(r, w) if r["kind"] == "commit" else _review(r, w) if r["kind"] == "review" else
+                   Activity(r["root"], w.person, "comment", r["ref"], r["at"], is_bot=w.is_bot))
     return out
 
 
@@ -187,13 +180,14 @@ def _commit(r: dict[str, object], w: people.Who) -> Activity:
     reviewer = r["role"] == "reviewer"
     return Activity(str(r["root"]), w.person, "review" if reviewer else "commit", f"{r['repo']}@{r['hash']}",
                     _int(r["at"]), path=str(r["path"]), churn=0 if reviewer else int(str(r["churn"])),
-                    label=short(str(r["hash"])), summary=str(r["subject"]),
+                    label=short(str(r["hash"])), summary=str(r["title"]),
                     found_by="reviewer trailer" if reviewer else str(r["role"]), is_bot=w.is_bot)
 
 
 def _review(r: dict[str, object], w: people.Who) -> Activity:
-    return Activity(str(r["root"]), w.person, "review", f"{r['repo']}#{r['number']}", _int(r["at"]),
-                    label=f"#{r['number']}", summary=str(r["title"]), found_by="reviewed PR", is_bot=w.is_bot)
+    number = int(str(r["number"]))
+    return Activity(str(r["root"]), w.person, "review", f"{r['repo']}#{number}", _int(r["at"]),
+                    label=f"#{number}", summary=str(r["title"]), found_by="reviewed PR", is_bot=w.is_bot)
 
 
 def _int(value: object) -> int | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from teammemory.agents.evidence import Person
 from teammemory.store import Reader
@@ -54,7 +55,13 @@ class PathSpan:
 
 def directory(db: Reader) -> dict[str, Who]:
     """identity key -> Who, for every identity in the store (one query, then pure grouping)."""
-    rows = db.all(PEOPLE_SQL)
+    return _group(db.all(PEOPLE_SQL))
+
+
+def _group(rows: Iterable[dict[str, Any]]) -> dict[str, Who]:
+    """Pure: a person's name is their developer's, else the label of their first account by key;
+    a person is a bot when the developer or any of their accounts is."""
+    rows = list({r["key"]: r for r in rows}.values())
     names: dict[str, str] = {}
     bots: set[str] = set()
     for r in sorted(rows, key=lambda r: r["key"]):
@@ -65,6 +72,24 @@ def directory(db: Reader) -> dict[str, Who]:
             bots.add(pk)
     return {r["key"]: Who(Person(r["person_key"], names[r["person_key"]]), r["person_key"] in bots)
             for r in rows}
+
+
+LOOKUP_SQL = PEOPLE_SQL + """
+ where coalesce(i.developer_key, i.key) in (
+       select coalesce(j.developer_key, j.key) from identities j where j.key in ({keys}))"""
+CHUNK = 500  # identity keys per query: far below every backend's parameter limit
+
+
+def lookup(db: Reader, identity_keys: Iterable[str]) -> dict[str, Who]:
+    """`directory` for just the people behind these identity keys (all of their accounts, so names
+    and bot flags come out exactly as `directory` gives them) without reading every identity."""
+    keys = sorted(set(identity_keys))
+    rows: list[dict[str, object]] = []
+    for start in range(0, len(keys), CHUNK):
+        part = keys[start:start + CHUNK]
+        params = {f"k{i}": k for i, k in enumerate(part)}
+        rows += db.all(LOOKUP_SQL.format(keys=", ".join(f":{p}" for p in params)), **params)
+    return _group(rows)
 
 
 def who(people: dict[str, Who], identity_key: str) -> Who:

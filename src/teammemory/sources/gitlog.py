@@ -12,6 +12,11 @@ from __future__ import annotations
 
 import os
 import queue
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 import subprocess
 import tempfile
 import threading
@@ -31,6 +36,7 @@ LOG_OPTIONS = (
     "--diff-algorithm=myers", f"--format={FORMAT}",
 )
 READ_SIZE = 1 << 18
+PIPE_SIZE = 1 << 20
 QUEUE_BLOCKS = 64  # at most 16 MiB of git output waits to be parsed
 
 
@@ -128,6 +134,7 @@ def _stream(repo: GitRepo, what: str, args: list[str], stdin: bytes, read_size: 
     with tempfile.TemporaryFile() as err:
         proc = _popen(repo, args, err)
         assert proc.stdout is not None
+        _widen_pipe(proc.stdout)
         pump = Pump(proc.stdout, read_size)
         try:
             _feed(proc, stdin)
@@ -184,6 +191,19 @@ class Pump:
                 return
             except queue.Full:
                 continue
+
+
+def _widen_pipe(out: IO[bytes]) -> None:
+    """Give git a 1 MiB pipe (Linux) instead of 64 KiB: the reader thread only runs when it gets
+    the GIL (every few ms while the main thread parses), and a small pipe makes git stall in
+    between; measured on 100,000 commits this overlap is most of the gap to bare `git log`."""
+    setpipe = getattr(fcntl, "F_SETPIPE_SZ", 1031) if fcntl else None
+    if setpipe is None:
+        return
+    try:
+        fcntl.fcntl(out.fileno(), setpipe, PIPE_SIZE)
+    except OSError:  # not Linux, or over /proc/sys/fs/pipe-max-size: the default still works
+        pass
 
 
 def _popen(repo: GitRepo, args: list[str], err: IO[bytes]) -> subprocess.Popen[bytes]:

@@ -24,9 +24,14 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+@lru_cache(maxsize=16)
+def _upper_set(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(v.upper() for v in values)
+
+
 def issue_keys(text: str, where: str, *, pattern: str, ignored: Iterable[str] = ()) -> tuple[Ref, ...]:
     """Issue keys in `text`, first occurrence order, e.g. Ref('PROJ-12', 'key PROJ-12 in commit message')."""
-    skip = {p.upper() for p in ignored}
+    skip = _upper_set(tuple(ignored))
     found: dict[str, Ref] = {}
     for m in _compile(pattern).finditer(text or ""):
         project, number = m.group(1), m.group(2)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +104,14 @@ class Writer(Reader):
         else:
             self._conn.execute("analyze")
 
+    def executemany_raw(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run `sql` written in the driver's own positional style (`?` or `%s`) for each tuple."""
+        if self.dialect == "sqlite":
+            self._conn.executemany(sql, rows)
+        else:
+            with self._conn.cursor() as cur:
+                cur.executemany(sql, rows)
+
     def executemany(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
         rows = list(rows)
         if not rows:
@@ -180,6 +188,7 @@ class Store:
         else:
             conn.execute("pragma journal_mode = wal")
             conn.execute("pragma synchronous = normal")
+            conn.execute("pragma cache_size = -262144")
         return conn
 
     def _connect_pg(self, readonly: bool) -> Any:

@@ -7,7 +7,7 @@ the same records twice leaves the store exactly as writing them once.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from teammemory.model import Commit, IdentityRef, Issue, IssueComment, PullRequest, issue_project
@@ -54,45 +54,71 @@ def write_repository(db: Writer, name: str, *, path: str = "", branch: str = "",
                                  "ingested_at": ingested_at}], ("name",))
 
 
-def write_commits(db: Writer, commits: Sequence[Commit]) -> int:
-    """Write commits with their files, people, issue references and PR references."""
-    idents: list[IdentityRef | None] = []
-    rows, files, paths, people, issue_links, pr_links = [], [], [], [], [], []
+COMMIT_COLUMNS = ("repo", "hash", "author_key", "committer_key", "authored_at", "authored_offset", "committed_at",
+                  "committed_offset", "subject", "message", "parents", "is_merge", "is_revert", "reverts",
+                  "is_bug_fix", "bug_fix_reason")
+
+
+def write_commits(db: Writer, commits: Sequence[Commit], *,
+                  classify: Callable[[Commit], tuple[int, str]] | None = None) -> int:
+    """Write commits with their files, people, issue references and PR references.
+
+    The hot path of git ingestion (a million commits): rows are plain tuples and every table is
+    one `executemany`. `classify` (derive.subject_classifier) gives (is_bug_fix, reason) as the
+    rows are written, so new commits need no second pass; without it derive classifies them.
+    """
+    rows: list[tuple[Any, ...]] = []
+    files: list[tuple[Any, ...]] = []
+    paths: dict[tuple[str, str], None] = {}
+    people: dict[tuple[str, str, str, str], str] = {}
+    issue_links: dict[tuple[str, str, str, str, str], None] = {}
+    pr_links: dict[tuple[str, int, str, str], None] = {}
+    idents: dict[str, IdentityRef] = {}
     for c in commits:
-        idents += [c.author, c.committer] + [p.who for p in c.people]
-        rows.append(_commit_row(c))
+        repo, sha = c.repo, c.hash
+        author = c.author.key
+        idents[author] = c.author
+        idents[c.committer.key] = c.committer
+        rows.append((repo, sha, author, c.committer.key, c.authored_at, c.authored_offset, c.committed_at,
+                     c.committed_offset, c.subject, c.message, " ".join(c.parents), int(c.is_merge),
+                     int(bool(c.reverts)), c.reverts) + (classify(c) if classify else (0, "")))
         for f in c.files:
-            files.append({"repo": c.repo, "hash": c.hash, "path": f.path, "old_path": f.old_path,
-                          "change_type": f.change_type, "added": f.added, "deleted": f.deleted,
-                          "is_binary": int(f.is_binary)})
-            paths.append({"repo": c.repo, "path": f.path})
-        people.append({"repo": c.repo, "hash": c.hash, "identity_key": c.author.key, "role": "author",
-                       "evidence": "commit author"})
-        people += [{"repo": c.repo, "hash": c.hash, "identity_key": p.who.key, "role": p.role,
-                    "evidence": p.evidence} for p in c.people]
-        issue_links += [{"repo": c.repo, "hash": c.hash, "issue_key": r.target,
-                         "project": issue_project(r.target), "found_by": r.evidence} for r in c.issue_refs]
-        pr_links += [{"repo": c.repo, "number": int(r.target), "hash": c.hash, "found_by": r.evidence}
-                     for r in c.pr_refs]
-    write_identities(db, idents)
-    upsert(db, "commits", rows, ("repo", "hash"))
-    upsert(db, "commit_files", files, ("repo", "hash", "path"))
-    upsert(db, "files", _unique(paths, ("repo", "path")), ("repo", "path"), update=False)
-    upsert(db, "commit_people", _unique(people, ("repo", "hash", "identity_key", "role")),
-           ("repo", "hash", "identity_key", "role"))
-    upsert(db, "commit_issues", _unique(issue_links, ("repo", "hash", "issue_key", "found_by")),
-           ("repo", "hash", "issue_key", "found_by"))
-    upsert(db, "pr_commits", _unique(pr_links, ("repo", "number", "hash", "found_by")),
-           ("repo", "number", "hash", "found_by"))
+            files.append((repo, sha, f.path, f.old_path, f.change_type, f.added, f.deleted, int(f.is_binary)))
+            paths[(repo, f.path)] = None
+        people[(repo, sha, author, "author")] = "commit author"
+        for p in c.people:
+            idents[p.who.key] = p.who
+            people.setdefault((repo, sha, p.who.key, p.role), p.evidence)
+        for r in c.issue_refs:
+            issue_links.setdefault((repo, sha, r.target, issue_project(r.target), r.evidence), None)
+        for r in c.pr_refs:
+            pr_links.setdefault((repo, int(r.target), sha, r.evidence), None)
+    write_identities(db, [idents[k] for k in sorted(idents)])
+    upsert_tuples(db, "commits", COMMIT_COLUMNS, rows, ("repo", "hash"))
+    upsert_tuples(db, "commit_files", ("repo", "hash", "path", "old_path", "change_type", "added", "deleted",
+                                       "is_binary"), files, ("repo", "hash", "path"))
+    upsert_tuples(db, "files", ("repo", "path"), list(paths), ("repo", "path"), update=False)
+    upsert_tuples(db, "commit_people", ("repo", "hash", "identity_key", "role", "evidence"),
+                  [k + (v,) for k, v in people.items()], ("repo", "hash", "identity_key", "role"))
+    upsert_tuples(db, "commit_issues", ("repo", "hash", "issue_key", "project", "found_by"), list(issue_links),
+                  ("repo", "hash", "issue_key", "found_by"))
+    upsert_tuples(db, "pr_commits", ("repo", "number", "hash", "found_by"), list(pr_links),
+                  ("repo", "number", "hash", "found_by"))
     return len(rows)
 
 
-def _commit_row(c: Commit) -> dict[str, Any]:
-    return {"repo": c.repo, "hash": c.hash, "author_key": c.author.key, "committer_key": c.committer.key,
-            "authored_at": c.authored_at, "authored_offset": c.authored_offset,
-            "committed_at": c.committed_at, "committed_offset": c.committed_offset,
-            "subject": c.subject, "message": c.message, "parents": " ".join(c.parents),
-            "is_merge": int(c.is_merge), "is_revert": int(bool(c.reverts)), "reverts": c.reverts}
+def upsert_tuples(db: Writer, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]],
+                  keys: Sequence[str], *, update: bool = True) -> int:
+    """`upsert` for rows given as tuples in `columns` order (no per-row dicts on hot paths)."""
+    if not rows:
+        return 0
+    mark = "?" if db.dialect == "sqlite" else "%s"
+    rest = [c for c in columns if c not in keys]
+    sql = (f"insert into {table} ({', '.join(columns)}) values ({', '.join(mark for _ in columns)})"
+           f" on conflict ({', '.join(keys)}) do ")
+    sql += ("update set " + ", ".join(f"{c} = excluded.{c}" for c in rest)) if update and rest else "nothing"
+    db.executemany_raw(sql, rows)
+    return len(rows)
 
 
 def _unique(rows: list[dict[str, Any]], keys: Sequence[str]) -> list[dict[str, Any]]:
