@@ -77,3 +77,29 @@ def test_parse_url(url: str, dialect: str, target: str) -> None:
 def test_unknown_scheme_is_refused() -> None:
     with pytest.raises(StoreError, match="unknown scheme"):
         parse_url("mysql://x")
+
+
+def test_an_older_store_is_migrated_when_opened(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newer TeamMemory (here: one that knows a migration 0002) upgrades an older store."""
+    known = migrate.migrations
+
+    def with_0002(dialect: str) -> list[migrate.Migration]:
+        return known(dialect) + [migrate.Migration(2, "notes", "create table notes (id integer primary key);")]
+
+    monkeypatch.setattr(migrate, "migrations", with_0002)
+    with store.read() as db:
+        assert migrate.current_version(db) == 2
+        assert db.scalar("select count(*) as n from notes") == 0
+        names = [r["name"] for r in db.all("select name from schema_migrations order by version")]
+    assert names == ["initial", "notes"]
+
+
+def test_ingest_creates_a_missing_store(tmp_path) -> None:
+    from teammemory.config import Config
+    from teammemory.ingest import run
+
+    store = Store.open(str(tmp_path / "fresh.db"))
+    summary = run(store, "test", "t", Config(), lambda db: {"things": 0})
+    assert summary.counts == {"things": 0}
+    with store.read() as db:
+        assert migrate.current_version(db) == migrate.latest_version()

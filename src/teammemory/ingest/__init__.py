@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from teammemory import derive
 from teammemory.config import Config
-from teammemory.store import Store, Writer
+from teammemory.store import Store, Writer, migrate
 from teammemory.store.write import record_run
 
 
@@ -35,6 +35,7 @@ def run(store: Store, source: str, target: str, config: Config, work: Callable[[
     started = clock()
     try:
         with store.write() as db:
+            migrate.apply(db)  # a new store is created, an older one brought up to date
             counts = work(db)
             derive.refresh(db, config)
             db.analyze()

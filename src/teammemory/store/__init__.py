@@ -145,13 +145,32 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Reader]:
-        """A read-only view, checked to be of a schema this program knows."""
+        """A read-only view, checked to be of a schema this program knows; a store written by
+        an older TeamMemory is migrated first (in its own transaction)."""
         from teammemory.store.migrate import check_readable
 
+        self.upgrade()
         with self._connect(readonly=True) as conn:
             reader = Reader(conn, self.dialect)
             check_readable(reader, str(self.url))
             yield reader
+
+    def upgrade(self) -> bool:
+        """Apply pending migrations to a store of an older schema; False when nothing was due.
+
+        A blank or missing store is left alone (reading it says to run `init-db`), and so is a
+        newer one (reading it refuses)."""
+        from teammemory.store.migrate import apply, current_version, latest_version
+
+        if self.dialect == "sqlite" and not Path(self.url.target).is_file():
+            return False
+        with self._connect(readonly=True) as conn:
+            version = current_version(Reader(conn, self.dialect))
+        if not 0 < version < latest_version():
+            return False
+        with self.write() as db:
+            apply(db)
+        return True
 
     @contextmanager
     def write(self) -> Iterator[Writer]:
