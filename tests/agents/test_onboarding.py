@@ -109,11 +109,11 @@ def test_rank_prs_leaves_bots_out_and_breaks_ties() -> None:
 
 
 def test_rank_files_orders_by_people_commits_churn_path() -> None:
-    def row(path: str, hash_: str, who: str, churn: int, bot: int = 0) -> dict[str, object]:
-        return {"path": path, "repo": "r", "hash": hash_, "authored_at": 5, "churn": churn, "w_key": who,
-                "w_bot": bot}
-    rows = [row("b.py", "1", "ana", 1), row("b.py", "2", "bo", 1), row("a.py", "3", "ana", 100),
-            row("a.py", "4", "bot", 1, bot=1), row("c.py", "5", "ana", 3), row("d.py", "6", "ana", 3)]
-    # b: 2 people; a: 1 person (the bot is not one) but 2 commits; c and d: 1 person, 1 commit, 3 lines: path
-    assert [(f.path, f.people, f.commits, f.churn) for f in rank_files(rows)] == [
+    def row(path: str, people: int, commits: int, churn: int, last: int = 86400) -> dict[str, object]:
+        return {"path": path, "people": people, "commits": commits, "churn": churn, "last_at": last}
+    # b: 2 people; a: 1 person but 2 commits; c and d: 1 person, 1 commit, 3 lines each: by path
+    rows = [row("d.py", 1, 1, 3), row("a.py", 1, 2, 101), row("c.py", 1, 1, 3), row("b.py", 2, 2, 2)]
+    ranked = rank_files(rows)
+    assert [(f.path, f.people, f.commits, f.churn) for f in ranked] == [
         ("b.py", 2, 2, 2), ("a.py", 1, 2, 101), ("c.py", 1, 1, 3), ("d.py", 1, 1, 3)]
+    assert (ranked[0].last_at, ranked[0].last) == (86400, "1970-01-02")

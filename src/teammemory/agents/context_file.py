@@ -142,7 +142,9 @@ def rank_changers(rows: list[Row]) -> list[FileChanger]:
         churn[(p.key, str(r["repo"]), str(r["hash"]), str(r["path"]))] = int(r["churn"] or 0)
         last[p.key] = max(last.get(p.key, 0), int(r["authored_at"]))
         names.setdefault(p.key, p.name)
-    lines = {k: sum(v for (pk, *_), v in churn.items() if pk == k) for k in commits}
+    lines = dict.fromkeys(commits, 0)
+    for (pk, *_), n in churn.items():
+        lines[pk] += n
     out = [FileChanger(k, names[k], len(commits[k]), lines[k], last[k], iso_day(last[k])) for k in commits]
     return sorted(out, key=lambda c: (-c.commits, -c.churn, c.name, c.key))
 

@@ -27,65 +27,9 @@ from datetime import datetime
 from teammemory.agents import people
 from teammemory.agents.evidence import Evidence, Person, Score, days_between, epoch, iso_day, not_found, short
 from teammemory.agents.evidence import recency_bonus as decay
+from teammemory.agents.expertise_sql import ACTIVITY_SQL, COMPONENT_SQL
 from teammemory.config import Config, ExpertiseWeights
 from teammemory.store import Reader
-
-# One pass over the target files' commits (`tc`, used three times, so both backends materialize
-# it once); every join is written target-first (`cross join` fixes SQLite's join order, and
-# PostgreSQL reorders it freely), so the work grows with the target's history, not the store's.
-NOT_SKIPPED_COMMIT = ("not exists (select 1 from pr_commits x where x.repo = :skip_repo"
-                      " and x.number = :skip_number and x.hash = tc.hash)")
-NOT_SKIPPED_PR = "not ({a}.repo = :skip_repo and {a}.number = :skip_number)"
-
-ACTIVITY_SQL = """with {target},
-tc(root, path, repo, hash, subject, authored_at, is_merge, churn) as (
-    select t.root, cf.path, c.repo, c.hash, c.subject, c.authored_at, c.is_merge, cf.added + cf.deleted
-      from target t cross join commit_files cf cross join commits c
-     where cf.repo = t.repo and cf.path = t.path and c.repo = cf.repo and c.hash = cf.hash
-       and c.committed_at <= t.until_at),
-touched(root, repo, number) as (
-    select t.root, pf.repo, pf.number from target t
-      cross join pr_files pf
-      join pull_requests pr on pr.repo = pf.repo and pr.number = pf.number
-     where pf.path = t.path and coalesce(pr.created_at, 0) <= t.until_at
-    union
-    select tc.root, pc.repo, pc.number from tc cross join pr_commits pc where pc.hash = tc.hash),
-linked(root, issue_key) as (
-    select tc.root, ci.issue_key from tc cross join commit_issues ci
-     where ci.repo = tc.repo and ci.hash = tc.hash and tc.is_merge = 0 and """ + NOT_SKIPPED_COMMIT + """
-    union
-    select tp.root, pi.issue_key from touched tp cross join pr_issues pi
-     where pi.repo = tp.repo and pi.number = tp.number and """ + NOT_SKIPPED_PR.format(a="tp") + """)
-select 'commit' as kind, tc.root, tc.path, tc.repo, tc.hash, 0 as number, cp.identity_key, cp.role, tc.authored_at as at,
-       tc.churn, tc.subject as title, '' as ref
-  from tc cross join commit_people cp
- where cp.repo = tc.repo and cp.hash = tc.hash and tc.is_merge = 0
-   and cp.role in ('author', 'co-author', 'reviewer') and """ + NOT_SKIPPED_COMMIT + """
-union all
-select 'review', tp.root, '', r.repo, '', r.number, r.reviewer_key, '', r.submitted_at, 0,
-       coalesce(pr.title, ''), ''
-  from touched tp cross join reviews r
-  left join pull_requests pr on pr.repo = r.repo and pr.number = r.number
- where r.repo = tp.repo and r.number = tp.number and upper(r.state) <> 'PENDING'
-   and r.reviewer_key is not null and """ + NOT_SKIPPED_PR.format(a="tp") + """
-union all
-select 'comment', t.root, '', '', '', 0, rc.author_key, '', rc.created_at, 0, '',
-       'review comment ' || rc.repo || '#' || rc.number || '/' || rc.comment_id
-  from target t cross join review_comments rc
-  left join pull_requests pr on pr.repo = rc.repo and pr.number = rc.number
- where rc.path = t.path and coalesce(pr.created_at, 0) <= t.until_at and rc.author_key is not null
-   and """ + NOT_SKIPPED_PR.format(a="rc") + """
-union all
-select 'comment', tp.root, '', '', '', 0, pc.author_key, '', pc.created_at, 0, '',
-       'pr comment ' || pc.repo || '#' || pc.number || '/' || pc.comment_id
-  from touched tp cross join pr_comments pc
- where pc.repo = tp.repo and pc.number = tp.number and pc.author_key is not null
-   and """ + NOT_SKIPPED_PR.format(a="tp") + """
-union all
-select 'comment', l.root, '', '', '', 0, ic.author_key, '', ic.created_at, 0, '',
-       'issue comment ' || ic.issue_key || '/' || ic.comment_id
-  from linked l cross join issue_comments ic
- where ic.issue_key = l.issue_key and ic.author_key is not null"""
 
 EVIDENCE_PER_KIND = 3
 
@@ -145,12 +89,11 @@ def ask_file(db: Reader, path: str, *, now: datetime, config: Config, repo: str 
 
 def ask_component(db: Reader, name: str, *, now: datetime, config: Config) -> Expertise:
     """Experts on every file of component `name`; NotFound with close names when unknown."""
-    names = people.components(db)
-    if name not in names:
-        raise not_found("component", name, names)
-    rows = activity(db, people.COMPONENT_CTE, {"component": name})
-    paths = db.all("select distinct path from files where component = :c", c=name)
-    return _result("component", name, tuple(sorted(r["path"] for r in paths)), rows, now, config.expertise)
+    paths = tuple(sorted({str(r["path"]) for r in db.all("select path from files where component = :c",
+                                                         c=name)}))
+    if not paths or not name:
+        raise not_found("component", name, people.components(db))
+    return _result("component", name, paths, component_activity(db, name), now, config.expertise)
 
 
 def _result(kind: str, name: str, paths: tuple[str, ...], rows: list[Activity], now: datetime,
@@ -173,6 +116,20 @@ def activity(db: Reader, cte: str, params: dict[str, object], *, skip: tuple[str
         w = people.who(who, r["identity_key"])
         out.append(_commit(r, w) if r["kind"] == "commit" else _review(r, w) if r["kind"] == "review" else
                    Activity(r["root"], w.person, "comment", r["ref"], r["at"], is_bot=w.is_bot))
+    return out
+
+
+def component_activity(db: Reader, name: str) -> list[Activity]:
+    """Activity rows for a whole component, one per (person, role, commit) rather than per file:
+    `churn` is the commit's lines on the component's files, so `rank` counts exactly the same."""
+    rows = db.all(COMPONENT_SQL, component=name)
+    who = people.lookup_persons(db, {str(r["person_key"]) for r in rows})
+    out = []
+    for r in rows:
+        w = who.get(str(r["person_key"])) or people.who({}, str(r["person_key"]))
+        row = {**r, "root": name, "path": ""}
+        out.append(_commit(row, w) if r["kind"] == "commit" else _review(row, w) if r["kind"] == "review" else
+                   Activity(name, w.person, "comment", r["ref"], r["at"], is_bot=w.is_bot))
     return out
 
 

@@ -80,9 +80,10 @@ class HygieneReport:
 
 
 def check(name: str, title: str, bad: Sequence[tuple[tuple[object, ...], str]], denominator: int,
-          label: str, *, examples: int, note: str = "") -> Check:
-    """Pure: a Check from the failing items ((sort key, example text)) and the denominator."""
-    count = len(bad)
+          label: str, *, examples: int, note: str = "", count: int | None = None) -> Check:
+    """Pure: a Check from the failing items ((sort key, example text)) and the denominator.
+    `count` when `bad` holds only the candidates for the examples (counted in SQL), not every item."""
+    count = len(bad) if count is None else count
     percent = round(100 * count / denominator, 1) if denominator else None
     coverage = round(100 * (denominator - count) / denominator, 1) if denominator else None
     shown = tuple(text for _, text in sorted(bad, key=lambda item: (item[0], item[1]))[:examples])
@@ -90,9 +91,16 @@ def check(name: str, title: str, bad: Sequence[tuple[tuple[object, ...], str]], 
 
 
 _C, _CJ = who("c.author_key", "a")
-COMMITS_SQL = f"""select c.repo, c.hash, c.subject, c.authored_at, {_C}
-  from commits c {_CJ} where c.is_merge = 0"""
-COMMIT_KEYS_SQL = "select distinct repo, hash, project from commit_issues"
+# Commits are most of the store: they are counted in SQL, and only the newest unlinked ones (the
+# examples' candidates: every commit at least as new as the n-th newest) are read.
+HUMAN_COMMITS = f"""from commits c {_CJ}
+ where c.is_merge = 0 and coalesce(ad.is_bot, 0) = 0 and coalesce(ai.is_bot, 0) = 0"""
+LINKED = "exists (select 1 from commit_issues ci where ci.repo = c.repo and ci.hash = c.hash{only})"
+COMMIT_COUNTS_SQL = f"""select count(*) as n, coalesce(sum(case when {{linked}} then 0 else 1 end), 0) as bad
+  {HUMAN_COMMITS}"""
+UNLINKED_SQL = f"""select c.repo, c.hash, c.subject, c.authored_at {HUMAN_COMMITS} and not {{linked}}"""
+NEWEST_SQL = UNLINKED_SQL + " order by c.authored_at desc limit {n}"
+PROJECTS_SQL = "select distinct project from commit_issues"
 _P, _PJ = who("p.author_key", "a")
 PRS_SQL = f"""select p.repo, p.number, p.title, p.created_at, substr(p.body, 1, 200) as body_head, {_P}
   from pull_requests p {_PJ}"""
@@ -123,7 +131,7 @@ def ask(db: Reader, *, now: datetime, config: Config, examples: int = 5) -> Hygi
     identities = db.all(IDENTITIES_SQL)
     suggestions = suggest_identities(identities)
     checks = (
-        commits_without_issue(db.all(COMMITS_SQL), db.all(COMMIT_KEYS_SQL), known, examples),
+        commits_without_issue(db, known, examples),
         prs_without_issue(db.all(PRS_SQL), db.all(PR_KEYS_SQL), known, examples),
         prs_without_description(db.all(PRS_SQL), examples),
         done_without_commit(db.all(DONE_SQL), examples),
@@ -150,15 +158,31 @@ def _known(project: str, known: set[str]) -> bool:
     return project in known or project.upper() in known
 
 
-def commits_without_issue(commits: Sequence[Row], keys: Sequence[Row], known: set[str],
-                          examples: int) -> Check:
-    linked = {(str(r["repo"]), str(r["hash"])) for r in keys if not known or _known(str(r["project"]), known)}
-    people = [c for c in commits if not c["a_bot"]]
-    bad = [((-int(c["authored_at"]), str(c["repo"]), str(c["hash"])),
-            f"{short(str(c['hash']))} {c['subject']}")
-           for c in people if (str(c["repo"]), str(c["hash"])) not in linked]
-    return check("commits_without_issue", "commits without an issue key", bad, len(people),
-                 "non-merge commits (not bots)", examples=examples)
+def commits_without_issue(db: Reader, known: set[str], examples: int) -> Check:
+    """Counted in SQL; the examples from every unlinked commit as new as the n-th newest (SQL picks
+    that time only: integers order alike everywhere; the order itself is the Python key below)."""
+    linked, params = _linked(db, known)
+    counts = db.one(COMMIT_COUNTS_SQL.format(linked=linked), **params) or {"n": 0, "bad": 0}
+    newest = db.all(NEWEST_SQL.format(linked=linked, n=max(1, int(examples))), **params)
+    since = min((int(r["authored_at"]) for r in newest), default=None)
+    rows = [] if since is None or examples <= 0 else db.all(
+        UNLINKED_SQL.format(linked=linked) + " and c.authored_at >= :since", **params, since=since)
+    bad = [((-int(c["authored_at"]), str(c["repo"]), str(c["hash"])), f"{short(str(c['hash']))} {c['subject']}")
+           for c in rows]
+    return check("commits_without_issue", "commits without an issue key", bad, int(counts["n"]),
+                 "non-merge commits (not bots)", examples=examples, count=int(counts["bad"]))
+
+
+def _linked(db: Reader, known: set[str]) -> tuple[str, dict[str, object]]:
+    """The SQL test 'commit c names a key of a known project' (any key when none is known), with
+    the known projects spelled as commits spell them (decided in Python by `_known`)."""
+    if not known:
+        return LINKED.format(only=""), {}
+    projects = sorted(p for p in (str(r["project"]) for r in db.all(PROJECTS_SQL)) if _known(p, known))
+    if not projects:
+        return "1 = 0", {}
+    params: dict[str, object] = {f"p{i}": p for i, p in enumerate(projects)}
+    return LINKED.format(only=f" and ci.project in ({', '.join(':' + k for k in params)})"), params
 
 
 def prs_without_issue(prs: Sequence[Row], keys: Sequence[Row], known: set[str], examples: int) -> Check:

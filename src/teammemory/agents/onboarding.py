@@ -15,7 +15,7 @@ PRs — non-bot PRs that list a file of the component or contain a commit that c
   issue_linked: 1 when the PR or one of its commits names an issue key.
   Ties: -score, -(merged, else created), repo, number.
 files — the component's files, by distinct (non-bot) people who changed them, then non-merge
-  commits, then churn (lines added + deleted), then path.
+  commits, then churn (lines added + deleted), then path (totals summed in SQL, ranked in Python).
 people — expertise.ask_component (its own formula: commits, reviews, comments, churn, recency).
 
 Why these weights: an issue that many commits, PRs, comments and links point to is where the
@@ -100,8 +100,8 @@ class Onboarding:
 SCOPE = f"""with comp_files as (select repo, path from files where lower(component) = lower(:c)),
 comp_commits as (
   select distinct c.repo, c.hash, cf.path from comp_files f
-    join commit_files cf on cf.repo = f.repo and cf.path = f.path
-    join commits c on c.repo = cf.repo and c.hash = cf.hash where c.is_merge = 0),
+    cross join commit_files cf cross join commits c
+   where cf.repo = f.repo and cf.path = f.path and c.repo = cf.repo and c.hash = cf.hash and c.is_merge = 0),
 comp_prs as (
   select pf.repo, pf.number, pf.path from comp_files f join pr_files pf on pf.path = f.path
   union
@@ -122,7 +122,7 @@ ISSUES_SQL = SCOPE + """
 select x.found_by, i.key, i.summary, i.status, i.issue_type, i.created_at, i.updated_at
   from comp_issues x join issues i on i.key = x.k"""
 
-ISSUE_FACTS_SQL = SCOPE + f""", keys as (select distinct k from comp_issues)
+ISSUE_FACTS_SQL = SCOPE + f""", keys as (select distinct x.k from comp_issues x join issues i on i.key = x.k)
 select ci.issue_key as k, 'commit' as kind, ci.repo || ':' || ci.hash as ref from keys
   join commit_issues ci on ci.issue_key = keys.k
   join commits c on c.repo = ci.repo and c.hash = ci.hash and c.is_merge = 0
@@ -146,7 +146,8 @@ _A, _AJ = who("p.author_key", "a")
 PRS_SQL = SCOPE + f"""select distinct p.repo, p.number, p.title, p.state, p.merged_at, p.created_at, {_A}
   from comp_prs cp join pull_requests p on p.repo = cp.repo and p.number = cp.number {_AJ}"""
 
-PR_FACTS_SQL = SCOPE + """, prs as (select distinct repo, number from comp_prs)
+PR_FACTS_SQL = SCOPE + """, prs as (select distinct cp.repo, cp.number from comp_prs cp
+  join pull_requests p on p.repo = cp.repo and p.number = cp.number)
 select cp.repo, cp.number, 'file' as kind, cp.path as ref from comp_prs cp
 union
 select v.repo, v.number, 'review', v.review_id from prs
@@ -166,20 +167,32 @@ select p.repo, p.number, 'issue', ci.issue_key from prs
   join pr_commits pc on """ + PR_OF_COMMIT + """ join commit_issues ci on ci.hash = pc.hash"""
 
 _W, _WJ = who("c.author_key", "w")
-FILES_SQL = SCOPE + f"""select cc.path, c.repo, c.hash, c.authored_at, cf.added + cf.deleted as churn, {_W}
-  from comp_commits cc join commits c on c.repo = cc.repo and c.hash = cc.hash
-  join commit_files cf on cf.repo = cc.repo and cf.hash = cc.hash and cf.path = cc.path {_WJ}"""
+FILES_SQL = f"""select x.path, count(*) as commits, sum(x.churn) as churn, max(x.authored_at) as last_at,
+       count(distinct case when x.w_bot = 0 then x.w_key end) as people
+  from (select cf.path, c.authored_at, cf.added + cf.deleted as churn, {_W}
+          from files f cross join commit_files cf cross join commits c {_WJ}
+         where lower(f.component) = lower(:c) and cf.repo = f.repo and cf.path = f.path
+           and c.repo = cf.repo and c.hash = cf.hash and c.is_merge = 0) x
+ group by x.path"""
+ANY_SQL = {"issues": "select 1 as x from issues limit 1", "prs": "select 1 as x from pull_requests limit 1"}
 
 
 def ask(db: Reader, component: str, *, now: datetime, config: Config, limit: int | None = None) -> Onboarding:
     """The reading list and the people to ask for `component`; NotFound with close names when unknown."""
     name = _find(db, component.strip())
     n = config.onboarding_limit if limit is None else limit
-    issues = rank_issues(db.all(ISSUES_SQL, c=name), db.all(ISSUE_FACTS_SQL, c=name), config.bug_issue_types)
-    prs = rank_prs(db.all(PRS_SQL, c=name), db.all(PR_FACTS_SQL, c=name))
+    issues = rank_issues(*_scored(db, "issues", ISSUES_SQL, ISSUE_FACTS_SQL, name), config.bug_issue_types)
+    prs = rank_prs(*_scored(db, "prs", PRS_SQL, PR_FACTS_SQL, name))
     files = rank_files(db.all(FILES_SQL, c=name))
     return Onboarding(name, RANKING, tuple(issues[:n]), tuple(prs[:n]), tuple(files[:n]),
                       tuple(_people(db, name, now, config)[:n]))
+
+
+def _scored(db: Reader, kind: str, items_sql: str, facts_sql: str, name: str) -> tuple[list[Row], list[Row]]:
+    """(items, their facts); both skipped when the store holds no issues (PRs) at all, and the facts
+    when no item qualifies: the rank functions only score items, so nothing changes but the cost."""
+    items = db.all(items_sql, c=name) if db.one(ANY_SQL[kind]) else []
+    return items, db.all(facts_sql, c=name) if items else []
 
 
 def _find(db: Reader, name: str) -> str:
@@ -250,24 +263,10 @@ def rank_prs(prs: Sequence[Row], facts: Sequence[Row]) -> list[RankedPr]:
 
 
 def rank_files(rows: Sequence[Row]) -> list[CentralFile]:
-    """Pure: per path distinct non-bot people, commits, churn, last change; sorted as RANKING says."""
-    people: dict[str, set[str]] = {}
-    commits: dict[str, set[tuple[str, str]]] = {}
-    churn: dict[tuple[str, str, str], int] = {}
-    last: dict[str, int] = {}
-    for r in rows:
-        path, c = str(r["path"]), (str(r["repo"]), str(r["hash"]))
-        commits.setdefault(path, set()).add(c)
-        people.setdefault(path, set())
-        if not r["w_bot"] and r["w_key"] is not None:
-            people[path].add(str(r["w_key"]))
-        churn[(path, *c)] = int(r["churn"] or 0)
-        last[path] = max(last.get(path, 0), int(r["authored_at"]))
-    lines = {p: 0 for p in commits}
-    for (p, *_), n in churn.items():
-        lines[p] += n
-    out = [CentralFile(p, len(people[p]), len(commits[p]), lines[p], last[p], iso_day(last[p]))
-           for p in commits]
+    """Pure: files from per-path totals (path, people, commits, churn, last_at), sorted as RANKING
+    says. FILES_SQL sums them in SQL: a component's history can be most of the store's."""
+    out = [CentralFile(str(r["path"]), int(r["people"]), int(r["commits"]), int(r["churn"] or 0),
+                       int(r["last_at"]), iso_day(int(r["last_at"]))) for r in rows]
     return sorted(out, key=lambda f: (-f.people, -f.commits, -f.churn, f.path))
 
 

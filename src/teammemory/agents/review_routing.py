@@ -78,12 +78,13 @@ def ask(db: Reader, number: int, *, now: datetime, config: Config, repo: str | N
         limit: int | None = None) -> ReviewSuggestion:
     """Suggest reviewers for PR `number`; NotFound when the store has no such PR."""
     pr_repo, title, author_key = _find(db, number, repo)
-    who = people.directory(db)
-    author = people.who(who, author_key).person if author_key else None
     args = {"repo": pr_repo, "n": number}
+    asked = [str(r["reviewer_key"]) for r in db.all(REQUESTED_SQL, **args)]
+    who = people.lookup(db, asked + ([author_key] if author_key else []))
+    author = people.who(who, author_key).person if author_key else None
     paths = sorted({r["path"] for r in db.all(PR_FILES_SQL, **args)}) or \
         sorted({r["path"] for r in db.all(COMMIT_FILES_SQL, **args)})
-    requested = sorted({people.who(who, r["reviewer_key"]).person for r in db.all(REQUESTED_SQL, **args)},
+    requested = sorted({people.who(who, k).person for k in asked},
                        key=lambda p: p.key)
     rows = expertise.activity(db, *_target(db, paths), skip=(pr_repo, number)) if paths else []
     cands = rank(rows, now=now, weights=config.expertise, author=author.key if author else None,

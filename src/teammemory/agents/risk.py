@@ -34,12 +34,16 @@ ALL_CTE = (f"target(repo, path, until_at, root) as"
 CHANGES_SQL = """with {target}
 select t.root, cf.path, cf.old_path, cf.change_type, c.repo, c.hash, c.subject, c.committed_at,
        c.authored_at, cf.added + cf.deleted as churn, c.is_bug_fix, cp.identity_key
-  from target t
-  join commit_files cf on cf.repo = t.repo and cf.path = t.path
-  join commits c on c.repo = cf.repo and c.hash = cf.hash
+  from {tables}
   join commit_people cp on cp.repo = c.repo and cp.hash = c.hash and cp.role in ('author', 'co-author')
- where c.is_merge = 0 and c.committed_at <= t.until_at
+ where cf.repo = t.repo and cf.path = t.path and c.repo = cf.repo and c.hash = cf.hash
+   and c.is_merge = 0 and c.committed_at <= t.until_at
    and c.authored_at >= :since and c.authored_at <= :now"""
+# Join orders (`cross join` fixes SQLite's; PostgreSQL reorders freely): a file's few spans drive
+# the query through its history; a component or the whole store through the window's commits
+# (commits_time), so the work grows with the window, not with all the history of many files.
+BY_TARGET = "target t cross join commit_files cf cross join commits c"
+BY_WINDOW = "commits c cross join commit_files cf cross join target t"
 
 ISSUES_SQL = """select ci.repo, ci.hash, ci.issue_key from commit_issues ci
   join commits c on c.repo = ci.repo and c.hash = ci.hash
@@ -112,7 +116,7 @@ def ask_file(db: Reader, path: str, *, now: datetime, config: Config, days: int 
         raise not_found("file", path, people.all_paths(db))
     cte, params = people.spans_cte(people.lineage(db, path, repos))
     days, since, end = _window(now, config, days)
-    changes = [_root(c, path) for c in _changes(db, cte, params, since, end)]
+    changes = [_root(c, path) for c in _changes(db, cte, params, since, end, BY_TARGET)]
     tests = _tests(db, [path], since, end)
     total = score(path, changes, weights=config.risk, days=days, test=tests.get(path))
     return RiskReport("file", path, days, since, iso_day(since), iso_day(end), total, ())
@@ -125,7 +129,7 @@ def ask_component(db: Reader, name: str, *, now: datetime, config: Config, days:
     if name not in names:
         raise not_found("component", name, names)
     days, since, end = _window(now, config, days)
-    changes = fold_renames(_changes(db, people.COMPONENT_CTE, {"component": name}, since, end))
+    changes = fold_renames(_changes(db, people.COMPONENT_CTE, {"component": name}, since, end, BY_WINDOW))
     total = score(name, changes, weights=config.risk, days=days, test=None)
     return RiskReport("component", name, days, since, iso_day(since), iso_day(end), total,
                       _ranked(db, changes, config.risk, days, since, end, limit))
@@ -135,7 +139,7 @@ def ask_top(db: Reader, *, now: datetime, config: Config, days: int | None = Non
             limit: int = 10) -> RiskReport:
     """The riskiest files of the whole store over the window."""
     days, since, end = _window(now, config, days)
-    changes = fold_renames(_changes(db, ALL_CTE, {}, since, end))
+    changes = fold_renames(_changes(db, ALL_CTE, {}, since, end, BY_WINDOW))
     return RiskReport("top", "", days, since, iso_day(since), iso_day(end), None,
                       _ranked(db, changes, config.risk, days, since, end, limit))
 
@@ -148,20 +152,24 @@ def _window(now: datetime, config: Config, days: int | None) -> tuple[int, int, 
 
 def _ranked(db: Reader, changes: list[Change], weights: RiskWeights, days: int, since: int, end: int,
             limit: int) -> tuple[Risk, ...]:
-    top = rank(changes, weights=weights, days=days)[:limit]
-    tests = _tests(db, [r.name for r in top], since, end)
-    return tuple(score(r.name, [c for c in changes if c.path == r.name], weights=weights, days=days,
-                       test=tests.get(r.name)) for r in top)
+    """The `limit` riskiest files, fully explained; the rest are only totalled (same order as `rank`)."""
+    by_path: dict[str, list[Change]] = defaultdict(list)
+    for c in changes:
+        by_path[c.path].append(c)
+    top = sorted(by_path, key=lambda p: (-_total(by_path[p], weights), p))[:limit]
+    tests = _tests(db, top, since, end)
+    return tuple(score(p, by_path[p], weights=weights, days=days, test=tests.get(p)) for p in top)
 
 
-def _changes(db: Reader, cte: str, params: dict[str, object], since: int, end: int) -> list[Change]:
+def _changes(db: Reader, cte: str, params: dict[str, object], since: int, end: int, tables: str) -> list[Change]:
     """SQL only: the window's (commit, file, person) rows, with bug-fix issue keys attached."""
-    who = people.directory(db)
+    rows = db.all(CHANGES_SQL.format(target=cte, tables=tables), **params, since=since, now=end)
+    who = people.lookup(db, {str(r["identity_key"]) for r in rows})
     keys: dict[str, list[str]] = defaultdict(list)
     for r in db.all(ISSUES_SQL, since=since, now=end):
         keys[f"{r['repo']}@{r['hash']}"].append(r["issue_key"])
     out = []
-    for r in db.all(CHANGES_SQL.format(target=cte), **params, since=since, now=end):
+    for r in rows:
         w, ref = people.who(who, r["identity_key"]), f"{r['repo']}@{r['hash']}"
         out.append(Change(r["root"], ref, int(r["authored_at"]), int(r["churn"]), bool(r["is_bug_fix"]),
                           w.person, r["path"], w.is_bot, tuple(sorted(set(keys[ref]))), r["subject"],
@@ -170,7 +178,7 @@ def _changes(db: Reader, cte: str, params: dict[str, object], since: int, end: i
 
 
 def _root(c: Change, root: str) -> Change:
-    return replace(c, path=root)
+    return c if c.path == root else replace(c, path=root)
 
 
 def _when(c: Change) -> int:
@@ -200,8 +208,13 @@ def _final(path: str, at: int, renames: Mapping[str, list[tuple[int, str]]]) -> 
     return path
 
 
+TEST_PATHS_SQL = "select distinct path from files where path like '%test%'"
+
+
 def _tests(db: Reader, paths: Iterable[str], since: int, end: int) -> dict[str, CoveringTest]:
-    known = people.all_paths(db)
+    """Each path's test file and the window's commits that changed it. Every name `find_test_file`
+    can answer contains 'test', so only such paths are read (LIKE: a superset on either backend)."""
+    known = sorted({str(r["path"]) for r in db.all(TEST_PATHS_SQL)})
     out = {}
     for p in paths:
         t = find_test_file(p, known)
@@ -265,8 +278,7 @@ def score(name: str, changes: Sequence[Change], *, weights: RiskWeights, days: i
                  f" + commits*{w.commit:g}",
                  {"churn": churn, "bug_fixes": len(fixes), "contributors": len(humans),
                   "commits": len(commits)},
-                 {"churn": churn * w.churn, "bug_fixes": len(fixes) * w.bug_fix,
-                  "contributors": len(humans) * w.contributor, "commits": len(commits) * w.commit})
+                 _terms(churn, len(fixes), len(humans), len(commits), w))
     tested = len(test.commits & commits.keys()) if test and test.path else 0
     text = explain(len(commits), len(fixes), refs, len(humans), bots, churn, days,
                    test.path if test else None, tested, is_test=test is not None and is_test_path(name))
@@ -274,6 +286,19 @@ def score(name: str, changes: Sequence[Change], *, weights: RiskWeights, days: i
                               c.person.name) for c in fixes)
     return Risk(name, s, len(commits), len(fixes), len(humans), churn,
                 tuple(sorted(humans.values())), bots, refs, test.path if test else "", tested, text, evidence)
+
+
+def _terms(churn: int, fixes: int, humans: int, commits: int, w: RiskWeights) -> dict[str, float]:
+    return {"churn": churn * w.churn, "bug_fixes": fixes * w.bug_fix, "contributors": humans * w.contributor,
+            "commits": commits * w.commit}
+
+
+def _total(changes: Sequence[Change], w: RiskWeights) -> float:
+    """Pure: `score(...).score.total` without the explanation, for ordering many files cheaply."""
+    churn = sum({(c.commit, c.changed_path): c.churn for c in changes}.values())
+    fixes = len({c.commit for c in changes if c.is_bug_fix})
+    humans = len({c.person.key for c in changes if not c.is_bot})
+    return round(sum(_terms(churn, fixes, humans, len({c.commit for c in changes}), w).values()), 2)
 
 
 def explain(commits: int, bug_fixes: int, fix_refs: Sequence[str], contributors: int, bots: Sequence[str],

@@ -188,6 +188,7 @@ create table review_comments (
     review_id   text not null default '',
     primary key (repo, number, comment_id)
 );
+create index review_comments_path on review_comments (path);  -- expertise: comments on a file
 
 create table pr_comments (
     repo        text not null,
