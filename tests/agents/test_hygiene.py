@@ -41,7 +41,8 @@ def test_report_on_the_team_history(team: Store, now: datetime) -> None:
         "done_issues_without_commit": (2, 2, 100.0, 0.0),
         # README.md and requirements.txt match no rule; 7 files in all
         "files_without_component": (2, 7, 28.6, 71.4),
-        "identities_unresolved": (0, 11, 0.0, 100.0),
+        # 11 accounts, 2 of them dependabot's; of the 9 others only Ayşe's old git email is alone
+        "identities_unresolved": (1, 9, 11.1, 88.9),
         # keys named: PROJ-1247, PROJ-1300, PROJ-1250, FOO-7; FOO is no known project
         "ignored_keys": (1, 4, 25.0, 75.0),
         # of the 3 PROJ keys, PROJ-1300 was never ingested: 1/3

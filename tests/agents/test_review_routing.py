@@ -80,6 +80,19 @@ def test_ask_limit_and_files_from_commits(store: Store, now: datetime) -> None:
     # #7 (c3's Reviewed-by belongs to #9), last T(2): 20 + 8 + 2 + 0.55 + 19.7778 = 50.3278
     assert result.files == (w.SERVICE,)
     assert [(c.person.key, c.score.total) for c in result.candidates] == [("ben", 50.33)]
+    # Ana wrote c3, #9's only commit: she co-wrote the PR, so she is no candidate at any limit
+    with store.read() as db:
+        everyone = review_routing.ask(db, 9, now=now, config=Config(), limit=10)
+    # (Cy's unmerged Jira account stays: it commented on PROJ-2, and no rule ties it to Cy)
+    assert [c.person.name for c in everyone.candidates] == ["Ben Okafor", "Cy P."]
+    assert everyone.contributors == (Person("ana", "Ana Lima"),)
+
+
+def test_rank_leaves_out_whoever_wrote_part_of_the_pr(now: datetime) -> None:
+    rows = [Activity("a.py", ANA, "commit", "c1", T(3), path="a.py", churn=40),
+            Activity("a.py", CY, "commit", "c2", T(3), path="a.py", churn=0)]
+    ranked = review_routing.rank(rows, now=now, weights=NO_BONUS, author="bob", contributors={"ana"})
+    assert [(c.person.key, c.score.total) for c in ranked] == [("cy", 10.0)]
 
 
 def test_ask_unknown_and_ambiguous_pr(sqlite_store: Store, now: datetime) -> None:

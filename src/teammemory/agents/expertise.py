@@ -185,7 +185,7 @@ def _expert(acts: list[Activity], now: int, w: ExpertiseWeights) -> Expert:
 def _evidence(acts: list[Activity]) -> tuple[Evidence, ...]:
     """The most recent few commits and PRs behind a score (newest first, then by ref)."""
     items: dict[tuple[str, str], Evidence] = {}
-    for a in sorted(acts, key=lambda a: (-(a.at or 0), a.label, a.ref)):
+    for a in sorted(acts, key=lambda a: (-(a.at or 0), a.label, a.ref, a.found_by)):
         kind = "pr" if a.label.startswith("#") else "commit"
         if a.label and (kind, a.label) not in items:
             items[(kind, a.label)] = Evidence(kind, a.label, a.summary, a.at, a.found_by, a.person.name)

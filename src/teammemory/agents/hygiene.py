@@ -15,7 +15,9 @@ plus a few examples in a stable order. Checks:
 - issues done without any commit: status category 'done', no commit names the key and no PR
   naming it lists a commit (Won't Do / Duplicate resolutions land here too, on purpose visible);
 - files without a component: no config rule matched the path;
-- identities not tied to a developer: developer_key is null (resolution has not run on them);
+- accounts tied to no other account: non-bot identities that are alone in their developer (no
+  rule tied them to another account: a GitHub login never matched to a git author, a Jira user
+  never matched to anyone) or not resolved at all; denominator: non-bot identities;
 - ignored keys: keys commits name whose project is neither in config.project_keys nor among
   ingested issues' projects (false keys like 'PY-3'; they count for nothing);
 - dangling keys: keys of a known project with no ingested issue (Jira not ingested that far; for
@@ -222,9 +224,16 @@ def files_without_component(files: Sequence[Row], examples: int) -> Check:
 
 
 def unresolved_identities(identities: Sequence[Row], examples: int) -> Check:
-    bad = [((str(r["source"]), _account(r)), _account(r)) for r in identities if r["developer_key"] is None]
-    return check("identities_unresolved", "identities not tied to a developer", bad, len(identities),
-                 "identities", examples=examples)
+    """Non-bot accounts that no rule tied to another account (or not resolved at all)."""
+    people = [r for r in identities if not r["bot"]]
+    accounts: dict[str, int] = {}
+    for r in people:
+        accounts[str(r["person_key"])] = accounts.get(str(r["person_key"]), 0) + 1
+    bad = [((str(r["source"]), _account(r)), _account(r)) for r in people
+           if r["developer_key"] is None or accounts[str(r["person_key"])] == 1]
+    return check("identities_unresolved", "accounts tied to no other account", bad, len(people),
+                 "identities (not bots)", examples=examples,
+                 note="tie them with [[identity.aliases]] or `teammemory identities merge A B`" if bad else "")
 
 
 def key_checks(keys: Sequence[Row], known: set[str], examples: int) -> tuple[Check, Check]:

@@ -7,7 +7,9 @@ comments*2 + churn/20 + recency bonus, renames followed). The PR's files are its
 else the files its commits changed. The PR's own activity is left out: its commits, its reviews
 and its comments must not make anyone an expert on the PR itself (otherwise its author, and
 whoever already reviewed it, would always come first). Never suggested: the PR's author (any
-account of the author's developer) and bots. Reviewers already requested are flagged, not
+account of the author's developer), whoever wrote or co-wrote one of its commits (they are
+listed as `contributors`: a co-author reviewing their own code is no second pair of eyes), and
+bots. Reviewers already requested are flagged, not
 removed. Ties: higher total, then more files known, then later last activity, then person key.
 
 Sources: "Who should review my code?" (Thongtanunam et al., SANER 2015) and the expertise
@@ -36,6 +38,10 @@ COMMIT_FILES_SQL = """select distinct cf.path from pr_commits pc
   join commits c on c.repo = cf.repo and c.hash = cf.hash
  where pc.repo = :repo and pc.number = :n and c.is_merge = 0"""
 REQUESTED_SQL = "select reviewer_key from review_requests where repo = :repo and number = :n"
+CONTRIBUTORS_SQL = """select distinct cp.identity_key from pr_commits pc
+  join commits c on c.hash = pc.hash
+  join commit_people cp on cp.repo = c.repo and cp.hash = c.hash
+ where pc.repo = :repo and pc.number = :n and c.is_merge = 0 and cp.role in ('author', 'co-author')"""
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,7 @@ class ReviewSuggestion:
     files: tuple[str, ...]
     candidates: tuple[Candidate, ...]
     requested: tuple[Person, ...]  # reviewers already requested, suggested or not
+    contributors: tuple[Person, ...]  # wrote or co-wrote the PR's commits: not suggested
     bots_excluded: tuple[str, ...]
     as_of: str
 
@@ -80,19 +87,22 @@ def ask(db: Reader, number: int, *, now: datetime, config: Config, repo: str | N
     pr_repo, title, author_key = _find(db, number, repo)
     args = {"repo": pr_repo, "n": number}
     asked = [str(r["reviewer_key"]) for r in db.all(REQUESTED_SQL, **args)]
-    who = people.lookup(db, asked + ([author_key] if author_key else []))
+    wrote = [str(r["identity_key"]) for r in db.all(CONTRIBUTORS_SQL, **args)]
+    who = people.lookup(db, asked + wrote + ([author_key] if author_key else []))
     author = people.who(who, author_key).person if author_key else None
     paths = sorted({r["path"] for r in db.all(PR_FILES_SQL, **args)}) or \
         sorted({r["path"] for r in db.all(COMMIT_FILES_SQL, **args)})
     requested = sorted({people.who(who, k).person for k in asked},
                        key=lambda p: p.key)
     rows = expertise.activity(db, *_target(db, paths), skip=(pr_repo, number)) if paths else []
+    contributors = sorted({people.who(who, k).person for k in wrote} - ({author} if author else set()),
+                          key=lambda p: p.key)
     cands = rank(rows, now=now, weights=config.expertise, author=author.key if author else None,
-                 requested={p.key for p in requested})
+                 requested={p.key for p in requested}, contributors={p.key for p in contributors})
     bots = tuple(sorted({a.person.name for a in rows if a.is_bot}))
     n = config.review_max_suggestions if limit is None else limit
-    return ReviewSuggestion(pr_repo, number, title, author, tuple(paths), cands[:n], tuple(requested), bots,
-                            iso_day(epoch(now)))
+    return ReviewSuggestion(pr_repo, number, title, author, tuple(paths), cands[:n], tuple(requested),
+                            tuple(contributors), bots, iso_day(epoch(now)))
 
 
 def _find(db: Reader, number: int, repo: str | None) -> tuple[str, str, str | None]:
@@ -119,11 +129,12 @@ def _target(db: Reader, paths: Sequence[str]) -> tuple[str, dict[str, object]]:
 
 
 def rank(rows: Iterable[expertise.Activity], *, now: datetime, weights: ExpertiseWeights,
-         author: str | None = None, requested: AbstractSet[str] = frozenset()) -> tuple[Candidate, ...]:
-    """Pure: per file `expertise.rank`, summed per person; the author and bots left out."""
+         author: str | None = None, requested: AbstractSet[str] = frozenset(),
+         contributors: AbstractSet[str] = frozenset()) -> tuple[Candidate, ...]:
+    """Pure: per file `expertise.rank`, summed per person; the author, contributors and bots left out."""
     by_file: dict[str, list[expertise.Activity]] = defaultdict(list)
     for a in rows:
-        if a.person.key != author:
+        if a.person.key != author and a.person.key not in contributors:
             by_file[a.root].append(a)
     known: dict[str, list[tuple[str, expertise.Expert]]] = defaultdict(list)
     for path in sorted(by_file):

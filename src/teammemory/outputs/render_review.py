@@ -33,6 +33,9 @@ def render_review_suggestion(result: ReviewSuggestion) -> RenderableType:
             parts += [Text(f"{'':4}{f.reason} ({number(f.score)})") for f in c.files]
     if result.requested:
         parts.append(Text(f"Already requested: {', '.join(p.name for p in result.requested)}"))
+    if result.contributors:
+        parts.append(Text(f"Not suggested, they wrote part of this PR: "
+                          f"{', '.join(p.name for p in result.contributors)}"))
     if result.bots_excluded:
         parts.append(Text(f"Bots not suggested: {', '.join(result.bots_excluded)}"))
     return Group(*parts)
