@@ -57,6 +57,15 @@ def _redact(dsn: str) -> str:
     return dsn
 
 
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """The database drivers' own error classes (turned into StoreError at the store's edge)."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - depends on the install
+        return (sqlite3.Error,)
+    return (sqlite3.Error, psycopg.Error)
+
+
 class Reader:
     """Read access to one connection; every query takes `:name` parameters."""
 
@@ -153,7 +162,10 @@ class Store:
         with self._connect(readonly=True) as conn:
             reader = Reader(conn, self.dialect)
             check_readable(reader, str(self.url))
-            yield reader
+            try:
+                yield reader
+            except _driver_errors() as exc:
+                raise StoreError(f"store {self.url}: {str(exc).strip()}") from exc
 
     def upgrade(self) -> bool:
         """Apply pending migrations to a store of an older schema; False when nothing was due.
@@ -174,13 +186,21 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Writer]:
-        """One transaction: commit at the end, roll back on any error."""
+        """One transaction, DDL included: commit at the end, roll back on any error.
+
+        SQLite connections run in autocommit mode with an explicit BEGIN: the sqlite3 module's
+        implicit transactions would commit `create table` at once, and a failed first ingest
+        would leave tables without their schema_migrations row."""
         with self._connect(readonly=False) as conn:
             writer = Writer(conn, self.dialect)
             try:
+                if self.dialect == "sqlite":
+                    conn.execute("begin immediate")
                 yield writer
-            except BaseException:
+            except BaseException as exc:
                 conn.rollback()
+                if isinstance(exc, _driver_errors()):
+                    raise StoreError(f"store {self.url}: {str(exc).strip()}") from exc
                 raise
             conn.commit()
 
@@ -197,7 +217,7 @@ class Store:
         if readonly and not path.is_file():
             raise StoreError(f"no store at {path}: run `teammemory init-db` (or `teammemory seed` for the demo)")
         try:
-            conn = sqlite3.connect(str(path), isolation_level=None if readonly else "DEFERRED", timeout=30)
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open store {path}: {exc}") from None
         conn.row_factory = sqlite3.Row
