@@ -226,6 +226,7 @@ create table pr_commits (
     primary key (repo, number, hash, found_by)
 );
 create index pr_commits_hash on pr_commits (hash);
+create index pr_commits_number on pr_commits (number, repo);  -- PRs matched by number across repo names
 
 create table pr_files (
     repo        text not null,
