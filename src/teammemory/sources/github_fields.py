@@ -94,13 +94,6 @@ def as_dict(value: Any, where: str, i: int) -> Mapping[str, Any]:
     return value
 
 
-def obj(d: Mapping[str, Any], name: str, ctx: str) -> Mapping[str, Any]:
-    value = d.get(name)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise InputError(ctx, f"field '{name}' is not an object")
-    return value
 
 
 def as_list(d: Mapping[str, Any], name: str, ctx: str) -> list[Any]:

@@ -53,12 +53,12 @@ from teammemory.sources.github_fields import (
     as_list,
     gh_time,
     github_user,
-    obj,
     repo_of,
     users,
 )
 from teammemory.sources.github_fields import number as parse_number
 from teammemory.sources.github_issue_parse import is_pull, parse_comment, parse_issue
+from teammemory.sources.jsonfiles import obj
 
 __all__ = ["CommentPart", "Doc", "GithubDocument", "Options", "PrPart", "gh_time", "github_user", "parse_pull",
            "read_document"]

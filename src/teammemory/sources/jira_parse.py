@@ -128,31 +128,24 @@ def parse_issue(raw: Mapping[str, Any], where: str, *, epic_fields: frozenset[st
     f = raw.get("fields")
     if not isinstance(f, dict):
         raise InputError(ctx, "field 'fields' missing" if f is None else "field 'fields' is not an object")
-    status = _obj(f, "status", ctx)
-    category = str(_obj(status, "statusCategory", ctx).get("key") or "")
+    status = jsonfiles.obj(f, "status", ctx)
+    category = str(jsonfiles.obj(status, "statusCategory", ctx).get("key") or "")
     return Issue(
         key=key, summary=_text(f.get("summary")), description=_text(f.get("description")),
         status=_name(status), status_category=category if category in CATEGORIES else "",
-        priority=_name(_obj(f, "priority", ctx)), issue_type=_name(_obj(f, "issuetype", ctx)),
-        resolution=_name(_obj(f, "resolution", ctx)), labels=tuple(str(x) for x in _seq(f, "labels", ctx)),
+        priority=_name(jsonfiles.obj(f, "priority", ctx)), issue_type=_name(jsonfiles.obj(f, "issuetype", ctx)),
+        resolution=_name(jsonfiles.obj(f, "resolution", ctx)), labels=tuple(str(x) for x in _seq(f, "labels", ctx)),
         components=tuple(_name(c) for c in _seq(f, "components", ctx) if isinstance(c, dict)),
         created_at=jira_time(f.get("created"), ctx, "fields.created"),
         updated_at=jira_time(f.get("updated"), ctx, "fields.updated"),
         resolved_at=jira_time(f.get("resolutiondate"), ctx, "fields.resolutiondate"),
         reporter=user(f.get("reporter")), assignee=user(f.get("assignee")),
-        parent_key=str(_obj(f, "parent", ctx).get("key") or "") or _epic(f, epic_fields),
+        parent_key=str(jsonfiles.obj(f, "parent", ctx).get("key") or "") or _epic(f, epic_fields),
         url=browse_url(str(raw.get("self") or ""), key),
         comments=parse_comments(_all_comments(raw, f, ctx), ctx), links=_links(f, ctx),
         transitions=_transitions(raw, ctx))
 
 
-def _obj(d: Mapping[str, Any], name: str, ctx: str) -> Mapping[str, Any]:
-    value = d.get(name)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise InputError(ctx, f"field '{name}' is not an object")
-    return value
 
 
 def _seq(d: Mapping[str, Any], name: str, ctx: str) -> list[Any]:
@@ -231,7 +224,7 @@ def _epic(f: Mapping[str, Any], epic_fields: frozenset[str]) -> str:
 
 
 def _all_comments(raw: Mapping[str, Any], f: Mapping[str, Any], ctx: str) -> list[Any]:
-    block = _obj(f, "comment", ctx)
+    block = jsonfiles.obj(f, "comment", ctx)
     comments = list(block.get("comments") or [])
     extra = raw.get("comments_data")
     if extra is not None and not isinstance(extra, list):
@@ -258,7 +251,7 @@ def _links(f: Mapping[str, Any], ctx: str) -> tuple[IssueLink, ...]:
     for link in _seq(f, "issuelinks", ctx):
         if not isinstance(link, dict):
             continue
-        kind = _obj(link, "type", ctx)
+        kind = jsonfiles.obj(link, "type", ctx)
         for side, direction in (("inwardIssue", "inward"), ("outwardIssue", "outward")):
             other = link.get(side)
             if isinstance(other, dict) and other.get("key"):
@@ -270,7 +263,7 @@ def _links(f: Mapping[str, Any], ctx: str) -> tuple[IssueLink, ...]:
 def _transitions(raw: Mapping[str, Any], ctx: str) -> tuple[Transition, ...]:
     """Status changes from `changelog.histories[].items[]` with field 'status', oldest first."""
     out = []
-    for h in _obj(raw, "changelog", ctx).get("histories") or []:
+    for h in jsonfiles.obj(raw, "changelog", ctx).get("histories") or []:
         if not isinstance(h, dict):
             continue
         for item in h.get("items") or []:

@@ -206,3 +206,12 @@ def _loads(text: str) -> Any:
     except json.JSONDecodeError:
         return None
 
+
+def obj(d: Mapping[str, Any], name: str, ctx: str) -> Mapping[str, Any]:
+    """Field `name` of `d` as an object ({} when absent or null); InputError names `ctx` otherwise."""
+    value = d.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(ctx, f"field '{name}' is not an object")
+    return value
