@@ -227,3 +227,25 @@ def test_cursor_round_trip() -> None:
     assert cursor_value(1_457_015_567) == "2016-03-03T14:32:47Z"
     assert cursor_epoch("2016-03-03T14:32:47Z") == 1_457_015_567
     assert cursor_epoch(None) is None
+
+
+def test_unchanged_pull_list_costs_a_304_across_runs(sqlite_store: Store, server: ReplayServer,
+                                                     realdata: Path) -> None:
+    """The list page's ETag and body are stored with the data, so the next run (a new process,
+    a new client) asks with If-None-Match and is answered 304, which costs no quota."""
+    script_github(server, realdata)
+    base = f"/repos/{REPO}"
+    page1 = recorded(realdata, "PullRequest_pull_reviews__0__")
+    link = f'<{{base}}/repositories/3710711/pulls?{LIST}&page=2>; rel="next"'
+    server.routes[route_key("GET", f"{base}/pulls?{LIST}")] = [
+        Scripted(200, [page1], {"Link": link, "ETag": '"list-1"'}), Scripted(304, None, {"Link": link})]
+    server.routes[route_key("GET", f"{base}/pulls/671/reviews?per_page=100")] = [
+        Scripted(200, recorded(realdata, "PullRequest_pull_reviews__1__"))]
+    sync_github(sqlite_store, REPO, config=Config(), client=github_http(server.url), clock=lambda: CLOCK)
+    with sqlite_store.read() as db:
+        assert db.scalar("select etag from http_cache where url like :u", u=f"%{base}/pulls?%") == '"list-1"'
+    server.requests.clear()
+    second = sync_github(sqlite_store, REPO, config=Config(), client=github_http(server.url), clock=lambda: CLOCK)
+    listing = [r for r in server.requests if r.path.startswith(f"{base}/pulls?")]
+    assert [r.headers.get("if-none-match") for r in listing] == ['"list-1"']
+    assert second.counts["not_modified"] == 1 and second.counts["pull_requests"] == 1  # 671, at the cursor

@@ -10,6 +10,7 @@ EXPECTED_TABLES = {
     "commits", "commit_files", "commit_people", "issues", "issue_components", "issue_comments",
     "issue_links", "issue_transitions", "pull_requests", "reviews", "review_comments", "pr_comments",
     "review_requests", "commit_issues", "pr_commits", "pr_files", "pr_issues", "cursors", "ingest_runs",
+    "http_cache",
 }
 
 

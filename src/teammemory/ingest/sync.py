@@ -14,11 +14,13 @@ SQLite's write lock is held only for the writing, not across network waits.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -31,9 +33,9 @@ from teammemory.ingest.jira import write_documents
 from teammemory.model import Issue, PullRequest
 from teammemory.sources import github, github_issue_parse, github_parse, jira, jira_parse
 from teammemory.sources.github import IssueBundle, PullBundle
-from teammemory.sources.http import Http, HttpStatusError
+from teammemory.sources.http import Http, HttpStatusError, Reply
 from teammemory.store import Store, Writer
-from teammemory.store.write import get_cursor, set_cursor, write_issue, write_pull_request
+from teammemory.store.write import get_cursor, set_cursor, upsert, write_issue, write_pull_request
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ def sync_github(store: Store, repo: str, *, config: Config, client: httpx.Client
     issues_at = issues_target(repo)
 
     def work(db: Writer) -> dict[str, int]:
+        load_etags(db, http)
         hits = http.etags.hits  # the cache may outlive one run when the caller reuses `http`
         stored = cursor_epoch(get_cursor(db, "github", repo))
         stored_issues = cursor_epoch(get_cursor(db, "github", issues_at))
@@ -62,6 +65,7 @@ def sync_github(store: Store, repo: str, *, config: Config, client: httpx.Client
         now = int(clock())
         advance_cursor(db, "github", repo, stored, (p.updated_at for p in pulls), now=now)
         advance_cursor(db, "github", issues_at, stored_issues, (i.updated_at for i in issues), now=now)
+        save_etags(db, http, now=now)
         return {**count_pulls(pulls), **count_issues(issues), "not_modified": http.etags.hits - hits}
 
     return ingest.run(store, "github", repo, config, work, clock=clock)
@@ -88,6 +92,29 @@ def sync_jira(store: Store, url: str, jql: str, *, config: Config, client: httpx
         return counts
 
     return ingest.run(store, "jira", target, config, work, clock=clock)
+
+
+def is_list_url(url: str) -> bool:
+    """`.../pulls?...` and `.../issues?...`: the pages a rerun asks again whatever changed."""
+    path = urlsplit(url).path.rstrip("/")
+    return path.endswith(("/pulls", "/issues"))
+
+
+def load_etags(db: Writer, http: Http) -> None:
+    """Put the stored list pages into the run's ETag cache, so unchanged lists answer 304 (a 304
+    costs no GitHub quota) across runs, not only within one."""
+    for row in db.all("select url, etag, status, body, next_url from http_cache"):
+        if row["url"] not in http.etags.entries:
+            reply = Reply(row["url"], int(row["status"]), json.loads(row["body"]), row["next_url"] or None)
+            http.etags.entries[row["url"]] = (row["etag"], reply)
+
+
+def save_etags(db: Writer, http: Http, *, now: int) -> None:
+    """Store the ETag and body of every list page of this run (in its transaction)."""
+    rows = [{"url": url, "etag": etag, "status": reply.status, "body": json.dumps(reply.data, sort_keys=True),
+             "next_url": reply.next_url or "", "stored_at": now}
+            for url, (etag, reply) in sorted(http.etags.entries.items()) if is_list_url(url)]
+    upsert(db, "http_cache", rows, ("url",))
 
 
 def as_http(client: httpx.Client | Http) -> Http:

@@ -257,6 +257,15 @@ create table cursors (
     primary key (source, target)
 );
 
+create table http_cache (                       -- ETags of list pages, so an unchanged list costs a 304
+    url        text primary key,
+    etag       text not null,
+    status     integer not null,
+    body       text not null,                  -- the JSON the ETag stands for
+    next_url   text not null default '',
+    stored_at  bigint not null
+);
+
 create table ingest_runs (
     run_id      text primary key,
     source      text not null,
