@@ -102,7 +102,8 @@ def _handler(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(raw)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-            pass
+            """Keep the test output quiet: the server records every request in `requests` instead
+            of printing one stderr line each, as BaseHTTPRequestHandler would."""
 
     return Handler
 

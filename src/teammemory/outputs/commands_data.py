@@ -62,7 +62,7 @@ def seed(ctx: typer.Context,
             out.print(f"  {source}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 
-def _print_summary(summary: IngestSummary, quiet: bool = False) -> None:
+def print_summary(summary: IngestSummary, quiet: bool = False) -> None:
     if quiet:
         return
     counts = ", ".join(f"{k}: {v}" for k, v in sorted(summary.counts.items()))
@@ -84,7 +84,7 @@ def ingest_git(ctx: typer.Context,
     with errors():
         config = state.config()
         summary = run(Store.open(config.db_url), path, config=config, name=name, branch=branch, progress=not quiet)
-        _print_summary(summary, quiet)
+        print_summary(summary, quiet)
 
 
 @ingest_app.command("jira")
@@ -97,7 +97,7 @@ def ingest_jira(ctx: typer.Context,
     state: State = ctx.obj
     with errors():
         config = state.config()
-        _print_summary(ingest_jira_files(Store.open(config.db_url), files, config=config))
+        print_summary(ingest_jira_files(Store.open(config.db_url), files, config=config))
 
 
 @ingest_app.command("github")
@@ -112,7 +112,7 @@ def ingest_github(ctx: typer.Context,
     state: State = ctx.obj
     with errors():
         config = state.config()
-        _print_summary(ingest_github_files(Store.open(config.db_url), files, config=config, repo=repo))
+        print_summary(ingest_github_files(Store.open(config.db_url), files, config=config, repo=repo))
 
 
 @identities_app.callback()

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from teammemory.ingest.sync import sync_github, sync_jira
-from teammemory.outputs.commands_data import _print_summary
+from teammemory.outputs.commands_data import print_summary
 from teammemory.outputs.options import State, errors, parse_now
 from teammemory.sources import github, jira
 from teammemory.store import Store
@@ -43,7 +43,7 @@ def sync_github_command(
         github.check_repo(repo)
         client = github.make_github_client(base_url, env=os.environ)
         start = int(parse_now(since).timestamp()) if since else None
-        _print_summary(sync_github(Store.open(config.db_url), repo, config=config, client=client, since=start))
+        print_summary(sync_github(Store.open(config.db_url), repo, config=config, client=client, since=start))
 
 
 @sync_app.command("jira")
@@ -60,4 +60,4 @@ def sync_jira_command(
     with errors():
         config = state.config()
         client = jira.make_jira_client(url, env=os.environ)
-        _print_summary(sync_jira(Store.open(config.db_url), url, jql, config=config, client=client, cloud=cloud))
+        print_summary(sync_jira(Store.open(config.db_url), url, jql, config=config, client=client, cloud=cloud))

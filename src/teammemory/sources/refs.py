@@ -15,8 +15,8 @@ from teammemory.model import Ref
 
 MERGE_PR = re.compile(r"^Merge pull request #(\d+)\b")
 SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
-CLOSES = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+(?:[\w.-]+/[\w.-]+)?#(\d+)\b", re.I)
-PR_URL = re.compile(r"https?://[^\s/]+/[\w.-]+/[\w.-]+/pull/(\d+)\b")
+# GitHub's closing keywords: `fixes #12`, `Closes: owner/repo#3`; group 1 the repo, group 2 the number
+CLOSING_KEY = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+([\w.-]+/[\w.-]+)?#(\d+)\b", re.I)
 
 
 @lru_cache(maxsize=16)
@@ -51,12 +51,9 @@ def pr_numbers(subject: str, body: str = "") -> tuple[Ref, ...]:
     m = SQUASH_PR.search(subject)
     if m and m.group(1) not in found:
         found[m.group(1)] = Ref(m.group(1), f"squash subject ends in '(#{m.group(1)})'")
-    for m in CLOSES.finditer(f"{subject}\n{body}"):
-        found.setdefault(m.group(1), Ref(m.group(1), f"'{m.group(0).strip()}' in commit message"))
+    for m in CLOSING_KEY.finditer(f"{subject}\n{body}"):
+        found.setdefault(m.group(2), Ref(m.group(2), f"'{m.group(0).strip()}' in commit message"))
     return tuple(found.values())
-
-
-CLOSING_KEY = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+([\w.-]+/[\w.-]+)?#(\d+)\b", re.I)
 
 
 def closing_issue_keys(text: str, where: str, *, repo: str) -> tuple[Ref, ...]:
@@ -80,10 +77,3 @@ def closing_issue_keys(text: str, where: str, *, repo: str) -> tuple[Ref, ...]:
         found.setdefault(key, Ref(key, f"'{m.group(0).strip()}' in {where}"))
     return tuple(found.values())
 
-
-def closing_issue_numbers(text: str, where: str) -> tuple[Ref, ...]:
-    """GitHub closing keywords (`fixes #12`) in a PR title or body."""
-    found: dict[str, Ref] = {}
-    for m in CLOSES.finditer(text or ""):
-        found.setdefault(m.group(1), Ref(m.group(1), f"'{m.group(0).strip()}' in {where}"))
-    return tuple(found.values())

@@ -156,16 +156,19 @@ class Store:
     def read(self) -> Iterator[Reader]:
         """A read-only view, checked to be of a schema this program knows; a store written by
         an older TeamMemory is migrated first (in its own transaction)."""
-        from teammemory.store.migrate import check_readable
+        from teammemory.store.migrate import check_readable, current_version, latest_version
 
-        self.upgrade()
-        with self._connect(readonly=True) as conn:
-            reader = Reader(conn, self.dialect)
-            check_readable(reader, str(self.url))
-            try:
-                yield reader
-            except _driver_errors() as exc:
-                raise StoreError(f"store {self.url}: {str(exc).strip()}") from exc
+        for first in (True, False):
+            with self._connect(readonly=True) as conn:
+                reader = Reader(conn, self.dialect)
+                if not (first and 0 < current_version(reader) < latest_version()):
+                    check_readable(reader, str(self.url))
+                    try:
+                        yield reader
+                    except _driver_errors() as exc:
+                        raise StoreError(f"store {self.url}: {str(exc).strip()}") from exc
+                    return
+            self.upgrade()  # an older schema: migrate, then read on a fresh connection
 
     def upgrade(self) -> bool:
         """Apply pending migrations to a store of an older schema; False when nothing was due.

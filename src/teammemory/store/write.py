@@ -20,16 +20,8 @@ def upsert(db: Writer, table: str, rows: Iterable[Mapping[str, Any]], keys: Sequ
     rows = list(rows)
     if not rows:
         return 0
-    cols = list(rows[0])
-    rest = [c for c in cols if c not in keys]
-    sql = (f"insert into {table} ({', '.join(cols)}) values ({', '.join(':' + c for c in cols)})"
-           f" on conflict ({', '.join(keys)}) do ")
-    if update and rest:
-        sql += "update set " + ", ".join(f"{c} = excluded.{c}" for c in rest)
-    else:
-        sql += "nothing"
-    db.executemany(sql, rows)
-    return len(rows)
+    cols = tuple(rows[0])
+    return upsert_tuples(db, table, cols, [tuple(r[c] for c in cols) for r in rows], keys, update=update)
 
 
 def identity_row(ref: IdentityRef, *, is_bot: bool = False) -> dict[str, Any]:
