@@ -3,7 +3,9 @@
 - files.component from the config's component rules (first match wins);
 - commits.is_bug_fix: by linked issue type where a linked issue is known (any linked issue of a
   bug type makes it a fix), else by the configured subject rule (word boundaries); merges never;
-- developers and identities.developer_key by identity resolution.
+- developers and identities.developer_key by identity resolution;
+- the summary tables of `store.summaries` (per component and per file), for the new commits and
+  for the commits of files whose component changed.
 Only what can have changed is recomputed, so incremental ingests stay cheap on large stores.
 """
 
@@ -16,25 +18,28 @@ from teammemory.components import component_of
 from teammemory.config import Config
 from teammemory.identity.resolve import resolve
 from teammemory.model import Commit
-from teammemory.store import Writer
+from teammemory.store import Writer, summaries
 
 UNSET = ""  # bug_fix_reason of a commit not yet classified
 
 
 def refresh(db: Writer, config: Config) -> None:
     """Bring every derived column up to date with the data and the config."""
-    refresh_components(db, config)
+    summaries.restate_files(db, refresh_components(db, config))
     refresh_bug_fixes(db, config)
     resolve(db, config)
+    summaries.refresh(db)
 
 
-def refresh_components(db: Writer, config: Config) -> None:
+def refresh_components(db: Writer, config: Config) -> list[tuple[str, str]]:
+    """Set files.component by the config's rules; returns the (repo, path) of the files that changed."""
     changed = []
     for row in db.iterate("select repo, path, component from files"):
         component = component_of(row["path"], config.component_rules)
         if component != row["component"]:
             changed.append({"repo": row["repo"], "path": row["path"], "component": component})
     db.executemany("update files set component = :component where repo = :repo and path = :path", changed)
+    return [(str(r["repo"]), str(r["path"])) for r in changed]
 
 
 def subject_classifier(config: Config) -> Callable[[Commit], tuple[int, str]]:

@@ -37,7 +37,7 @@ from teammemory.model import (
     Review,
     ReviewComment,
 )
-from teammemory.store import Store
+from teammemory.store import Store, summaries
 from teammemory.store.write import write_commits, write_issue, write_pull_request
 from tests.conftest import NOW
 
@@ -111,7 +111,8 @@ DEVELOPERS = {
 
 
 def build(store: Store) -> Store:
-    """Write the history, mark c3 a bug fix, resolve people and set components by hand."""
+    """Write the history, mark c3 a bug fix, resolve people and set components by hand, then
+    summarize (store.summaries), as derive would."""
     with store.write() as db:
         write_commits(db, COMMITS)
         write_pull_request(db, PR7)
@@ -127,4 +128,5 @@ def build(store: Store) -> Store:
         for row in db.all("select repo, path from files"):
             db.execute("update files set component = :c where repo = :r and path = :p",
                        c=component_of(row["path"], DEFAULT_COMPONENT_RULES), r=row["repo"], p=row["path"])
+        summaries.refresh(db)
     return store

@@ -10,8 +10,11 @@ EXPECTED_TABLES = {
     "commits", "commit_files", "commit_people", "issues", "issue_components", "issue_comments",
     "issue_links", "issue_transitions", "pull_requests", "reviews", "review_comments", "pr_comments",
     "review_requests", "commit_issues", "pr_commits", "pr_files", "pr_issues", "cursors", "ingest_runs",
-    "http_cache",
+    "http_cache", "component_commits", "component_people", "file_authors",
 }
+
+
+LATEST = migrate.latest_version()
 
 
 def _tables(store: Store) -> set[str]:
@@ -77,18 +80,18 @@ def test_unknown_scheme_is_refused() -> None:
 
 
 def test_an_older_store_is_migrated_when_opened(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A newer TeamMemory (here: one that knows a migration 0002) upgrades an older store."""
+    """A newer TeamMemory (here: one that knows a migration after the last) upgrades an older store."""
     known = migrate.migrations
 
     def with_0002(dialect: str) -> list[migrate.Migration]:
-        return known(dialect) + [migrate.Migration(2, "notes", "create table notes (id integer primary key);")]
+        return known(dialect) + [migrate.Migration(LATEST + 1, "notes", "create table notes (id integer primary key);")]
 
     monkeypatch.setattr(migrate, "migrations", with_0002)
     with store.read() as db:
-        assert migrate.current_version(db) == 2
+        assert migrate.current_version(db) == LATEST + 1
         assert db.scalar("select count(*) as n from notes") == 0
         names = [r["name"] for r in db.all("select name from schema_migrations order by version")]
-    assert names == ["initial", "notes"]
+    assert names == ["initial", "summaries", "notes"]
 
 
 def test_ingest_creates_a_missing_store(tmp_path) -> None:
@@ -124,3 +127,9 @@ def test_a_failed_first_ingest_leaves_no_half_made_schema(tmp_path) -> None:
 def test_driver_errors_become_store_errors(store: Store) -> None:
     with pytest.raises(StoreError, match="store .*"), store.read() as db:
         db.all("select no_such_column from commits")
+
+
+def test_the_sqlite_twin_of_0002_differs_only_by_without_rowid() -> None:
+    sqlite, postgresql = ({m.name: m.sql for m in migrate.migrations(d)} for d in ("sqlite", "postgresql"))
+    assert sqlite["summaries"].count(") without rowid;") == 3
+    assert sqlite["summaries"].replace(") without rowid;", ");") == postgresql["summaries"]

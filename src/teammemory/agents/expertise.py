@@ -20,18 +20,26 @@ my code?" (Thongtanunam et al., 2015); recency decay because old knowledge fades
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from teammemory.agents import people
 from teammemory.agents.evidence import Evidence, Person, Score, days_between, epoch, iso_day, not_found, short
 from teammemory.agents.evidence import recency_bonus as decay
-from teammemory.agents.expertise_sql import ACTIVITY_SQL, COMPONENT_SQL
+from teammemory.agents.expertise_sql import (
+    ACTIVITY_SQL,
+    ANY_OTHER_SQL,
+    COMPONENT_EVIDENCE_SQL,
+    COMPONENT_OTHER_SQL,
+    COMPONENT_SHARED_SQL,
+    COMPONENT_TALLY_SQL,
+)
 from teammemory.config import Config, ExpertiseWeights
-from teammemory.store import Reader
+from teammemory.store import Reader, Row
 
 EVIDENCE_PER_KIND = 3
+_NEVER = -(2**62)  # before any commit time
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,17 @@ class Activity:
     summary: str = ""
     found_by: str = ""
     is_bot: bool = False
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A person's commit work counted in SQL (a component's): the Activity rows of kind 'commit'
+    and trailer reviews given with it then serve as evidence only."""
+
+    commits: int
+    reviews: int  # commits naming the person in a reviewer trailer
+    churn: int
+    last_at: int | None
 
 
 @dataclass(frozen=True)
@@ -93,7 +112,10 @@ def ask_component(db: Reader, name: str, *, now: datetime, config: Config) -> Ex
                                                          c=name)}))
     if not paths or not name:
         raise not_found("component", name, people.components(db))
-    return _result("component", name, paths, component_activity(db, name), now, config.expertise)
+    rows, counts = component_activity(db, name)
+    bots = tuple(sorted({a.person.name for a in rows if a.is_bot}))
+    ranked = rank(rows, now=now, weights=config.expertise, tallies=counts)
+    return Expertise("component", name, paths, ranked, bots, iso_day(epoch(now)))
 
 
 def _result(kind: str, name: str, paths: tuple[str, ...], rows: list[Activity], now: datetime,
@@ -119,18 +141,46 @@ def activity(db: Reader, cte: str, params: dict[str, object], *, skip: tuple[str
     return out
 
 
-def component_activity(db: Reader, name: str) -> list[Activity]:
-    """Activity rows for a whole component, one per (person, role, commit) rather than per file:
-    `churn` is the commit's lines on the component's files, so `rank` counts exactly the same."""
-    rows = db.all(COMPONENT_SQL, component=name)
-    who = people.lookup_persons(db, {str(r["person_key"]) for r in rows})
+def component_activity(db: Reader, name: str) -> tuple[list[Activity], dict[str, Tally]]:
+    """A component's work: commits counted per person (Tally, mostly in SQL), plus as Activity rows
+    the evidence candidates among them and every review and comment (see expertise_sql)."""
+    tally = db.all(COMPONENT_TALLY_SQL, component=name)
+    shared = db.all(COMPONENT_SHARED_SQL, component=name)
+    rows = db.all(COMPONENT_EVIDENCE_SQL, component=name)
+    if db.one(ANY_OTHER_SQL):
+        rows += db.all(COMPONENT_OTHER_SQL, component=name)
+    who = people.lookup(db, {str(r["identity_key"]) for r in rows + tally + shared})
     out = []
     for r in rows:
-        w = who.get(str(r["person_key"])) or people.who({}, str(r["person_key"]))
+        w = people.who(who, r["identity_key"])
         row = {**r, "root": name, "path": ""}
         out.append(_commit(row, w) if r["kind"] == "commit" else _review(row, w) if r["kind"] == "review" else
                    Activity(name, w.person, "comment", r["ref"], r["at"], is_bot=w.is_bot))
-    return out
+    return out, tallies(tally, shared, lambda key: people.who(who, key).person.key)
+
+
+def tallies(counted: list[Row], shared: list[Row], person_of: Callable[[str], str]) -> dict[str, Tally]:
+    """Per person: commits and churn (author, co-author), trailer reviews, last commit time.
+    `counted` rows are per (account, role) totals; `shared` rows, one per (account, role, commit),
+    are counted once per person and commit."""
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, _NEVER])  # commits, reviews, churn, last
+
+    def add(person: str, reviewed: bool, n: int, churn: int, at: int) -> None:
+        t = sums[person]
+        t[1 if reviewed else 0] += n
+        t[2] += 0 if reviewed else churn
+        t[3] = max(t[3], at)
+
+    for r in counted:
+        add(person_of(str(r["identity_key"])), r["role"] == "reviewer", int(r["n"]), int(r["churn"]),
+            int(r["last_at"]))
+    seen: set[tuple[str, bool, str, str]] = set()
+    for r in shared:
+        key = (person_of(str(r["identity_key"])), r["role"] == "reviewer", str(r["repo"]), str(r["hash"]))
+        if key not in seen:
+            seen.add(key)
+            add(key[0], key[1], 1, int(r["churn"]), int(r["at"]))
+    return {k: Tally(t[0], t[1], t[2], t[3]) for k, t in sums.items()}
 
 
 def _commit(r: dict[str, object], w: people.Who) -> Activity:
@@ -151,23 +201,30 @@ def _int(value: object) -> int | None:
     return None if value is None else int(str(value))
 
 
-def rank(rows: Iterable[Activity], *, now: datetime, weights: ExpertiseWeights) -> tuple[Expert, ...]:
-    """Pure: group non-bot rows by person, score each, sort by (-score, -last_activity, key)."""
+def rank(rows: Iterable[Activity], *, now: datetime, weights: ExpertiseWeights,
+         tallies: dict[str, Tally] | None = None) -> tuple[Expert, ...]:
+    """Pure: group non-bot rows by person, score each, sort by (-score, -last_activity, key).
+
+    With `tallies` (person key -> commit work counted in SQL), a person's commits, trailer reviews,
+    churn and last commit come from the tally, and their commit rows are evidence only."""
     by_person: dict[str, list[Activity]] = defaultdict(list)
     for a in rows:
         if not a.is_bot:
             by_person[a.person.key].append(a)
-    experts = [_expert(acts, epoch(now), weights) for acts in by_person.values()]
+    experts = [_expert(acts, epoch(now), weights, (tallies or {}).get(key))
+               for key, acts in by_person.items()]
     return tuple(sorted(experts, key=lambda e: (-e.score.total, -(e.last_activity or 0), e.person.key)))
 
 
-def _expert(acts: list[Activity], now: int, w: ExpertiseWeights) -> Expert:
-    refs = {kind: {a.ref for a in acts if a.kind == kind} for kind in ("commit", "review", "comment")}
-    churn = sum({(a.ref, a.path): a.churn for a in acts if a.kind == "commit"}.values())
-    times = [a.at for a in acts if a.at is not None]
+def _expert(acts: list[Activity], now: int, w: ExpertiseWeights, tally: Tally | None = None) -> Expert:
+    counted = acts if tally is None else [a for a in acts if a.kind == "comment" or a.label.startswith("#")]
+    t = tally or Tally(0, 0, 0, None)
+    refs = {kind: {a.ref for a in counted if a.kind == kind} for kind in ("commit", "review", "comment")}
+    churn = t.churn + sum({(a.ref, a.path): a.churn for a in counted if a.kind == "commit"}.values())
+    times = [a.at for a in counted if a.at is not None] + ([t.last_at] if t.last_at is not None else [])
     last = max(times) if times else None
     days = days_between(last, now) if last is not None else None
-    commits, reviews, comments = len(refs["commit"]), len(refs["review"]), len(refs["comment"])
+    commits, reviews, comments = t.commits + len(refs["commit"]), t.reviews + len(refs["review"]), len(refs["comment"])
     bonus = decay(days, full=w.recency_bonus, horizon=w.recency_days) if days is not None else 0.0
     score = Score.of(
         f"commits*{w.commit:g} + reviews*{w.review:g} + comments*{w.comment:g} + churn/{w.churn_divisor:g}"

@@ -2,16 +2,14 @@
 
 `ACTIVITY_SQL` reads the commits, reviews and comments on target files given as spans (a file
 and its earlier names, each up to its rename): one row per (commit, file, person, role), per
-review and per comment. `COMPONENT_SQL` answers the same for every file of a component, already
-folded to one row per (person, role, commit): a component's history is most of the store's, so
-rows per file would be many times more than the answer needs (a commit's churn is summed over the
-component's files in SQL, which is exact: `rank` sums churn once per commit and path).
+review and per comment. A component's history is most of the store's, so its commits are not
+returned as rows: `COMPONENT_*_SQL` count them per person in SQL from the summary tables (see
+below), which is exact because `rank` counts distinct commits and sums churn once per commit.
 
 Every join is written target-first (`cross join` fixes SQLite's join order, PostgreSQL reorders it
-freely), so the work grows with the target's history, not the store's. `tc`/`cc`, used three
-times, is materialized once by both backends. A component's reviews and comments are matched with
-`in (select …)`, which SQLite evaluates only when there are reviews or comments at all: a store
-without GitHub or Jira data then never builds the (large) sets of the component's PRs and issues.
+freely), so the work grows with the target's history, not the store's. `tc`, used three times, is
+materialized once by both backends. A component's reviews and comments are asked for only when the
+store holds any (`ANY_OTHER_SQL`): a git-only store never builds the sets of its PRs and issues.
 """
 
 from __future__ import annotations
@@ -70,12 +68,37 @@ select 'comment', l.root, '', '', '', 0, ic.author_key, '', ic.created_at, 0, ''
   from linked l cross join issue_comments ic
  where ic.issue_key = l.issue_key and ic.author_key is not null"""
 
-COMPONENT_SQL = """with comp(repo, path) as (select repo, path from files where component = :component),
-cc(repo, hash, is_merge, at, subject, churn) as (
-    select c.repo, c.hash, c.is_merge, c.authored_at, c.subject, sum(cf.added + cf.deleted)
-      from comp t cross join commit_files cf cross join commits c
-     where cf.repo = t.repo and cf.path = t.path and c.repo = cf.repo and c.hash = cf.hash
-     group by c.repo, c.hash, c.is_merge, c.authored_at, c.subject),
+# A component's commits come from the summary table component_people (store/summaries.py): an
+# index range instead of joining most of commit_files. They are counted in SQL per account
+# (`COMPONENT_TALLY_SQL`), except the rows of commits with several authors or trailer reviewers
+# (`shared`), where two accounts of one person could meet: those few are read one by one
+# (`COMPONENT_SHARED_SQL`) and counted per person, commit by commit. `COMPONENT_EVIDENCE_SQL` reads
+# each account's rows at its three latest commit times: whatever the ties, they hold the person's
+# three newest commits in `_evidence`'s order. `COMPONENT_OTHER_SQL`: the reviews and comments.
+COMPONENT_TALLY_SQL = """select identity_key, role, count(*) as n, sum(churn) as churn, max(authored_at) as last_at
+  from component_people where component = :component and shared = 0
+ group by identity_key, role"""
+
+COMPONENT_SHARED_SQL = """select identity_key, role, repo, hash, churn, authored_at as at
+  from component_people where component = :component and shared = 1"""
+
+COMPONENT_EVIDENCE_SQL = """with ids(identity_key) as (
+    select distinct identity_key from component_people where component = :component),
+since(identity_key, at) as (
+    select ids.identity_key, coalesce((select x.authored_at from component_people x
+                                        where x.component = :component and x.identity_key = ids.identity_key
+                                        group by x.authored_at order by x.authored_at desc limit 1 offset 2),
+                                       -4611686018427387904)
+      from ids)
+select 'commit' as kind, cp.identity_key, cp.role, cp.repo, cp.hash, 0 as number, cp.authored_at as at, cp.churn,
+       c.subject as title, '' as ref
+  from since s cross join component_people cp cross join commits c
+ where cp.component = :component and cp.identity_key = s.identity_key and cp.authored_at >= s.at
+   and c.repo = cp.repo and c.hash = cp.hash"""
+
+COMPONENT_OTHER_SQL = """with comp(repo, path) as (select repo, path from files where component = :component),
+cc(repo, hash, is_merge) as (
+    select repo, hash, is_merge from component_commits where component = :component),
 touched(repo, number) as (
     select pf.repo, pf.number from comp t
       cross join pr_files pf
@@ -90,15 +113,10 @@ linked(issue_key) as (
     select pi.issue_key from touched tp cross join pr_issues pi
      where pi.repo = tp.repo and pi.number = tp.number),
 acts(kind, identity_key, role, repo, hash, number, at, churn, title, ref) as (
-    select 'commit', cp.identity_key, cp.role, cc.repo, cc.hash, 0, cc.at, cc.churn, cc.subject, ''
-      from cc cross join commit_people cp
-     where cp.repo = cc.repo and cp.hash = cc.hash and cc.is_merge = 0
-       and cp.role in ('author', 'co-author', 'reviewer')
-    union all
     select 'review', r.reviewer_key, '', r.repo, '', r.number, r.submitted_at, 0, coalesce(pr.title, ''), ''
       from reviews r
       left join pull_requests pr on pr.repo = r.repo and pr.number = r.number
-     where exists (select 1 from reviews) and (r.repo, r.number) in (select repo, number from touched)
+     where (r.repo, r.number) in (select repo, number from touched)
        and upper(r.state) <> 'PENDING'
        and r.reviewer_key is not null
     union all
@@ -110,14 +128,16 @@ acts(kind, identity_key, role, repo, hash, number, at, churn, title, ref) as (
     select 'comment', pc.author_key, '', '', '', 0, pc.created_at, 0, '',
            'pr comment ' || pc.repo || '#' || pc.number || '/' || pc.comment_id
       from pr_comments pc
-     where exists (select 1 from pr_comments)
-       and (pc.repo, pc.number) in (select repo, number from touched) and pc.author_key is not null
+     where (pc.repo, pc.number) in (select repo, number from touched) and pc.author_key is not null
     union all
     select 'comment', ic.author_key, '', '', '', 0, ic.created_at, 0, '',
            'issue comment ' || ic.issue_key || '/' || ic.comment_id
       from issue_comments ic
      where exists (select 1 from issue_comments)
        and ic.issue_key in (select issue_key from linked) and ic.author_key is not null)
-select distinct coalesce(i.developer_key, a.identity_key) as person_key, a.kind, a.role, a.repo, a.hash,
-       a.number, a.at, a.churn, a.title, a.ref
-  from acts a left join identities i on i.key = a.identity_key"""
+select distinct a.identity_key, a.kind, a.role, a.repo, a.hash, a.number, a.at, a.churn, a.title, a.ref
+  from acts a"""
+
+# Only worth asking when GitHub or Jira data is there at all (a git-only store has none of it).
+ANY_OTHER_SQL = ("select 1 as x from reviews union all select 1 from review_comments"
+                 " union all select 1 from pr_comments union all select 1 from issue_comments limit 1")

@@ -16,6 +16,8 @@ PRs — non-bot PRs that list a file of the component or contain a commit that c
   Ties: -score, -(merged, else created), repo, number.
 files — the component's files, by distinct (non-bot) people who changed them, then non-merge
   commits, then churn (lines added + deleted), then path (totals summed in SQL, ranked in Python).
+The component's commits and per-file totals come from the summary tables (store/summaries.py),
+so a component holding most of a long history is still read as one index range.
 people — expertise.ask_component (its own formula: commits, reviews, comments, churn, recency).
 
 Why these weights: an issue that many commits, PRs, comments and links point to is where the
@@ -99,14 +101,16 @@ class Onboarding:
 
 SCOPE = f"""with comp_files as (select repo, path from files where lower(component) = lower(:c)),
 comp_commits as (
-  select distinct c.repo, c.hash, cf.path from comp_files f
-    cross join commit_files cf cross join commits c
-   where cf.repo = f.repo and cf.path = f.path and c.repo = cf.repo and c.hash = cf.hash and c.is_merge = 0),
+  select cc.repo, cc.hash from component_commits cc
+   where cc.component in (select distinct component from files where lower(component) = lower(:c))
+     and cc.is_merge = 0),
 comp_prs as (
   select pf.repo, pf.number, pf.path from comp_files f join pr_files pf on pf.path = f.path
   union
-  select p.repo, p.number, cc.path from comp_commits cc join pr_commits pc on pc.hash = cc.hash
-    join pull_requests p on {PR_OF_COMMIT}),
+  select p.repo, p.number, cf.path from comp_commits cc join pr_commits pc on pc.hash = cc.hash
+    join pull_requests p on {PR_OF_COMMIT}
+    join commit_files cf on cf.repo = cc.repo and cf.hash = cc.hash
+    join files f on f.repo = cf.repo and f.path = cf.path and lower(f.component) = lower(:c)),
 comp_issues as (
   select ic.issue_key as k, 'Jira component ' || ic.component as found_by from issue_components ic
    where lower(ic.component) = lower(:c)
@@ -166,13 +170,12 @@ select p.repo, p.number, 'issue', ci.issue_key from prs
   join pull_requests p on p.repo = prs.repo and p.number = prs.number
   join pr_commits pc on """ + PR_OF_COMMIT + """ join commit_issues ci on ci.hash = pc.hash"""
 
-_W, _WJ = who("c.author_key", "w")
-FILES_SQL = f"""select x.path, count(*) as commits, sum(x.churn) as churn, max(x.authored_at) as last_at,
+_W, _WJ = who("fa.identity_key", "w")
+FILES_SQL = f"""select x.path, sum(x.commits) as commits, sum(x.churn) as churn, max(x.last_at) as last_at,
        count(distinct case when x.w_bot = 0 then x.w_key end) as people
-  from (select cf.path, c.authored_at, cf.added + cf.deleted as churn, {_W}
-          from files f cross join commit_files cf cross join commits c {_WJ}
-         where lower(f.component) = lower(:c) and cf.repo = f.repo and cf.path = f.path
-           and c.repo = cf.repo and c.hash = cf.hash and c.is_merge = 0) x
+  from (select fa.path, fa.commits, fa.churn, fa.last_at, {_W}
+          from files f cross join file_authors fa {_WJ}
+         where lower(f.component) = lower(:c) and fa.repo = f.repo and fa.path = f.path) x
  group by x.path"""
 ANY_SQL = {"issues": "select 1 as x from issues limit 1", "prs": "select 1 as x from pull_requests limit 1"}
 

@@ -25,7 +25,7 @@ from teammemory.config import Config
 from teammemory.ingest import IngestSummary, run
 from teammemory.model import Commit
 from teammemory.sources import gitlog, gitparse
-from teammemory.store import Store, Writer
+from teammemory.store import Store, Writer, summaries
 from teammemory.store.write import get_cursor, set_cursor, write_commits, write_repository
 
 BATCH = 2000
@@ -33,7 +33,8 @@ SOURCE = "git"
 # pr_commits evidence written from a commit message (sources.refs.pr_numbers); GitHub's own
 # rows ("PR #n lists commit", "merge commit of PR #n") survive a rewrite.
 MESSAGE_EVIDENCE = ("%in commit subject", "%in commit message", "squash subject%")
-COMMIT_TABLES = ("commit_files", "commit_people", "commit_issues", "commits")
+COMMIT_TABLES = ("component_people", "component_commits", "commit_files", "commit_people", "commit_issues",
+                 "commits")
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,14 @@ def remove_commits(db: Writer, name: str, hashes: tuple[str, ...]) -> int:
     if not hashes:
         return 0
     rows = [{"repo": name, "hash": h} for h in hashes]
+    paths = summaries.files_of(db, name, hashes)
     for table in COMMIT_TABLES:
         db.executemany(f"delete from {table} where repo = :repo and hash = :hash", rows)
     evidence = " or ".join(f"found_by like '{pattern}'" for pattern in MESSAGE_EVIDENCE)
     db.executemany(f"delete from pr_commits where repo = :repo and hash = :hash and ({evidence})", rows)
     db.execute("delete from files where repo = :repo and not exists (select 1 from commit_files cf"
                " where cf.repo = files.repo and cf.path = files.path)", repo=name)
+    summaries.forget_commits(db, name, paths)
     return len(hashes)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from teammemory.errors import StoreError
-from teammemory.store import Reader, Writer
+from teammemory.store import Reader, Writer, summaries
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,8 @@ def apply(db: Writer) -> list[Migration]:
         db.execute("insert into schema_migrations (version, name, applied_at) values (:v, :n, :t)",
                    v=migration.version, n=migration.name, t=int(time.time()))
         applied.append(migration)
+    if applied:
+        summaries.refresh(db)  # summary tables a migration added start out empty
     return applied
 
 

@@ -1,0 +1,116 @@
+"""Summary tables: what a component or file query needs, kept up to date by every ingest.
+
+Agents that answer for a whole component (experts, onboarding) would otherwise join most of the
+store's commit_files rows on every question: 1-3 s at 100,000 commits. These tables hold the same
+facts pre-joined, so such a question reads one index range:
+
+- component_commits: one row per (commit, component it changed), with the commit's churn on the
+  component's files;
+- component_people: the same per non-merge commit and person role (author, co-author, trailer
+  reviewer), which is all `expertise` counts from commits; `shared` marks the rows of commits
+  with several authors (or several trailer reviewers), the only ones where two accounts of one
+  person could meet, so that only those need counting commit by commit;
+- file_authors: per file and author identity, non-merge commits, churn and last change (sums,
+  so new commits are added to them rather than recounted).
+
+Identities are stored as they are (identity keys), never as people: merging or splitting people
+changes no summary, the agents fold identities into people when they read.
+
+Kept incrementally, in the ingest's transaction (a commit is summarized once, `commits.summarized`):
+`refresh` adds what new commits did; `restate_files` marks the commits of files whose component
+changed, so only their component rows are rebuilt; `forget_commits` takes removed commits (a
+rewritten history) out of the file sums. The cost follows what changed, not the history's length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from teammemory.store import Writer
+
+NEW, DONE, STALE = 0, 1, 2  # commits.summarized
+ROLES = "('author', 'co-author', 'reviewer')"  # what expertise counts from a commit
+CHUNK = 500
+
+_COMPONENT_COMMITS = """insert into component_commits (component, repo, hash, authored_at, is_merge, churn)
+select f.component, c.repo, c.hash, c.authored_at, c.is_merge, sum(cf.added + cf.deleted)
+  from commits c
+  join commit_files cf on cf.repo = c.repo and cf.hash = c.hash
+  join files f on f.repo = cf.repo and f.path = cf.path
+ where c.summarized <> 1 and f.component <> ''
+ group by f.component, c.repo, c.hash, c.authored_at, c.is_merge"""
+
+_KIND = "case when {a}.role = 'reviewer' then 1 else 0 end"  # authored (author, co-author) or reviewed
+_COMPONENT_PEOPLE = f"""insert into component_people
+    (component, identity_key, role, repo, hash, authored_at, churn, shared)
+select cc.component, cp.identity_key, cp.role, cc.repo, cc.hash, cc.authored_at, cc.churn,
+       case when (select count(*) from commit_people x where x.repo = cp.repo and x.hash = cp.hash
+                   and x.role in {ROLES} and {_KIND.format(a="x")} = {_KIND.format(a="cp")}) > 1
+            then 1 else 0 end
+  from commits c
+  join component_commits cc on cc.repo = c.repo and cc.hash = c.hash
+  join commit_people cp on cp.repo = cc.repo and cp.hash = cc.hash
+ where c.summarized <> 1 and cc.is_merge = 0 and cp.role in {ROLES}"""
+
+_FILE_SUMS = """select cf.repo, cf.path, c.author_key, count(*), sum(cf.added + cf.deleted), max(c.authored_at)
+  from commits c join commit_files cf on cf.repo = c.repo and cf.hash = c.hash
+ where {where} and c.is_merge = 0
+ group by cf.repo, cf.path, c.author_key"""
+
+_ADD_FILE_SUMS = ("insert into file_authors (repo, path, identity_key, commits, churn, last_at) "
+                  + _FILE_SUMS.format(where="c.summarized <> 1 and c.summarized = 0")
+                  + """
+ on conflict (repo, path, identity_key) do update
+   set commits = file_authors.commits + excluded.commits,
+       churn = file_authors.churn + excluded.churn,
+       last_at = case when excluded.last_at > file_authors.last_at
+                      then excluded.last_at else file_authors.last_at end""")
+
+
+def refresh(db: Writer) -> None:
+    """Summarize the commits not summarized yet (new, or with stale component rows)."""
+    if db.scalar("select 1 as x from commits where summarized <> 1 limit 1") is None:
+        return
+    if db.scalar("select 1 as x from commits where summarized <> 1 and summarized = 2 limit 1") is not None:
+        for table in ("component_people", "component_commits"):
+            db.execute(f"delete from {table} where (repo, hash) in"
+                       " (select repo, hash from commits where summarized <> 1 and summarized = 2)")
+    db.execute(_COMPONENT_COMMITS)
+    db.execute(_COMPONENT_PEOPLE)
+    db.execute(_ADD_FILE_SUMS)
+    db.execute("update commits set summarized = 1 where summarized <> 1")
+
+
+def restate_files(db: Writer, files: Iterable[tuple[str, str]]) -> None:
+    """Files (repo, path) whose component changed: their summarized commits get new component rows.
+
+    A new file's commits are new themselves, so on a first ingest (nothing summarized) this is free.
+    """
+    rows = [{"repo": repo, "path": path} for repo, path in files]
+    if not rows or db.scalar("select 1 as x from commits where summarized = 1 limit 1") is None:
+        return
+    db.executemany("update commits set summarized = 2 where summarized = 1 and repo = :repo and hash in"
+                   " (select cf.hash from commit_files cf where cf.repo = :repo and cf.path = :path)", rows)
+
+
+def files_of(db: Writer, repo: str, hashes: Sequence[str]) -> list[str]:
+    """The paths these commits changed (read before they are deleted, for `forget_commits`)."""
+    paths: set[str] = set()
+    for start in range(0, len(hashes), CHUNK):
+        part = {f"h{i}": h for i, h in enumerate(hashes[start:start + CHUNK])}
+        marks = ", ".join(f":{k}" for k in part)
+        paths |= {str(r["path"]) for r in db.all(
+            f"select distinct path from commit_files where repo = :repo and hash in ({marks})", repo=repo, **part)}
+    return sorted(paths)
+
+
+def forget_commits(db: Writer, repo: str, paths: Sequence[str]) -> None:
+    """After commits were deleted: recount the file sums of the paths they changed (component rows
+    go with the commits themselves, see ingest.git.COMMIT_TABLES)."""
+    for start in range(0, len(paths), CHUNK):
+        part = {f"p{i}": p for i, p in enumerate(paths[start:start + CHUNK])}
+        marks = ", ".join(f":{k}" for k in part)
+        db.execute(f"delete from file_authors where repo = :repo and path in ({marks})", repo=repo, **part)
+        db.execute("insert into file_authors (repo, path, identity_key, commits, churn, last_at) "
+                   + _FILE_SUMS.format(where=f"c.summarized = 1 and cf.repo = :repo and cf.path in ({marks})"),
+                   repo=repo, **part)

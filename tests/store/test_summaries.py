@@ -1,0 +1,134 @@
+"""The summary tables equal what they summarize, however the store got there.
+
+The oracle recomputes every summary in Python from the base rows (commits, commit_files,
+commit_people, files); each test drives the store a different way (first ingest, incremental,
+rewritten history, changed component rules, a store migrated from schema 1) and compares.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from teammemory.config import Config
+from teammemory.ingest.git import ingest_git
+from teammemory.store import Store, migrate, summaries
+from tests.helpers.gitrepo import build_repo, rev
+from tests.ingest.test_ingest_git import HISTORY, git
+
+Summaries = dict[str, list[tuple[Any, ...]]]
+
+
+def ingest(store: Store, path: Path, config: Config | None = None) -> dict[str, int]:
+    return ingest_git(store, path, config=config or Config(), name="proj", clock=lambda: 1800000000.0).counts
+
+
+def stored(store: Store) -> Summaries:
+    with store.read() as db:
+        return {
+            "component_commits": sorted(tuple(r.values()) for r in db.all(
+                "select component, repo, hash, authored_at, is_merge, churn from component_commits")),
+            "component_people": sorted(tuple(r.values()) for r in db.all(
+                "select component, identity_key, role, repo, hash, authored_at, churn, shared from component_people")),
+            "file_authors": sorted(tuple(r.values()) for r in db.all(
+                "select repo, path, identity_key, commits, churn, last_at from file_authors")),
+        }
+
+
+def expected(store: Store) -> Summaries:
+    """The summaries by their definition (store/summaries.py's docstring), computed in Python."""
+    with store.read() as db:
+        commits = {(r["repo"], r["hash"]): r for r in db.all("select * from commits")}
+        files = db.all("select * from commit_files")
+        component = {(r["repo"], r["path"]): r["component"] for r in db.all("select * from files")}
+        people = db.all("select * from commit_people")
+    churn: dict[tuple[str, str, str], int] = defaultdict(int)
+    sums: dict[tuple[str, str, str], list[int]] = {}
+    for f in files:
+        c = commits[(f["repo"], f["hash"])]
+        lines = f["added"] + f["deleted"]
+        if component[(f["repo"], f["path"])]:
+            churn[(component[(f["repo"], f["path"])], f["repo"], f["hash"])] += lines
+        if not c["is_merge"]:
+            s = sums.setdefault((f["repo"], f["path"], c["author_key"]), [0, 0, 0])
+            s[0], s[1], s[2] = s[0] + 1, s[1] + lines, max(s[2], c["authored_at"])
+    cc = sorted((comp, repo, h, commits[(repo, h)]["authored_at"], commits[(repo, h)]["is_merge"], n)
+                for (comp, repo, h), n in churn.items())
+    counted = [p for p in people if p["role"] in ("author", "co-author", "reviewer")]
+    kinds = Counter((p["repo"], p["hash"], p["role"] == "reviewer") for p in counted)  # authored / reviewed
+    cp = sorted((comp, p["identity_key"], p["role"], repo, h, at, n,
+                 int(kinds[(repo, h, p["role"] == "reviewer")] > 1))
+                for comp, repo, h, at, merge, n in cc if not merge
+                for p in counted if (p["repo"], p["hash"]) == (repo, h))
+    fa = sorted((repo, path, key, s[0], s[1], s[2]) for (repo, path, key), s in sums.items())
+    return {"component_commits": cc, "component_people": cp, "file_authors": fa}
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Path:
+    return build_repo(tmp_path / "proj", HISTORY)
+
+
+def test_first_ingest(store: Store, history: Path) -> None:
+    ingest(store, history)
+    got = stored(store)
+    assert got == expected(store)
+    # by hand: commit 6 (HEAD~1) cut src/lexer.py from 4 lines to 2, by Eve, with two trailer reviewers
+    six = [r for r in got["component_people"] if r[3:5] == ("proj", rev(history, "HEAD~1"))]
+    assert sorted((r[0], r[2], r[6], r[7]) for r in six) == [("src", "author", 2, 0), ("src", "reviewer", 2, 1),
+                                                             ("src", "reviewer", 2, 1)]
+    # src/lexer.py: non-merge commits 1 (Bo), 6 (Eve), 7 (Ana); the merge 8 does not count
+    assert sorted(r[3] for r in got["file_authors"] if r[1] == "src/lexer.py") == [1, 1, 1]
+
+
+def test_incremental_equals_one_run(store: Store, history: Path) -> None:
+    head = rev(history)
+    git(history, "update-ref", "refs/heads/main", rev(history, "HEAD~3"))
+    ingest(store, history)
+    git(history, "update-ref", "refs/heads/main", head)
+    ingest(store, history)
+    assert stored(store) == expected(store)
+    assert ingest(store, history)["commits"] == 0
+    assert stored(store) == expected(store)
+
+
+def test_rewritten_history(store: Store, history: Path) -> None:
+    ingest(store, history)
+    git(history, "checkout", "-q", "-B", "main", rev(history, "HEAD~3"))
+    (history / "src" / "lexer.py").write_text("z\n")
+    git(history, "add", "-A")
+    git(history, "-c", "user.name=Zed", "-c", "user.email=zed@example.com", "commit", "-q", "-m", "redo")
+    assert ingest(store, history)["removed"] == 4
+    assert stored(store) == expected(store)
+    assert sorted(r[3] for r in stored(store)["file_authors"] if r[1] == "src/lexer.py") == [1, 1]  # Bo, Zed
+
+
+def test_changed_component_rules(store: Store, history: Path) -> None:
+    ingest(store, history)
+    moved = dataclasses.replace(Config(), component_rules=(("src/lexer.py", "lexing"), ("*/**", "{1}")))
+    ingest(store, history, moved)  # nothing new in git: only derive runs, with the new rules
+    got = stored(store)
+    assert got == expected(store)
+    assert {r[0] for r in got["component_commits"]} == {"lexing", "src"}
+
+
+def test_a_store_of_schema_1_is_summarized_when_migrated(tmp_path: Path, history: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Written by a TeamMemory that knew only migration 1 (and so no summaries), then opened by this one."""
+    sqlite_store = Store.open(str(tmp_path / "old.db"))
+    known = migrate.migrations
+    with monkeypatch.context() as old:
+        old.setattr(migrate, "migrations", lambda dialect: known(dialect)[:1])
+        old.setattr(summaries, "refresh", lambda db: None)
+        old.setattr(summaries, "restate_files", lambda db, files: None)
+        ingest(sqlite_store, history)
+        with sqlite_store.read() as db:
+            assert migrate.current_version(db) == 1
+    assert sqlite_store.upgrade()
+    got = stored(sqlite_store)
+    assert got == expected(sqlite_store)
+    assert got["component_people"] and got["file_authors"]
