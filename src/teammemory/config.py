@@ -34,11 +34,14 @@ class Setting:
         return self.env_var or "TEAMMEMORY_" + self.name.upper().replace(".", "_")
 
 
+KEY_PATTERN = r"(?<![A-Za-z0-9])([A-Z][A-Z0-9_]{1,9})-([1-9][0-9]{0,6})(?![A-Za-z0-9])"
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("store.db", "teammemory.db", "Store URL: a SQLite file path, sqlite:///path, or postgresql://...",
             "TEAMMEMORY_DB"),
-    Setting("issues.key_pattern", r"\b([A-Z][A-Z0-9_]{1,9})-([1-9][0-9]{0,6})\b",
-            "Regular expression for issue keys; group 1 is the project, group 2 the number."),
+    Setting("issues.key_pattern", KEY_PATTERN,
+            "Regular expression for issue keys; group 1 is the project, group 2 the number (an underscore"
+            " may touch a key, as in a branch `feature/PROJ-12_login`)."),
     Setting("bug_fix.message_pattern",
             r"\b(fix|fixes|fixed|fixing|bug|bugs|bugfix|hotfix|regression|crash|crashes|broken)\b",
             "Case-insensitive regex: a commit whose subject matches is a bug fix (word boundaries,"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from teammemory.config import KEY_PATTERN
 from teammemory.errors import InputError
 from teammemory.model import IdentityRef, PrFile, Ref
 from teammemory.sources import jsonfiles
@@ -17,7 +18,7 @@ from teammemory.sources.github_parse import CommentPart, Doc, Options, PrPart, r
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "github"
 REPO = FIXTURES / "repos" / "sigmavirus24" / "github3.py"
-OPTS = Options(key_pattern=r"\b([A-Z][A-Z0-9_]{1,9})-([1-9][0-9]{0,6})\b")
+OPTS = Options(key_pattern=KEY_PATTERN)
 
 
 def utc(*parts: int) -> int:

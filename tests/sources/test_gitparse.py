@@ -136,6 +136,15 @@ def test_issue_keys_and_false_keys() -> None:
                                                 Ref("OPS-7", "key OPS-7 in commit message"))
 
 
+@pytest.mark.parametrize(("text", "keys"), [
+    ("Merge branch 'feature/PROJ-12_login'", ["PROJ-12"]),  # an underscore after the key
+    ("snake_PROJ-4 and MY_APP-5", ["PROJ-4", "MY_APP-5"]),  # and before it; `_` inside a project
+    ("PROJ-12a, xPROJ-3, PROJ-0, PROJ-1.5", ["PROJ-1"]),  # letters or digits touching: no key
+])
+def test_what_may_touch_a_key(text: str, keys: list[str]) -> None:
+    assert [r.target for r in parse(chunk(text)).issue_refs] == keys
+
+
 def test_ignored_projects_come_from_config() -> None:
     config = Config(ignored_projects=("OPS",))
     c = gitparse.parse_commit(chunk("OPS-7 and UTF-8"), repo="proj", config=config)

@@ -16,9 +16,10 @@ PRs — non-bot PRs that list a file of the component or contain a commit that c
   Ties: -score, -(merged, else created), repo, number.
 files — the component's files, by distinct (non-bot) people who changed them, then non-merge
   commits, then churn (lines added + deleted), then path (totals summed in SQL, ranked in Python).
+people — expertise.ask_component (its own formula: commits, reviews, comments, churn, recency).
+
 The component's commits and per-file totals come from the summary tables (store/summaries.py),
 so a component holding most of a long history is still read as one index range.
-people — expertise.ask_component (its own formula: commits, reviews, comments, churn, recency).
 
 Why these weights: an issue that many commits, PRs, comments and links point to is where the
 component's decisions were argued (the "hotspot" idea of code-maat and Tornhill's "Your Code as a

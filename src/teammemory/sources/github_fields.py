@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from teammemory.config import DEFAULT_BUG_TYPES
+from teammemory.config import DEFAULT_BUG_TYPES, KEY_PATTERN
 from teammemory.errors import InputError
 from teammemory.model import IdentityRef
 
@@ -29,7 +29,7 @@ class Options:
     issue types are bugs (a GitHub issue labelled with one of them is a bug)."""
 
     repo: str | None = None
-    key_pattern: str = r"\b([A-Z][A-Z0-9_]{1,9})-([1-9][0-9]{0,6})\b"
+    key_pattern: str = KEY_PATTERN
     ignored: tuple[str, ...] = ()
     bug_types: tuple[str, ...] = DEFAULT_BUG_TYPES
 
