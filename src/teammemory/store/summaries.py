@@ -32,13 +32,16 @@ NEW, DONE, STALE = 0, 1, 2  # commits.summarized
 ROLES = "('author', 'co-author', 'reviewer')"  # what expertise counts from a commit
 CHUNK = 500
 
+# Every summary is read from the new commits outward (`cross join` fixes SQLite's join order;
+# PostgreSQL plans freely): the commits left to summarize, in key order, then their rows by key,
+# so a first ingest reads the tables front to back and a later one only its new commits.
 _COMPONENT_COMMITS = """insert into component_commits (component, repo, hash, authored_at, is_merge, churn)
 select f.component, c.repo, c.hash, c.authored_at, c.is_merge, sum(cf.added + cf.deleted)
-  from commits c
-  join commit_files cf on cf.repo = c.repo and cf.hash = c.hash
-  join files f on f.repo = cf.repo and f.path = cf.path
- where c.summarized <> 1 and f.component <> ''
- group by f.component, c.repo, c.hash, c.authored_at, c.is_merge"""
+  from commits c cross join commit_files cf cross join files f
+ where c.summarized <> 1 and cf.repo = c.repo and cf.hash = c.hash and f.repo = cf.repo and f.path = cf.path
+   and f.component <> ''
+ group by f.component, c.hash, c.repo, c.authored_at, c.is_merge
+ order by f.component, c.hash, c.repo"""
 
 _KIND = "case when {a}.role = 'reviewer' then 1 else 0 end"  # authored (author, co-author) or reviewed
 _COMPONENT_PEOPLE = f"""insert into component_people
@@ -47,24 +50,24 @@ select cc.component, cp.identity_key, cp.role, cc.repo, cc.hash, cc.authored_at,
        case when (select count(*) from commit_people x where x.repo = cp.repo and x.hash = cp.hash
                    and x.role in {ROLES} and {_KIND.format(a="x")} = {_KIND.format(a="cp")}) > 1
             then 1 else 0 end
-  from commits c
-  join component_commits cc on cc.repo = c.repo and cc.hash = c.hash
-  join commit_people cp on cp.repo = cc.repo and cp.hash = cc.hash
- where c.summarized <> 1 and cc.is_merge = 0 and cp.role in {ROLES}"""
+  from commits c cross join component_commits cc cross join commit_people cp
+ where c.summarized <> 1 and cc.repo = c.repo and cc.hash = c.hash and cp.repo = cc.repo and cp.hash = cc.hash
+   and cc.is_merge = 0 and cp.role in {ROLES}
+ order by 1, 8, 2, 3, 4, 5"""  # primary-key order: the B-tree is written front to back
 
-_FILE_SUMS = """select cf.repo, cf.path, c.author_key, count(*), sum(cf.added + cf.deleted), max(c.authored_at)
-  from commits c join commit_files cf on cf.repo = c.repo and cf.hash = c.hash
- where {where} and c.is_merge = 0
+_FILE_SUMS = """insert into file_authors (repo, path, identity_key, commits, churn, last_at)
+select cf.repo, cf.path, c.author_key, count(*), sum(cf.added + cf.deleted), max(c.authored_at)
+  from {tables}
+ where {where} and c.is_merge = 0 and cf.repo = c.repo and cf.hash = c.hash
  group by cf.repo, cf.path, c.author_key"""
 
-_ADD_FILE_SUMS = ("insert into file_authors (repo, path, identity_key, commits, churn, last_at) "
-                  + _FILE_SUMS.format(where="c.summarized <> 1 and c.summarized = 0")
-                  + """
+_ADD_FILE_SUMS = _FILE_SUMS.format(tables="commits c cross join commit_files cf",
+                                   where="c.summarized <> 1 and c.summarized = 0") + """
  on conflict (repo, path, identity_key) do update
    set commits = file_authors.commits + excluded.commits,
        churn = file_authors.churn + excluded.churn,
        last_at = case when excluded.last_at > file_authors.last_at
-                      then excluded.last_at else file_authors.last_at end""")
+                      then excluded.last_at else file_authors.last_at end"""
 
 
 def refresh(db: Writer) -> None:
@@ -111,6 +114,6 @@ def forget_commits(db: Writer, repo: str, paths: Sequence[str]) -> None:
         part = {f"p{i}": p for i, p in enumerate(paths[start:start + CHUNK])}
         marks = ", ".join(f":{k}" for k in part)
         db.execute(f"delete from file_authors where repo = :repo and path in ({marks})", repo=repo, **part)
-        db.execute("insert into file_authors (repo, path, identity_key, commits, churn, last_at) "
-                   + _FILE_SUMS.format(where=f"c.summarized = 1 and cf.repo = :repo and cf.path in ({marks})"),
+        db.execute(_FILE_SUMS.format(tables="commit_files cf cross join commits c",  # these files' commits
+                                     where=f"cf.repo = :repo and cf.path in ({marks}) and c.summarized = 1"),
                    repo=repo, **part)
