@@ -149,7 +149,7 @@ def component_activity(db: Reader, name: str) -> tuple[list[Activity], dict[str,
     rows = db.all(COMPONENT_EVIDENCE_SQL, component=name)
     if db.one(ANY_OTHER_SQL):
         rows += db.all(COMPONENT_OTHER_SQL, component=name)
-    who = people.lookup(db, {str(r["identity_key"]) for r in rows + tally + shared})
+    who = people.lookup(db, {str(r["identity_key"]) for r in rows + tally})
     out = []
     for r in rows:
         w = people.who(who, r["identity_key"])
@@ -160,9 +160,8 @@ def component_activity(db: Reader, name: str) -> tuple[list[Activity], dict[str,
 
 
 def tallies(counted: list[Row], shared: list[Row], person_of: Callable[[str], str]) -> dict[str, Tally]:
-    """Per person: commits and churn (author, co-author), trailer reviews, last commit time.
-    `counted` rows are per (account, role) totals; `shared` rows, one per (account, role, commit),
-    are counted once per person and commit."""
+    """Per person: commits and churn (author, co-author), trailer reviews, last commit time, from
+    `counted` rows per (account, role) and `shared` rows per (person, reviewed), already deduped."""
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, _NEVER])  # commits, reviews, churn, last
 
     def add(person: str, reviewed: bool, n: int, churn: int, at: int) -> None:
@@ -174,12 +173,8 @@ def tallies(counted: list[Row], shared: list[Row], person_of: Callable[[str], st
     for r in counted:
         add(person_of(str(r["identity_key"])), r["role"] == "reviewer", int(r["n"]), int(r["churn"]),
             int(r["last_at"]))
-    seen: set[tuple[str, bool, str, str]] = set()
     for r in shared:
-        key = (person_of(str(r["identity_key"])), r["role"] == "reviewer", str(r["repo"]), str(r["hash"]))
-        if key not in seen:
-            seen.add(key)
-            add(key[0], key[1], 1, int(r["churn"]), int(r["at"]))
+        add(str(r["person_key"]), bool(r["reviewed"]), int(r["n"]), int(r["churn"]), int(r["last_at"]))
     return {k: Tally(t[0], t[1], t[2], t[3]) for k, t in sums.items()}
 
 

@@ -71,16 +71,23 @@ select 'comment', l.root, '', '', '', 0, ic.author_key, '', ic.created_at, 0, ''
 # A component's commits come from the summary table component_people (store/summaries.py): an
 # index range instead of joining most of commit_files. They are counted in SQL per account
 # (`COMPONENT_TALLY_SQL`), except the rows of commits with several authors or trailer reviewers
-# (`shared`), where two accounts of one person could meet: those few are read one by one
-# (`COMPONENT_SHARED_SQL`) and counted per person, commit by commit. `COMPONENT_EVIDENCE_SQL` reads
+# (`shared`), where two accounts of one person could meet: those few are counted per person and
+# commit (`COMPONENT_SHARED_SQL`). `COMPONENT_EVIDENCE_SQL` reads
 # each account's rows at its three latest commit times: whatever the ties, they hold the person's
 # three newest commits in `_evidence`'s order. `COMPONENT_OTHER_SQL`: the reviews and comments.
 COMPONENT_TALLY_SQL = """select identity_key, role, count(*) as n, sum(churn) as churn, max(authored_at) as last_at
   from component_people where component = :component and shared = 0
  group by identity_key, role"""
 
-COMPONENT_SHARED_SQL = """select identity_key, role, repo, hash, churn, authored_at as at
-  from component_people where component = :component and shared = 1"""
+_REVIEWED = "case when cp.role = 'reviewer' then 1 else 0 end"
+_PERSON = "coalesce(i.developer_key, cp.identity_key)"
+COMPONENT_SHARED_SQL = f"""select person_key, reviewed, count(*) as n, sum(churn) as churn, max(at) as last_at
+  from (select {_PERSON} as person_key, {_REVIEWED} as reviewed, cp.repo, cp.hash, max(cp.churn) as churn,
+               max(cp.authored_at) as at
+          from component_people cp left join identities i on i.key = cp.identity_key
+         where cp.component = :component and cp.shared = 1
+         group by {_PERSON}, {_REVIEWED}, cp.repo, cp.hash) x
+ group by person_key, reviewed"""
 
 COMPONENT_EVIDENCE_SQL = """with ids(identity_key) as (
     select distinct identity_key from component_people where component = :component),
