@@ -78,8 +78,8 @@ def _issue_type_updates(db: Writer, config: Config) -> list[dict[str, object]]:
     current: dict[tuple[str, str], tuple[int, str]] = {}
     for row in db.iterate(
             "select c.repo, c.hash, c.is_merge, c.is_bug_fix, c.bug_fix_reason, i.key, i.issue_type"
-            " from commit_issues ci join commits c on c.repo = ci.repo and c.hash = ci.hash"
-            " join issues i on i.key = ci.issue_key"):
+            " from issues i cross join commit_issues ci cross join commits c"  # from the issues: none, no cost
+            " where ci.issue_key = i.key and c.repo = ci.repo and c.hash = ci.hash"):
         if row["is_merge"]:
             continue
         linked.setdefault((row["repo"], row["hash"]), []).append((row["key"], row["issue_type"]))

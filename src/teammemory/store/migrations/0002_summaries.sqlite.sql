@@ -6,6 +6,12 @@
 -- tests/store/test_migrate.py checks that the two say the same otherwise.
 
 create index commits_hash on commits (hash);   -- PR commits are joined by hash alone (repo names differ)
+-- what every ingest's derive step looks for, without reading the whole history: commits not yet
+-- classified as bug fixes, and what identity resolution uses (commit-to-GitHub-login pairings,
+-- commits per account)
+create index commits_unclassified on commits (repo, hash) where bug_fix_reason = '';
+create index commit_people_github on commit_people (hash) where role = 'github-author';
+create index commits_author on commits (author_key);
 
 -- 0 = not summarized yet, 2 = its component rows are stale (a file changed component), 1 = done
 alter table commits add column summarized integer not null default 0;
