@@ -108,10 +108,10 @@ comp_commits as (
 comp_prs as (
   select pf.repo, pf.number, pf.path from comp_files f join pr_files pf on pf.path = f.path
   union
-  select p.repo, p.number, cf.path from comp_commits cc join pr_commits pc on pc.hash = cc.hash
-    join pull_requests p on {PR_OF_COMMIT}
+  select p.repo, p.number, cf.path from pull_requests p cross join pr_commits pc cross join comp_commits cc
     join commit_files cf on cf.repo = cc.repo and cf.hash = cc.hash
-    join files f on f.repo = cf.repo and f.path = cf.path and lower(f.component) = lower(:c)),
+    join files f on f.repo = cf.repo and f.path = cf.path and lower(f.component) = lower(:c)
+   where {PR_OF_COMMIT} and cc.hash = pc.hash),
 comp_issues as (
   select ic.issue_key as k, 'Jira component ' || ic.component as found_by from issue_components ic
    where lower(ic.component) = lower(:c)
@@ -171,11 +171,12 @@ select p.repo, p.number, 'issue', ci.issue_key from prs
   join pull_requests p on p.repo = prs.repo and p.number = prs.number
   join pr_commits pc on """ + PR_OF_COMMIT + """ join commit_issues ci on ci.hash = pc.hash"""
 
-_W, _WJ = who("fa.identity_key", "w")
-FILES_SQL = f"""select x.path, sum(x.commits) as commits, sum(x.churn) as churn, max(x.last_at) as last_at,
-       count(distinct case when x.w_bot = 0 then x.w_key end) as people
-  from (select fa.path, fa.commits, fa.churn, fa.last_at, {_W}
-          from files f cross join file_authors fa {_WJ}
+FILES_SQL = """select x.path, sum(x.commits) as commits, sum(x.churn) as churn, max(x.last_at) as last_at,
+       count(distinct case when x.bot = 0 then x.person end) as people
+  from (select fa.path, fa.commits, fa.churn, fa.last_at, coalesce(i.developer_key, fa.identity_key) as person,
+               case when coalesce(d.is_bot, 0) = 1 or coalesce(i.is_bot, 0) = 1 then 1 else 0 end as bot
+          from files f cross join file_authors fa
+          left join identities i on i.key = fa.identity_key left join developers d on d.key = i.developer_key
          where lower(f.component) = lower(:c) and fa.repo = f.repo and fa.path = f.path) x
  group by x.path"""
 ANY_SQL = {"issues": "select 1 as x from issues limit 1", "prs": "select 1 as x from pull_requests limit 1"}
