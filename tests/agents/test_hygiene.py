@@ -7,8 +7,10 @@ from datetime import datetime
 
 import pytest
 
+from teammemory import derive
 from teammemory.agents import hygiene
 from teammemory.agents.hygiene import check, fold, suggest_identities
+from teammemory.model import Ref
 from teammemory.store import Store
 from teammemory.store.write import write_commits
 from tests.agents import teamdata
@@ -73,6 +75,25 @@ def test_configured_projects_turn_ignored_keys_into_dangling_ones(team: Store, n
     # FOO-7 and PROJ-1300 now dangle (4 keys, all of known projects); one commit each: key order
     assert (checks["dangling_keys"].count, checks["dangling_keys"].denominator) == (2, 4)
     assert checks["dangling_keys"].examples == ("FOO-7 (1 commit)",)
+
+
+def test_keys_on_merges_and_bots_change_nothing(team: Store, now: datetime) -> None:
+    """People's linked commits are counted as all linked commits minus the linked merges and bot
+    commits: keys on those, of a known project or not, change neither the count nor the examples."""
+    # commit 12, not 10: h(10) is h(1)'s hash
+    bump = teamdata.commit(9, teamdata.BOT_GIT, 0.5, "Bump lock for PROJ-1247", (), issues=(teamdata.KEY,))
+    merge = teamdata.commit(12, teamdata.MEHMET_GIT, 0.4, "Merge FOO-8", (), parents=(teamdata.h(8), teamdata.h(9)),
+                            issues=(Ref("FOO-8", "key FOO-8 in commit message"),))
+    with team.write() as db:
+        write_commits(db, [bump, merge])
+        derive.refresh(db, C)
+    # FOO unknown: only PROJ keys count; FOO configured: every project commits name is known
+    for config in (C, replace(C, project_keys=("FOO",))):
+        with team.read() as db:
+            commits = _by_name(hygiene.ask(db, now=now, config=config))["commits_without_issue"]
+        assert (commits.count, commits.denominator) == (3, 6)
+        assert commits.examples == (
+            "c600000 Rename lock module", "c300000 Add lock around refresh", "c100000 Initial auth module")
 
 
 def test_without_known_projects_every_key_counts(store: Store, now: datetime) -> None:

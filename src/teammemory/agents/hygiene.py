@@ -35,6 +35,7 @@ Datasets" (2009) and SortingHat's identity recommendations.
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -92,24 +93,34 @@ def check(name: str, title: str, bad: Sequence[tuple[tuple[object, ...], str]], 
     return Check(name, title, count, denominator, label, percent, coverage, FORMULA, shown, note)
 
 
-_C, _CJ = who("c.author_key", "a")
-# Commits are most of the store: they are counted in SQL, and only the newest unlinked ones (the
-# examples' candidates: every commit at least as new as the n-th newest) are read.
-HUMAN_COMMITS = f"""from commits c {_CJ}
- where c.is_merge = 0 and coalesce(ad.is_bot, 0) = 0 and coalesce(ai.is_bot, 0) = 0"""
+# Commits are most of the store. SQLite needs ~2 µs to probe commit_issues for one commit, so the
+# counts probe only the few commits that are not people's work (merges, bots) and count the linked
+# commits from commit_issues' own primary key (see commits_without_issue); the examples' candidates
+# are read newest first through commits_time (every unlinked commit at least as new as the n-th).
+BOT_KEYS = """select i.key from identities i left join developers d on d.key = i.developer_key
+ where i.key is not null and (coalesce(i.is_bot, 0) <> 0 or coalesce(d.is_bot, 0) <> 0)"""
+HUMAN = f"c.is_merge = 0 and c.author_key not in ({BOT_KEYS})"
+OTHERS = f"c.is_merge <> 0 or c.author_key in ({BOT_KEYS})"  # not HUMAN (both columns are not null)
 LINKED = "exists (select 1 from commit_issues ci where ci.repo = c.repo and ci.hash = c.hash{only})"
-COMMIT_COUNTS_SQL = f"""select count(*) as n, coalesce(sum(case when {{linked}} then 0 else 1 end), 0) as bad
-  {HUMAN_COMMITS}"""
-UNLINKED_SQL = f"""select c.repo, c.hash, c.subject, c.authored_at {HUMAN_COMMITS} and not {{linked}}"""
+COMMIT_COUNTS_SQL = f"""select (select count(*) from commits) as total, count(*) as others,
+       coalesce(sum(case when {{linked}} then 1 else 0 end), 0) as others_linked
+  from commits c where {OTHERS}"""
+LINKED_COUNT_SQL = "select count(*) as n from (select distinct repo, hash from commit_issues ci{where}) l"
+UNLINKED_SQL = f"""select c.repo, c.hash, c.subject, c.authored_at from commits c where {HUMAN} and not {{linked}}"""
 NEWEST_SQL = UNLINKED_SQL + " order by c.authored_at desc limit {n}"
 PROJECTS_SQL = "select distinct project from commit_issues"
 _P, _PJ = who("p.author_key", "a")
 PRS_SQL = f"""select p.repo, p.number, p.title, p.created_at, substr(p.body, 1, 200) as body_head, {_P}
   from pull_requests p {_PJ}"""
+# commit_issues is keyed (repo, hash, ...): a PR's commit is looked up in each repository that has
+# links (few) instead of by hash alone, which SQLite would answer by indexing all of commit_issues
+# on every question. `cross join` keeps SQLite's order (the PR's commits first).
 PR_KEYS_SQL = f"""select repo, number, issue_key as k from pr_issues
 union
 select p.repo, p.number, ci.issue_key from pull_requests p join pr_commits pc on {PR_OF_COMMIT}
-  join commit_issues ci on ci.hash = pc.hash"""
+  cross join (select distinct repo from commit_issues) r
+  cross join commit_issues ci
+ where ci.repo = r.repo and ci.hash = pc.hash"""
 DONE_SQL = """select i.key, i.summary, i.resolution, i.resolved_at,
   case when exists (select 1 from commit_issues ci where ci.issue_key = i.key)
          or exists (select 1 from pr_issues pi
@@ -119,6 +130,8 @@ DONE_SQL = """select i.key, i.summary, i.resolution, i.resolved_at,
 KEYS_SQL = """select ci.issue_key as k, ci.project, count(distinct ci.repo || ':' || ci.hash) as commits,
        max(case when i.key is null then 0 else 1 end) as ingested
   from commit_issues ci left join issues i on i.key = ci.issue_key group by ci.issue_key, ci.project"""
+FILES_SQL = "select count(*) as n from files"
+FILES_BAD_SQL = "select repo, path, component from files where component = '' or component is null"
 IDENTITIES_SQL = """select i.key, i.source, i.email, i.name, i.login, i.display_name, i.developer_key,
        coalesce(i.developer_key, i.key) as person_key, d.name as developer_name,
        case when coalesce(d.is_bot, 0) = 1 or i.is_bot = 1 then 1 else 0 end as bot
@@ -129,15 +142,16 @@ def ask(db: Reader, *, now: datetime, config: Config, examples: int = 5) -> Hygi
     """Every check over the whole store (SQL here, arithmetic in the pure functions below)."""
     ingested = db.all("select distinct project from issues")
     known = set(config.project_keys) | {str(r["project"]) for r in ingested}
-    keys = db.all(KEYS_SQL)
+    keys = db.all(KEYS_SQL) if known else []  # without a known project the key checks cannot tell
     identities = db.all(IDENTITIES_SQL)
     suggestions = suggest_identities(identities)
+    prs = db.all(PRS_SQL)
     checks = (
         commits_without_issue(db, known, examples),
-        prs_without_issue(db.all(PRS_SQL), db.all(PR_KEYS_SQL), known, examples),
-        prs_without_description(db.all(PRS_SQL), examples),
+        prs_without_issue(prs, db.all(PR_KEYS_SQL), known, examples),
+        prs_without_description(prs, examples),
         done_without_commit(db.all(DONE_SQL), examples),
-        files_without_component(db.all("select repo, path, component from files"), examples),
+        files_without_component(db.all(FILES_BAD_SQL), int(db.scalar(FILES_SQL) or 0), examples),
         unresolved_identities(identities, examples),
         *key_checks(keys, known, examples),
         check("possible_duplicate_people", "people who may be one person (same name)",
@@ -162,29 +176,40 @@ def _known(project: str, known: set[str]) -> bool:
 
 def commits_without_issue(db: Reader, known: set[str], examples: int) -> Check:
     """Counted in SQL; the examples from every unlinked commit as new as the n-th newest (SQL picks
-    that time only: integers order alike everywhere; the order itself is the Python key below)."""
-    linked, params = _linked(db, known)
-    counts = db.one(COMMIT_COUNTS_SQL.format(linked=linked), **params) or {"n": 0, "bad": 0}
+    that time only: integers order alike everywhere; the order itself is the Python key below).
+
+    unlinked = people's commits - (linked commits - linked commits that are not people's work):
+    probing commit_issues for each of 100,000 commits costs SQLite ~200 ms, counting the distinct
+    commits of commit_issues' own key ~15 ms. Every commit_issues row is a stored commit's (written
+    with it by store.write.write_commits, deleted with it by ingest.git's COMMIT_TABLES)."""
+    linked, count_linked, params = _linked(db, known)
+    counts = db.one(COMMIT_COUNTS_SQL.format(linked=linked), **params) or {}
+    people = int(counts.get("total") or 0) - int(counts.get("others") or 0)
+    bad = people - (int(db.scalar(count_linked, **params) or 0) - int(counts.get("others_linked") or 0))
     newest = db.all(NEWEST_SQL.format(linked=linked, n=max(1, int(examples))), **params)
     since = min((int(r["authored_at"]) for r in newest), default=None)
     rows = [] if since is None or examples <= 0 else db.all(
         UNLINKED_SQL.format(linked=linked) + " and c.authored_at >= :since", **params, since=since)
-    bad = [((-int(c["authored_at"]), str(c["repo"]), str(c["hash"])), f"{short(str(c['hash']))} {c['subject']}")
-           for c in rows]
-    return check("commits_without_issue", "commits without an issue key", bad, int(counts["n"]),
-                 "non-merge commits (not bots)", examples=examples, count=int(counts["bad"]))
+    items = [((-int(c["authored_at"]), str(c["repo"]), str(c["hash"])), f"{short(str(c['hash']))} {c['subject']}")
+             for c in rows]
+    return check("commits_without_issue", "commits without an issue key", items, people,
+                 "non-merge commits (not bots)", examples=examples, count=bad)
 
 
-def _linked(db: Reader, known: set[str]) -> tuple[str, dict[str, object]]:
-    """The SQL test 'commit c names a key of a known project' (any key when none is known), with
-    the known projects spelled as commits spell them (decided in Python by `_known`)."""
-    if not known:
-        return LINKED.format(only=""), {}
-    projects = sorted(p for p in (str(r["project"]) for r in db.all(PROJECTS_SQL)) if _known(p, known))
+def _linked(db: Reader, known: set[str]) -> tuple[str, str, dict[str, object]]:
+    """The SQL test 'commit c names a key of a known project' (any key when none is known) and the
+    SQL count of the commits that do, with the known projects spelled as commits spell them
+    (decided in Python by `_known`). When every project commits name is known, no filter: the
+    project is not in commit_issues' primary key, and reading it costs SQLite ~80 ms more."""
+    named = [str(r["project"]) for r in db.all(PROJECTS_SQL)] if known else []
+    projects = sorted(p for p in named if _known(p, known))
+    if not known or len(projects) == len(named):
+        return LINKED.format(only=""), LINKED_COUNT_SQL.format(where=""), {}
     if not projects:
-        return "1 = 0", {}
+        return "1 = 0", "select 0 as n", {}
     params: dict[str, object] = {f"p{i}": p for i, p in enumerate(projects)}
-    return LINKED.format(only=f" and ci.project in ({', '.join(':' + k for k in params)})"), params
+    only = f"ci.project in ({', '.join(':' + k for k in params)})"
+    return LINKED.format(only=f" and {only}"), LINKED_COUNT_SQL.format(where=f" where {only}"), params
 
 
 def prs_without_issue(prs: Sequence[Row], keys: Sequence[Row], known: set[str], examples: int) -> Check:
@@ -217,9 +242,10 @@ def done_without_commit(issues: Sequence[Row], examples: int) -> Check:
                  "done issues", examples=examples)
 
 
-def files_without_component(files: Sequence[Row], examples: int) -> Check:
+def files_without_component(files: Sequence[Row], total: int, examples: int) -> Check:
+    """`files` may hold only those without a component (FILES_BAD_SQL); `total` counts them all."""
     bad = [((str(r["path"]), str(r["repo"])), str(r["path"])) for r in files if not r["component"]]
-    return check("files_without_component", "files without a component", bad, len(files), "files",
+    return check("files_without_component", "files without a component", bad, total, "files",
                  examples=examples, note="add a rule to [components] in teammemory.toml")
 
 
@@ -244,17 +270,27 @@ def key_checks(keys: Sequence[Row], known: set[str], examples: int) -> tuple[Che
                       examples=examples, note=note),
                 check("dangling_keys", "keys with no ingested issue", [], 0, "keys of known projects",
                       examples=examples, note=note))
-    item = lambda r: ((-int(r["commits"]), key_order(str(r["k"]))), _key_text(r))  # noqa: E731
-    ignored = [item(r) for r in keys if not _known(str(r["project"]), known)]
-    of_known = [r for r in keys if _known(str(r["project"]), known)]
-    dangling = [item(r) for r in of_known if not r["ingested"]]
-    github = any("#" in str(r["k"]) for r in of_known if not r["ingested"])
-    return (check("ignored_keys", "keys of unknown projects (ignored)", ignored, len(keys), "keys named",
-                  examples=examples, note="set issues.project_keys to say which projects are real"),
-            check("dangling_keys", "keys with no ingested issue", dangling, len(of_known),
-                  "keys of known projects", examples=examples,
+    is_known = {p: _known(p, known) for p in {str(r["project"]) for r in keys}}
+    ignored = [r for r in keys if not is_known[str(r["project"])]]
+    of_known = [r for r in keys if is_known[str(r["project"])]]
+    dangling = [r for r in of_known if not r["ingested"]]
+    github = any("#" in str(r["k"]) for r in dangling)
+    return (check("ignored_keys", "keys of unknown projects (ignored)", _key_items(ignored, examples), len(keys),
+                  "keys named", examples=examples, count=len(ignored),
+                  note="set issues.project_keys to say which projects are real"),
+            check("dangling_keys", "keys with no ingested issue", _key_items(dangling, examples), len(of_known),
+                  "keys of known projects", examples=examples, count=len(dangling),
                   note="a GitHub OWNER/REPO#N here may be a PR's number: closing keywords (fixes #N)"
                        " name issues, but are written for PRs too" if github else ""))
+
+
+def _key_items(keys: Sequence[Row], examples: int) -> list[tuple[tuple[object, ...], str]]:
+    """The example candidates, (-commits, natural key order): only keys with at least the n-th most
+    commits can be shown, so the key order and text (slow over 15,000 keys) are built for those."""
+    if 0 < examples < len(keys):
+        nth = heapq.nlargest(examples, (int(r["commits"]) for r in keys))[-1]
+        keys = [r for r in keys if int(r["commits"]) >= nth]
+    return [((-int(r["commits"]), key_order(str(r["k"]))), _key_text(r)) for r in keys]
 
 
 def _key_text(r: Row) -> str:
