@@ -79,6 +79,10 @@ def section(res: dict[str, Any], root: Path) -> str:
     lines += ["", f"Ingest counts: {res['sqlite']['counts']}. Times are ingest_git alone (migration and"
               " interpreter start excluded); peak memory is the ingesting Python process's VmHWM, the git log"
               " child's max RSS beside it (PostgreSQL's server is not counted). Target: < 300 MB.", ""]
+    if "verify" in res:
+        v = res["verify"]
+        lines += [f"Checked against git itself (`git rev-list --count`, `--merges`, `git log -M --numstat`):"
+                  f" {'equal' if v['equal'] else 'DIFFERENT'}: git {v['git']}, store {v['store']}.", ""]
     lines += agents_table(res["agents"], res["runs"])
     if res.get("profile"):
         lines += ["", f"cProfile of one SQLite ingest (`{res['profile']}`), top entries by own time:", ""]

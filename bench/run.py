@@ -127,6 +127,31 @@ def incremental(repo: Path, old: str, db: str) -> dict[str, Any]:
     return {"floor_s": floor, **ingest(db, inc), "new_head": new}
 
 
+def verify(repo: Path, db: str) -> dict[str, Any]:
+    """The SQLite store against `git` itself: commits, merges, and the added/deleted line totals
+    and file rows that `git log -M --numstat` prints (merges print none, as ingest stores none)."""
+    import sqlite3
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
+                              env=gitlog.git_env(repo)).stdout
+
+    added = deleted = rows = 0
+    for line in git("log", "-M", "--numstat", "--format=", "main").splitlines():
+        if line:
+            a, d, _ = line.split("\t", 2)
+            added, deleted, rows = added + (0 if a == "-" else int(a)), deleted + (0 if d == "-" else int(d)), rows + 1
+    expected = {"commits": int(git("rev-list", "--count", "main")),
+                "merges": int(git("rev-list", "--merges", "--count", "main")),
+                "file_rows": rows, "added": added, "deleted": deleted}
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        got = dict(zip(expected, conn.execute(
+            "select (select count(*) from commits), (select count(*) from commits where is_merge = 1),"
+            " count(*), coalesce(sum(added), 0), coalesce(sum(deleted), 0) from commit_files").fetchone(),
+            strict=True))
+    return {"git": expected, "store": got, "equal": expected == got}
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     res: dict[str, Any] = {"commits": args.commits, "seed": args.seed, "runs": args.runs,
                            "machine": report.machine(),
@@ -142,6 +167,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     db = fresh_sqlite(WORK / f"run{args.commits}" / "tm.db")
     step("sqlite ingest")
     res["sqlite"] = ingest(db, repo)
+    if args.verify:
+        step("verify against git")
+        res["verify"] = verify(repo, db)
     if args.profile:
         step("profiled sqlite ingest")
         prof = WORK / f"profile-{args.commits}.txt"
@@ -168,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="2,000 commits and 5 runs per query (smoke check)")
     ap.add_argument("--floor-runs", type=int, default=3, help="timed floor runs after the warm-up (median)")
     ap.add_argument("--no-narrow", action="store_true", help="skip the narrower `git log` floor")
+    ap.add_argument("--verify", action="store_true", help="check the SQLite store's counts against git itself")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=20, help="timed runs per agent query")
     ap.add_argument("--budget", type=float, default=30.0,
