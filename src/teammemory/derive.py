@@ -52,6 +52,20 @@ def subject_classifier(config: Config) -> Callable[[Commit], tuple[int, str]]:
     return classify
 
 
+def component_classifier(config: Config) -> Callable[[str], str]:
+    """A path's component under the config's rules, remembered per path (a history touches the
+    same few thousand paths again and again), for write_commits to apply as it writes."""
+    cache: dict[str, str] = {}
+
+    def component(path: str) -> str:
+        found = cache.get(path)
+        if found is None:
+            found = cache[path] = component_of(path, config.component_rules)
+        return found
+
+    return component
+
+
 def classify_subject(subject: str, is_merge: bool, rule: re.Pattern[str]) -> tuple[int, str]:
     """(is_bug_fix, reason) by the subject rule; merges are never fixes (their PR's commits are)."""
     if is_merge:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from teammemory import derive
 from teammemory.config import Config
 from teammemory.ingest.git import ingest_git
 from teammemory.store import Store, migrate, summaries
@@ -125,6 +126,7 @@ def test_a_store_of_schema_1_is_summarized_when_migrated(tmp_path: Path, history
         old.setattr(migrate, "migrations", lambda dialect: known(dialect)[:1])
         old.setattr(summaries, "refresh", lambda db: None)
         old.setattr(summaries, "restate_files", lambda db, files: None)
+        old.setattr(derive, "component_classifier", lambda config: None)
         ingest(sqlite_store, history)
         with sqlite_store.read() as db:
             assert migrate.current_version(db) == 1
@@ -132,3 +134,16 @@ def test_a_store_of_schema_1_is_summarized_when_migrated(tmp_path: Path, history
     got = stored(sqlite_store)
     assert got == expected(sqlite_store)
     assert got["component_people"] and got["file_authors"]
+
+
+def test_written_with_the_commits_or_derived_in_sql_alike(tmp_path: Path, history: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """git ingestion writes summary rows from the parsed commits; `refresh` derives them in SQL."""
+    as_written = Store.open(str(tmp_path / "written.db"))
+    ingest(as_written, history)
+    monkeypatch.setattr(derive, "component_classifier", lambda config: None)
+    in_sql = Store.open(str(tmp_path / "sql.db"))
+    ingest(in_sql, history)
+    assert stored(as_written) == stored(in_sql) == expected(in_sql)
+    with as_written.read() as db:
+        assert db.scalar("select count(*) as n from commits where summarized <> 1") == 0

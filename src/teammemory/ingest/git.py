@@ -82,7 +82,8 @@ def ingest_commits(db: Writer, repo: gitlog.GitRepo, name: str, *, config: Confi
         chunks = closing(gitlog.log_chunks(repo, plan.revs, no_walk=plan.no_walk))  # stops git on error
         with chunks as raw, progress_bar(show_progress, total, name) as advance:
             commits = (gitparse.parse_commit(c, repo=name, config=config) for c in raw)
-            write_all(db, commits, counts, advance, derive.subject_classifier(config))
+            write_all(db, commits, counts, advance, derive.subject_classifier(config),
+                      derive.component_classifier(config))
     write_repository(db, name, path=str(repo.path), branch=repo.branch, head=repo.head, ingested_at=now)
     if stored != repo.head:
         set_cursor(db, SOURCE, name, repo.head, now=now)
@@ -120,18 +121,19 @@ def remove_commits(db: Writer, name: str, hashes: tuple[str, ...]) -> int:
 
 
 def write_all(db: Writer, commits: Iterator[Commit], counts: dict[str, int],
-              advance: Callable[[int], None], classify: Callable[[Commit], tuple[int, str]] | None = None) -> None:
+              advance: Callable[[int], None], classify: Callable[[Commit], tuple[int, str]] | None = None,
+              component_of: Callable[[str], str] | None = None) -> None:
     """Write `commits` in batches of BATCH (one executemany per table per batch), tallying counts."""
     batch: list[Commit] = []
     for commit in commits:
         batch.append(commit)
         tally(counts, commit)
         if len(batch) >= BATCH:
-            write_commits(db, batch, classify=classify)
+            write_commits(db, batch, classify=classify, component_of=component_of)
             advance(len(batch))
             batch = []
     if batch:
-        write_commits(db, batch, classify=classify)
+        write_commits(db, batch, classify=classify, component_of=component_of)
         advance(len(batch))
 
 

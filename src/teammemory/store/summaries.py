@@ -17,19 +17,24 @@ Identities are stored as they are (identity keys), never as people: merging or s
 changes no summary, the agents fold identities into people when they read.
 
 Kept incrementally, in the ingest's transaction (a commit is summarized once, `commits.summarized`):
-`refresh` adds what new commits did; `restate_files` marks the commits of files whose component
+git ingestion writes a new commit's summary rows with it (`add_new`, from the parsed commit, no
+SQL joins); `refresh` summarizes in SQL whatever commits are left (written without components,
+or by an older TeamMemory); `restate_files` marks the commits of files whose component
 changed, so only their component rows are rebuilt; `forget_commits` takes removed commits (a
 rewritten history) out of the file sums. The cost follows what changed, not the history's length.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
+from teammemory.model import Commit
 from teammemory.store import Writer
 
 NEW, DONE, STALE = 0, 1, 2  # commits.summarized
-ROLES = "('author', 'co-author', 'reviewer')"  # what expertise counts from a commit
+COUNTED = ("author", "co-author", "reviewer")  # the roles expertise counts from a commit
+ROLES = "('author', 'co-author', 'reviewer')"
 CHUNK = 500
 
 # Every summary is read from the new commits outward (`cross join` fixes SQLite's join order;
@@ -117,3 +122,64 @@ def forget_commits(db: Writer, repo: str, paths: Sequence[str]) -> None:
         db.execute(_FILE_SUMS.format(tables="commit_files cf cross join commits c",  # these files' commits
                                      where=f"cf.repo = :repo and cf.path in ({marks}) and c.summarized = 1"),
                    repo=repo, **part)
+
+
+def unknown(db: Writer, commits: Sequence[Commit]) -> set[str]:
+    """Hashes of `commits` the store does not hold yet (only those get summary rows as written)."""
+    found: set[str] = set()
+    by_repo: dict[str, list[str]] = {}
+    for c in commits:
+        by_repo.setdefault(c.repo, []).append(c.hash)
+    for repo, hashes in by_repo.items():
+        for start in range(0, len(hashes), CHUNK):
+            part = {f"h{i}": h for i, h in enumerate(hashes[start:start + CHUNK])}
+            marks = ", ".join(f":{k}" for k in part)
+            found |= {str(r["hash"]) for r in db.all(
+                f"select hash from commits where repo = :repo and hash in ({marks})", repo=repo, **part)}
+    return {c.hash for c in commits} - found
+
+
+def add_new(db: Writer, commits: Sequence[Commit], component_of: Callable[[str], str]) -> None:
+    """Summary rows of commits new to the store, from the parsed commits themselves: the same
+    rows `refresh` would derive in SQL from what write_commits stores (tests compare the two)."""
+    mark = "?" if db.dialect == "sqlite" else "%s"
+    cc, cp, fa = summary_rows(commits, component_of)
+    _insert(db, "component_commits", ("component", "repo", "hash", "authored_at", "is_merge", "churn"), cc, mark)
+    _insert(db, "component_people", ("component", "identity_key", "role", "repo", "hash", "authored_at", "churn",
+                                     "shared"), cp, mark)
+    sql = ("insert into file_authors (repo, path, identity_key, commits, churn, last_at)"
+           f" values ({', '.join(mark for _ in range(6))})" + _ADD_FILE_SUMS[_ADD_FILE_SUMS.index(" on conflict"):])
+    db.executemany_raw(sql, fa)
+
+
+def _insert(db: Writer, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]], mark: str) -> None:
+    db.executemany_raw(f"insert into {table} ({', '.join(columns)}) values ({', '.join(mark for _ in columns)})",
+                       sorted(rows))
+
+
+def summary_rows(commits: Sequence[Commit], component_of: Callable[[str], str]
+                 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Pure: (component_commits, component_people, file_authors) rows of these commits; the file
+    sums are per batch, to be added to what the store holds."""
+    cc: list[tuple[Any, ...]] = []
+    cp: list[tuple[Any, ...]] = []
+    fa: dict[tuple[str, str, str], list[int]] = {}
+    for c in commits:
+        files = {f.path: f.added + f.deleted for f in c.files}  # a path twice: the last row wins
+        churn: dict[str, int] = {}
+        for path, lines in files.items():
+            component = component_of(path)
+            if component:
+                churn[component] = churn.get(component, 0) + lines
+        cc += [(comp, c.repo, c.hash, c.authored_at, int(c.is_merge), n) for comp, n in churn.items()]
+        if c.is_merge:
+            continue
+        roles = {(c.author.key, "author")} | {(p.who.key, p.role) for p in c.people if p.role in COUNTED}
+        reviewers = sum(1 for _, role in roles if role == "reviewer")
+        for key, role in roles:
+            shared = int((reviewers if role == "reviewer" else len(roles) - reviewers) > 1)
+            cp += [(comp, key, role, c.repo, c.hash, c.authored_at, n, shared) for comp, n in churn.items()]
+        for path, lines in files.items():
+            t = fa.setdefault((c.repo, path, c.author.key), [0, 0, c.authored_at])
+            t[0], t[1], t[2] = t[0] + 1, t[1] + lines, max(t[2], c.authored_at)
+    return cc, cp, [k + tuple(v) for k, v in sorted(fa.items())]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from teammemory.model import Commit, IdentityRef, Issue, IssueComment, PullRequest, issue_project
-from teammemory.store import Writer
+from teammemory.store import Writer, summaries
 
 
 def upsert(db: Writer, table: str, rows: Iterable[Mapping[str, Any]], keys: Sequence[str],
@@ -52,13 +52,18 @@ COMMIT_COLUMNS = ("repo", "hash", "author_key", "committer_key", "authored_at", 
 
 
 def write_commits(db: Writer, commits: Sequence[Commit], *,
-                  classify: Callable[[Commit], tuple[int, str]] | None = None) -> int:
+                  classify: Callable[[Commit], tuple[int, str]] | None = None,
+                  component_of: Callable[[str], str] | None = None) -> int:
     """Write commits with their files, people, issue references and PR references.
 
     The hot path of git ingestion (a million commits): rows are plain tuples and every table is
     one `executemany`. `classify` (derive.subject_classifier) gives (is_bug_fix, reason) as the
     rows are written, so new commits need no second pass; without it derive classifies them.
+    Likewise `component_of` (a path's component under the config's rules): new files get their
+    component and new commits their summary rows (store.summaries) as they are written, which
+    is several times cheaper than summarizing them afterwards in SQL.
     """
+    new = summaries.unknown(db, commits) if component_of else set()
     rows: list[tuple[Any, ...]] = []
     files: list[tuple[Any, ...]] = []
     paths: dict[tuple[str, str], None] = {}
@@ -73,7 +78,8 @@ def write_commits(db: Writer, commits: Sequence[Commit], *,
         idents[c.committer.key] = c.committer
         rows.append((repo, sha, author, c.committer.key, c.authored_at, c.authored_offset, c.committed_at,
                      c.committed_offset, c.subject, c.message, " ".join(c.parents), int(c.is_merge),
-                     int(bool(c.reverts)), c.reverts) + (classify(c) if classify else (0, "")))
+                     int(bool(c.reverts)), c.reverts) + (classify(c) if classify else (0, ""))
+                    + ((int(sha in new),) if component_of else ()))
         for f in c.files:
             files.append((repo, sha, f.path, f.old_path, f.change_type, f.added, f.deleted, int(f.is_binary)))
             paths[(repo, f.path)] = None
@@ -86,10 +92,14 @@ def write_commits(db: Writer, commits: Sequence[Commit], *,
         for r in c.pr_refs:
             pr_links.setdefault((repo, int(r.target), sha, r.evidence), None)
     write_identities(db, [idents[k] for k in sorted(idents)])
-    upsert_tuples(db, "commits", COMMIT_COLUMNS, rows, ("repo", "hash"))
+    upsert_tuples(db, "commits", COMMIT_COLUMNS + (("summarized",) if component_of else ()), rows,
+                  ("repo", "hash"), keep=("summarized",))
     upsert_tuples(db, "commit_files", ("repo", "hash", "path", "old_path", "change_type", "added", "deleted",
                                        "is_binary"), files, ("repo", "hash", "path"))
-    upsert_tuples(db, "files", ("repo", "path"), list(paths), ("repo", "path"), update=False)
+    upsert_tuples(db, "files", ("repo", "path", "component"),
+                  [k + (component_of(k[1]) if component_of else "",) for k in paths], ("repo", "path"), update=False)
+    if new and component_of:
+        summaries.add_new(db, [c for c in commits if c.hash in new], component_of)
     upsert_tuples(db, "commit_people", ("repo", "hash", "identity_key", "role", "evidence"),
                   [k + (v,) for k, v in people.items()], ("repo", "hash", "identity_key", "role"))
     upsert_tuples(db, "commit_issues", ("repo", "hash", "issue_key", "project", "found_by"), list(issue_links),
@@ -100,12 +110,13 @@ def write_commits(db: Writer, commits: Sequence[Commit], *,
 
 
 def upsert_tuples(db: Writer, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]],
-                  keys: Sequence[str], *, update: bool = True) -> int:
-    """`upsert` for rows given as tuples in `columns` order (no per-row dicts on hot paths)."""
+                  keys: Sequence[str], *, update: bool = True, keep: Sequence[str] = ()) -> int:
+    """`upsert` for rows given as tuples in `columns` order (no per-row dicts on hot paths);
+    columns in `keep` are written by an insert only, never changed on a key clash."""
     if not rows:
         return 0
     mark = "?" if db.dialect == "sqlite" else "%s"
-    rest = [c for c in columns if c not in keys]
+    rest = [c for c in columns if c not in keys and c not in keep]
     sql = (f"insert into {table} ({', '.join(columns)}) values ({', '.join(mark for _ in columns)})"
            f" on conflict ({', '.join(keys)}) do ")
     sql += ("update set " + ", ".join(f"{c} = excluded.{c}" for c in rest)) if update and rest else "nothing"
