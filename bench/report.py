@@ -83,7 +83,9 @@ def section(res: dict[str, Any], root: Path) -> str:
         v = res["verify"]
         lines += [f"Checked against git itself (`git rev-list --count`, `--merges`, `git log -M --numstat`):"
                   f" {'equal' if v['equal'] else 'DIFFERENT'}: git {v['git']}, store {v['store']}.", ""]
-    lines += agents_table(res["agents"], res["runs"])
+    lines += agents_table(res["agents"], res["runs"], "SQLite")
+    if "agents" in res["postgres"]:
+        lines += ["", *agents_table(res["postgres"]["agents"], res["runs"], "PostgreSQL")]
     if res.get("profile"):
         lines += ["", f"cProfile of one SQLite ingest (`{res['profile']}`), top entries by own time:", ""]
         lines += profile_top(root / res["profile"])
@@ -91,8 +93,8 @@ def section(res: dict[str, Any], root: Path) -> str:
     return "\n".join(lines)
 
 
-def agents_table(a: dict[str, Any], runs: int) -> list[str]:
-    out = [f"Agent queries on the SQLite store after ingest (now = {a['now']}; up to {runs} timed runs after"
+def agents_table(a: dict[str, Any], runs: int, backend: str) -> list[str]:
+    out = [f"Agent queries on the {backend} store after ingest (now = {a['now']}; up to {runs} timed runs after"
            " one first call, fewer when a query has used its time budget; each run opens its own read"
            " transaction; target: median < 100 ms):", "",
            "| agent call | subject | first | median | p90 | runs | outcome |", "|---" * 7 + "|"]

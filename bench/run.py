@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,8 +99,9 @@ def fresh_sqlite(path: Path) -> str:
     return str(path)
 
 
-def postgres_ingest(repo: Path) -> dict[str, Any]:
-    """Ingest into a database of a throwaway cluster (tests/helpers/postgres.py); a note if none."""
+def postgres_ingest(repo: Path, agents: Callable[[str], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Ingest into a database of a throwaway cluster (tests/helpers/postgres.py), then time the
+    agents there too when `agents` is given; a note if there is no PostgreSQL."""
     from tests.helpers import postgres
 
     reason = postgres.available()
@@ -110,7 +112,12 @@ def postgres_ingest(repo: Path) -> dict[str, Any]:
     except RuntimeError as exc:
         return {"skipped": f"could not start PostgreSQL: {str(exc)[:200]}"}
     try:
-        return ingest(cluster.create_database(), repo)
+        url = cluster.create_database()
+        res = ingest(url, repo)
+        if agents:
+            step("agents on postgresql")
+            res["agents"] = agents(url)
+        return res
     finally:
         cluster.stop()
 
@@ -175,13 +182,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         prof = WORK / f"profile-{args.commits}.txt"
         ingest(fresh_sqlite(WORK / f"run{args.commits}" / "profiled.db"), repo, prof)
         res["profile"] = str(prof.relative_to(ROOT))
+
+    def agents(url: str) -> dict[str, Any]:
+        return worker("agents", "--store", url, "--name", NAME, "--runs", str(args.runs),
+                      "--budget", str(args.budget))
+
     step("postgresql ingest")
-    res["postgres"] = {"skipped": "--no-postgres"} if args.no_postgres else postgres_ingest(repo)
+    res["postgres"] = {"skipped": "--no-postgres"} if args.no_postgres else postgres_ingest(repo, agents)
     step("incremental")
     res["incremental"] = incremental(repo, head, db)
     step("agents")
-    res["agents"] = worker("agents", "--store", db, "--name", NAME, "--runs", str(args.runs),
-                           "--budget", str(args.budget))
+    res["agents"] = agents(db)
     return res
 
 

@@ -12,6 +12,9 @@ create index commits_hash on commits (hash);   -- PR commits are joined by hash 
 create index commits_unclassified on commits (repo, hash) where bug_fix_reason = '';
 create index commit_people_github on commit_people (hash) where role = 'github-author';
 create index commits_author on commits (author_key);
+-- components are matched in any letter case; the index also gives PostgreSQL's planner statistics
+-- for lower(component), without which it guesses a component has 3 files and joins accordingly
+create index files_component on files (lower(component));
 
 -- 0 = not summarized yet, 2 = its component rows are stale (a file changed component), 1 = done
 alter table commits add column summarized integer not null default 0;
