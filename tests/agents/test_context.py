@@ -157,6 +157,16 @@ def test_file_context_ranks_by_commits_then_churn(team: Store, now: datetime) ->
         ("PROJ-1247", "Token refresh race condition")]
 
 
+def test_file_context_counts_every_commit_whatever_the_limit(team: Store, now: datetime) -> None:
+    with team.read() as db:
+        none = context.ask_file(db, "src/auth/locking.py", now=now, config=C, limit=0)
+        one = context.ask_file(db, "src/auth/locking.py", now=now, config=C, limit=1)
+    # refs are built only for the commits shown, but the count and the last touch see them all
+    assert (none.commit_count, none.recent, none.changed_most) == (3, (), ())
+    assert none.last_touched is not None and none.last_touched.short == "c700000"
+    assert one.commit_count == 3 and [c.short for c in one.recent] == ["c700000"]
+
+
 def test_unknown_file_suggests_close_paths(team: Store, now: datetime) -> None:
     with team.read() as db, pytest.raises(NotFound) as err:
         context.ask_file(db, "src/auth/tokn_service.py", now=now, config=C)

@@ -4,9 +4,10 @@ from datetime import datetime
 
 import pytest
 
-from teammemory.agents import risk
-from teammemory.agents.evidence import Person
-from teammemory.agents.risk import Change, CoveringTest
+from teammemory.agents import covering_tests, people, risk
+from teammemory.agents.covering_tests import CoveringTest
+from teammemory.agents.evidence import DAY, Person, epoch
+from teammemory.agents.risk import Change
 from teammemory.config import Config, RiskWeights
 from teammemory.errors import NotFound
 from teammemory.store import Store
@@ -60,7 +61,7 @@ def test_explain_singular_and_empty() -> None:
     assert "(A-1, A-2, A-3, …)" in risk.explain(4, 4, refs, 1, (), 1_240, 30, None, 0)
     assert "1,240 lines churned" in risk.explain(4, 4, refs, 1, (), 1_240, 30, None, 0)
     assert risk.explain(2, 0, (), 1, (), 3, 30, "", 0, is_test=True).endswith("3 lines churned; it is a test file")
-    assert [risk.is_test_path(p) for p in ("tests/a.py", "src/test_a.py", "pkg/a_test.go", "src/a.py")] == [
+    assert [covering_tests.is_test_path(p) for p in ("tests/a.py", "src/test_a.py", "pkg/a_test.go", "src/a.py")] == [
         True, True, True, False]
 
 
@@ -76,20 +77,19 @@ def test_explain_singular_and_empty() -> None:
     ("tests/auth/test_token_service.py", ["tests/auth/test_token_service.py"], ""),  # a test has no test
 ])
 def test_find_test_file_by_convention(path: str, known: list[str], test: str) -> None:
-    assert risk.find_test_file(path, known) == test
+    assert covering_tests.find_test_file(path, known) == test
 
 
 def test_fold_renames_is_time_aware() -> None:
-    rows = [
-        Change("old.py", "r@1", T(30), 5, False, ANA, "old.py", committed_at=T(30)),
-        Change("new.py", "r@2", T(20), 3, False, ANA, "new.py", old_path="old.py", change_type="R",
-               committed_at=T(20)),
-        Change("old.py", "r@3", T(10), 7, False, BOB, "old.py", change_type="A", committed_at=T(10)),
-        Change("gone.py", "r@4", T(5), 1, False, BOB, "gone.py", change_type="D", committed_at=T(5)),
-    ]
-    folded = risk.fold_renames(rows)
+    def fact(ref: str, path: str, kind: str = "M", old: str = "") -> dict[str, object]:
+        return {"ref": ref, "path": path, "old_path": old, "change_type": kind, "churn": 1}
+
+    when = {"r@1": T(30), "r@2": T(20), "r@3": T(10), "r@4": T(5)}
+    facts = [fact("r@1", "old.py"), fact("r@2", "new.py", "R", "old.py"), fact("r@3", "old.py", "A"),
+             fact("r@4", "gone.py", "D")]
+    folded = risk.fold_renames(facts, when)
     # r@1 happened before the rename: it counts for new.py; r@3 re-created old.py; gone.py is deleted
-    assert [(c.commit, c.path) for c in folded] == [("r@1", "new.py"), ("r@2", "new.py"), ("r@3", "old.py")]
+    assert {p: [f["ref"] for f in fs] for p, fs in folded.items()} == {"new.py": ["r@1", "r@2"], "old.py": ["r@3"]}
 
 
 def test_ask_file_over_the_window(store: Store, now: datetime) -> None:
@@ -124,6 +124,35 @@ def test_ask_component_and_top(store: Store, now: datetime) -> None:
     assert [(f.name, f.score.total) for f in comp.files] == [
         (w.SERVICE, 238.0), (w.TEST, 78.0), (w.TOKEN, 33.0)]
     assert [f.name for f in top.files] == [w.SERVICE, w.TEST] and top.total is None
+
+
+def test_top_totals_and_pruning_agree_with_rank(store: Store, now: datetime) -> None:
+    with w.build(store).read() as db:
+        facts = risk.window_facts(db, risk.ALL_FILES_SQL, {}, epoch(now) - 90 * DAY, epoch(now))
+        full = risk.rank([c for p in facts.files for c in facts.changes(p, {})], weights=RW, days=90)
+        tops = [risk.ask_top(db, now=now, config=Config(), limit=n) for n in range(1, len(full) + 1)]
+    assert facts.totals(RW, facts.files) == {r.name: r.score.total for r in full}
+    assert len(full) > 2  # so that some limits prune
+    for n, top in enumerate(tops, 1):
+        assert [(f.name, f.score.total) for f in top.files] == [(r.name, r.score.total) for r in full[:n]]
+
+
+def test_candidates_drop_only_files_that_cannot_make_the_cut() -> None:
+    def fact(ref: str, path: str, churn: int) -> dict[str, object]:
+        return {"ref": ref, "path": path, "old_path": "", "change_type": "M", "churn": churn}
+
+    who = people.Who(ANA, False)
+    facts = risk.WindowFacts(
+        files={"big.py": [fact("r@1", "big.py", 500)], "tie.py": [fact("r@2", "tie.py", 374)],
+               "small.py": [fact("r@3", "small.py", 10)]},
+        commits={r: {"authored_at": T(1), "committed_at": T(1), "is_bug_fix": 0, "subject": ""}
+                 for r in ("r@1", "r@2", "r@3")},
+        authors={"r@1": [who], "r@2": [who], "r@3": [who]})
+    # lowest total of big.py: 500 + 5 (one commit); highest of tie.py: 374 + 100 + 25 + 5 = 504,
+    # within the one-point margin; small.py at most 10 + 130 = 140: it cannot be first
+    assert facts.candidates(RW, 1) == ["big.py", "tie.py"]
+    assert facts.candidates(RW, 3) == ["big.py", "tie.py", "small.py"]  # no more files than asked for
+    assert facts.candidates(RiskWeights(churn=-1.0), 1) == ["big.py", "tie.py", "small.py"]  # no bounds
 
 
 def test_unknown_names_raise_not_found(sqlite_store: Store, now: datetime) -> None:

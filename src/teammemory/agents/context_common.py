@@ -147,8 +147,10 @@ def issue_refs(rows: Iterable[Mapping[str, Any]]) -> list[IssueRef]:
     found: dict[str, set[str]] = {}
     first: dict[str, Mapping[str, Any]] = {}
     for row in rows:
-        found.setdefault(str(row["issue_key"]), set()).add(str(row["found_by"]))
-        first.setdefault(str(row["issue_key"]), row)
+        key = str(row["issue_key"])
+        if key not in first:
+            first[key], found[key] = row, set()
+        found[key].add(str(row["found_by"]))
     ordered = sorted(first.items(), key=lambda kv: key_order(kv[0]))
     return [IssueRef(k, str(r["summary"] or ""), str(r["status"] or ""), r["status"] is not None,
                      tuple(sorted(found[k]))) for k, r in ordered]

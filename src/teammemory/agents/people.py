@@ -77,13 +77,13 @@ def _group(rows: Iterable[dict[str, Any]]) -> dict[str, Who]:
 LOOKUP_SQL = PEOPLE_SQL + """
  where coalesce(i.developer_key, i.key) in (
        select coalesce(j.developer_key, j.key) from identities j where j.key in ({keys}))"""
-CHUNK = 500  # identity keys per query: far below every backend's parameter limit
+CHUNK = 500  # keys per query: far below every backend's parameter limit
 
 
 def lookup(db: Reader, identity_keys: Iterable[str]) -> dict[str, Who]:
     """`directory` for just the people behind these identity keys (all of their accounts, so names
     and bot flags come out exactly as `directory` gives them) without reading every identity."""
-    return _group(_chunked(db, LOOKUP_SQL, identity_keys))
+    return _group(chunked(db, LOOKUP_SQL, identity_keys))
 
 
 PERSONS_SQL = PEOPLE_SQL + " where coalesce(i.developer_key, i.key) in ({keys})"
@@ -91,17 +91,18 @@ PERSONS_SQL = PEOPLE_SQL + " where coalesce(i.developer_key, i.key) in ({keys})"
 
 def lookup_persons(db: Reader, person_keys: Iterable[str]) -> dict[str, Who]:
     """person key -> Who, for just these people (a key the store has no account for: its own person)."""
-    found = _group(_chunked(db, PERSONS_SQL, person_keys))
+    found = _group(chunked(db, PERSONS_SQL, person_keys))
     return {w.person.key: w for w in found.values()}
 
 
-def _chunked(db: Reader, sql: str, keys: Iterable[str]) -> list[dict[str, Any]]:
-    """`sql` with `{keys}` bound to each slice of CHUNK sorted keys; the rows of all slices."""
+def chunked(db: Reader, sql: str, keys: Iterable[str], **more: object) -> list[dict[str, Any]]:
+    """`sql` with `{keys}` bound to each slice of CHUNK sorted keys (and `more` parameters as they
+    are); the rows of all slices."""
     ordered = sorted(set(keys))
     rows: list[dict[str, Any]] = []
     for start in range(0, len(ordered), CHUNK):
         params = {f"k{i}": k for i, k in enumerate(ordered[start:start + CHUNK])}
-        rows += db.all(sql.format(keys=", ".join(f":{p}" for p in params)), **params)
+        rows += db.all(sql.format(keys=", ".join(f":{p}" for p in params)), **params, **more)
     return rows
 
 

@@ -17,46 +17,58 @@ and pydriller's `LinesCount`/`ContributorsCount`.
 
 from __future__ import annotations
 
-import posixpath
+import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
+from typing import NamedTuple
 
 from teammemory.agents import people
+from teammemory.agents.covering_tests import CoveringTest, covering_tests, is_test_path
 from teammemory.agents.evidence import DAY, Evidence, Person, Score, epoch, iso_day, not_found, short
 from teammemory.config import Config, RiskWeights
-from teammemory.store import Reader
-
-ALL_CTE = (f"target(repo, path, until_at, root) as"
-           f" (select f.repo, f.path, {people.FOREVER}, f.path from files f)")
+from teammemory.store import Reader, Row
 
 CHANGES_SQL = """with {target}
-select t.root, cf.path, cf.old_path, cf.change_type, c.repo, c.hash, c.subject, c.committed_at,
-       c.authored_at, cf.added + cf.deleted as churn, c.is_bug_fix, cp.identity_key
-  from {tables}
+select t.root, cf.path, c.repo, c.hash, c.subject, c.authored_at, cf.added + cf.deleted as churn,
+       c.is_bug_fix, cp.identity_key
+  from target t cross join commit_files cf cross join commits c
   join commit_people cp on cp.repo = c.repo and cp.hash = c.hash and cp.role in ('author', 'co-author')
  where cf.repo = t.repo and cf.path = t.path and c.repo = cf.repo and c.hash = cf.hash
    and c.is_merge = 0 and c.committed_at <= t.until_at
    and c.authored_at >= :since and c.authored_at <= :now"""
-# Join orders (`cross join` fixes SQLite's; PostgreSQL reorders freely): a file's few spans drive
-# the query through its history; a component or the whole store through the window's commits
-# (commits_time), so the work grows with the window, not with all the history of many files.
-BY_TARGET = "target t cross join commit_files cf cross join commits c"
-BY_WINDOW = "commits c cross join commit_files cf cross join target t"
+# A file's few spans drive CHANGES_SQL through its history (`cross join` fixes SQLite's join order;
+# PostgreSQL reorders freely). A component or the whole store is read through the window's commits
+# (commits_time) instead, so the work grows with the window, not with the history of many files,
+# and in two narrow queries: the window's (commit, file) facts, and each commit's people once
+# (joining people to every file row would repeat them, and `rank` needs them per commit only).
+# The whole store needs no `files` join: every commit_files path has its files row (write_commits
+# writes both; a path leaves `files` only with its last commit_files row).
+ALL_FILES_SQL = """
+select c.repo || '@' || c.hash as ref, cf.path, cf.old_path, cf.change_type, cf.added + cf.deleted as churn
+  from commits c cross join commit_files cf
+ where c.authored_at >= :since and c.authored_at <= :now and c.is_merge = 0
+   and cf.repo = c.repo and cf.hash = c.hash"""
+COMPONENT_FILES_SQL = "with " + people.COMPONENT_CTE + """
+select c.repo || '@' || c.hash as ref, cf.path, cf.old_path, cf.change_type, cf.added + cf.deleted as churn
+  from commits c cross join commit_files cf cross join target t
+ where c.authored_at >= :since and c.authored_at <= :now and c.is_merge = 0
+   and cf.repo = c.repo and cf.hash = c.hash and t.repo = cf.repo and t.path = cf.path
+   and c.committed_at <= t.until_at"""
+WINDOW_COMMITS_SQL = """
+select c.repo || '@' || c.hash as ref, c.authored_at, c.committed_at, c.is_bug_fix, c.subject, cp.identity_key
+  from commits c cross join commit_people cp
+ where c.authored_at >= :since and c.authored_at <= :now and c.is_merge = 0
+   and cp.repo = c.repo and cp.hash = c.hash and cp.role in ('author', 'co-author')"""
 
-ISSUES_SQL = """select ci.repo, ci.hash, ci.issue_key from commit_issues ci
-  join commits c on c.repo = ci.repo and c.hash = ci.hash
- where c.is_bug_fix = 1 and c.authored_at >= :since and c.authored_at <= :now"""
-
-PATH_COMMITS_SQL = """select c.repo, c.hash from commit_files cf
-  join commits c on c.repo = cf.repo and c.hash = cf.hash
- where cf.path = :path and c.is_merge = 0 and c.authored_at >= :since and c.authored_at <= :now"""
+ISSUES_SQL = "select hash, issue_key from commit_issues where repo = :repo and hash in ({keys})"
 
 
-@dataclass(frozen=True)
-class Change:
-    """One (commit, file, person) fact in the window: what `rank` counts."""
+class Change(NamedTuple):
+    """One (commit, file, person) fact in the window: what `rank` counts (a tuple: thousands are built)."""
 
     path: str  # the file it counts for (its current name)
     commit: str  # 'repo@hash'
@@ -68,15 +80,6 @@ class Change:
     is_bot: bool = False
     issues: tuple[str, ...] = ()  # issue keys linked to the commit
     subject: str = ""
-    old_path: str = ""  # set on a rename: the name before it
-    change_type: str = "M"
-    committed_at: int | None = None  # orders renames (defaults to `at`)
-
-
-@dataclass(frozen=True)
-class CoveringTest:
-    path: str  # '' when none was found
-    commits: frozenset[str]  # 'repo@hash' of the window's commits that changed it
 
 
 @dataclass(frozen=True)
@@ -116,8 +119,8 @@ def ask_file(db: Reader, path: str, *, now: datetime, config: Config, days: int 
         raise not_found("file", path, people.all_paths(db))
     cte, params = people.spans_cte(people.lineage(db, path, repos))
     days, since, end = _window(now, config, days)
-    changes = [_root(c, path) for c in _changes(db, cte, params, since, end, BY_TARGET)]
-    tests = _tests(db, [path], since, end)
+    changes = [_root(c, path) for c in _changes(db, cte, params, since, end)]
+    tests = covering_tests(db, [path], since, end)
     total = score(path, changes, weights=config.risk, days=days, test=tests.get(path))
     return RiskReport("file", path, days, since, iso_day(since), iso_day(end), total, ())
 
@@ -129,19 +132,21 @@ def ask_component(db: Reader, name: str, *, now: datetime, config: Config, days:
     if name not in names:
         raise not_found("component", name, names)
     days, since, end = _window(now, config, days)
-    changes = fold_renames(_changes(db, people.COMPONENT_CTE, {"component": name}, since, end, BY_WINDOW))
+    facts = window_facts(db, COMPONENT_FILES_SQL, {"component": name}, since, end)
+    keys = _fix_keys(db, facts.fix_refs(facts.files))
+    changes = [c for p in facts.files for c in facts.changes(p, keys)]
     total = score(name, changes, weights=config.risk, days=days, test=None)
     return RiskReport("component", name, days, since, iso_day(since), iso_day(end), total,
-                      _ranked(db, changes, config.risk, days, since, end, limit))
+                      _ranked(db, facts, config.risk, days, since, end, limit))
 
 
 def ask_top(db: Reader, *, now: datetime, config: Config, days: int | None = None,
             limit: int = 10) -> RiskReport:
     """The riskiest files of the whole store over the window."""
     days, since, end = _window(now, config, days)
-    changes = fold_renames(_changes(db, ALL_CTE, {}, since, end, BY_WINDOW))
+    facts = window_facts(db, ALL_FILES_SQL, {}, since, end)
     return RiskReport("top", "", days, since, iso_day(since), iso_day(end), None,
-                      _ranked(db, changes, config.risk, days, since, end, limit))
+                      _ranked(db, facts, config.risk, days, since, end, limit))
 
 
 def _window(now: datetime, config: Config, days: int | None) -> tuple[int, int, int]:
@@ -150,107 +155,157 @@ def _window(now: datetime, config: Config, days: int | None) -> tuple[int, int, 
     return days, end - days * DAY, end
 
 
-def _ranked(db: Reader, changes: list[Change], weights: RiskWeights, days: int, since: int, end: int,
+def _ranked(db: Reader, facts: WindowFacts, weights: RiskWeights, days: int, since: int, end: int,
             limit: int) -> tuple[Risk, ...]:
-    """The `limit` riskiest files, fully explained; the rest are only totalled (same order as `rank`)."""
-    by_path: dict[str, list[Change]] = defaultdict(list)
-    for c in changes:
-        by_path[c.path].append(c)
-    top = sorted(by_path, key=lambda p: (-_total(by_path[p], weights), p))[:limit]
-    tests = _tests(db, top, since, end)
-    return tuple(score(p, by_path[p], weights=weights, days=days, test=tests.get(p)) for p in top)
+    """The `limit` riskiest files, fully explained; the other candidates are only totalled, the rest
+    only bounded (same order as `rank`)."""
+    totals = facts.totals(weights, facts.candidates(weights, limit))
+    top = sorted(totals, key=lambda p: (-totals[p], p))[:limit]
+    tests, keys = covering_tests(db, top, since, end), _fix_keys(db, facts.fix_refs(top))
+    return tuple(score(p, facts.changes(p, keys), weights=weights, days=days, test=tests.get(p)) for p in top)
 
 
-def _changes(db: Reader, cte: str, params: dict[str, object], since: int, end: int, tables: str) -> list[Change]:
-    """SQL only: the window's (commit, file, person) rows, with bug-fix issue keys attached."""
-    rows = db.all(CHANGES_SQL.format(target=cte, tables=tables), **params, since=since, now=end)
+def _changes(db: Reader, cte: str, params: dict[str, object], since: int, end: int) -> list[Change]:
+    """SQL only: the window's (commit, file, person) rows of a file's spans, with bug-fix issue keys."""
+    rows = db.all(CHANGES_SQL.format(target=cte), **params, since=since, now=end)
     who = people.lookup(db, {str(r["identity_key"]) for r in rows})
-    keys: dict[str, list[str]] = defaultdict(list)
-    for r in db.all(ISSUES_SQL, since=since, now=end):
-        keys[f"{r['repo']}@{r['hash']}"].append(r["issue_key"])
+    keys = _fix_keys(db, {f"{r['repo']}@{r['hash']}" for r in rows if r["is_bug_fix"] == 1})
     out = []
     for r in rows:
         w, ref = people.who(who, r["identity_key"]), f"{r['repo']}@{r['hash']}"
         out.append(Change(r["root"], ref, int(r["authored_at"]), int(r["churn"]), bool(r["is_bug_fix"]),
-                          w.person, r["path"], w.is_bot, tuple(sorted(set(keys[ref]))), r["subject"],
-                          r["old_path"], r["change_type"], int(r["committed_at"])))
+                          w.person, r["path"], w.is_bot, keys.get(ref, ()), r["subject"]))
     return out
+
+
+def _fix_keys(db: Reader, refs: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Each of these 'repo@hash' bug fixes that names an issue key -> its keys, sorted. Looked up by
+    primary key for just the commits an answer explains, not for every bug fix of the window."""
+    hashes: dict[str, set[str]] = defaultdict(set)
+    for ref in refs:
+        repo, _, hash_ = ref.rpartition("@")
+        hashes[repo].add(hash_)
+    keys: dict[str, set[str]] = defaultdict(set)
+    for repo, some in sorted(hashes.items()):
+        for r in people.chunked(db, ISSUES_SQL, some, repo=repo):
+            keys[f"{repo}@{r['hash']}"].add(r["issue_key"])
+    return {ref: tuple(sorted(ks)) for ref, ks in keys.items()}
+
+
+_REF, _CHURN = itemgetter("ref"), itemgetter("churn")
+
+
+@dataclass(frozen=True)
+class WindowFacts:
+    """The window's changes of many files as the rows SQL gave them: ranking thousands of files
+    needs only their totals, so `Change` rows (one per person too) are built just for the files
+    explained, and a commit stays its first WINDOW_COMMITS_SQL row."""
+
+    files: dict[str, list[Row]]  # the name each fact counts for (see fold_renames) -> its facts
+    commits: dict[str, Row]  # ref -> authored_at, committed_at, is_bug_fix, subject
+    authors: dict[str, list[people.Who]]  # ref -> its authors and co-authors, one per commit_people row
+
+    def totals(self, w: RiskWeights, paths: Iterable[str]) -> dict[str, float]:
+        """These files' `score(path, self.changes(path), ...).score.total`, straight from the facts:
+        each (commit, changed path) is one fact (primary keys of commit_files and files), so churn
+        adds up; commits, bug fixes and people are counted once each."""
+        out = {}
+        for path in paths:
+            facts = self.files[path]
+            refs = set(map(_REF, facts))
+            humans = {a.person.key for r in refs for a in self.authors[r] if not a.is_bot}
+            fixes = sum(1 for r in refs if self.commits[r]["is_bug_fix"])
+            terms = _terms(sum(map(_CHURN, facts)), fixes, len(humans), len(refs), w)
+            out[path] = round(sum(terms.values()), 2)
+        return out
+
+    def candidates(self, w: RiskWeights, limit: int) -> list[str]:
+        """The files that may be among the `limit` riskiest (all of them unless the weights are
+        finite and >= 0). Cheap bounds from each file's facts (churn is exact; 1 <= commits <= facts,
+        0 <= bug fixes <= facts, 0 <= people <= facts * most people of one commit): a file whose
+        highest total is below `limit` files' lowest totals cannot be among them (a margin of one
+        point covers float and 2-decimal rounding). Most of a window's files go unscored."""
+        weights = (w.churn, w.bug_fix, w.contributor, w.commit)
+        if limit <= 0 or len(self.files) <= limit or not all(0 <= x < math.inf for x in weights):
+            return list(self.files)
+        most = max(map(len, self.authors.values()), default=0)
+        per_fact = w.bug_fix + w.contributor * most + w.commit
+        bounds = {p: (sum(map(_CHURN, facts)) * w.churn, len(facts)) for p, facts in self.files.items()}
+        floor = sorted((churn + w.commit for churn, _ in bounds.values()), reverse=True)[limit - 1] - 1
+        return [p for p, (churn, n) in bounds.items() if churn + n * per_fact >= floor]
+
+    def fix_refs(self, paths: Iterable[str]) -> set[str]:
+        """The bug-fix commits among these files' facts (is_bug_fix = 1: those _fix_keys looks up)."""
+        return {f["ref"] for p in paths for f in self.files[p] if self.commits[f["ref"]]["is_bug_fix"] == 1}
+
+    def changes(self, path: str, fix_keys: Mapping[str, tuple[str, ...]]) -> list[Change]:
+        """The (commit, file, person) rows of one file, as `score` takes them (`fix_keys`: see _fix_keys)."""
+        out = []
+        for f in self.files[path]:
+            ref, c = f["ref"], self.commits[f["ref"]]
+            at, fix, keys = int(c["authored_at"]), bool(c["is_bug_fix"]), fix_keys.get(ref, ())
+            out += [Change(path, ref, at, int(f["churn"]), fix, w.person, f["path"], w.is_bot, keys, c["subject"])
+                    for w in self.authors[ref]]
+        return out
+
+
+def window_facts(db: Reader, files_sql: str, params: dict[str, object], since: int, end: int) -> WindowFacts:
+    """SQL only: the window's (commit, file) facts `files_sql` reads, folded, with their commits.
+    A commit with no author row has no people to count: as in an inner join, it counts for nothing."""
+    rows = db.all(WINDOW_COMMITS_SQL, since=since, now=end)
+    keys = {str(r["identity_key"]) for r in rows}
+    directory = people.lookup(db, keys)
+    who = {k: people.who(directory, k) for k in keys}
+    commits: dict[str, Row] = {}
+    found: dict[str, list[people.Who]] = defaultdict(list)
+    for r in rows:
+        commits.setdefault(r["ref"], r)
+        found[r["ref"]].append(who[str(r["identity_key"])])
+    when = {ref: int(c["committed_at"]) for ref, c in commits.items()}
+    facts = [r for r in db.all(files_sql, **params, since=since, now=end) if r["ref"] in when]
+    return WindowFacts(fold_renames(facts, when), commits, dict(found))
 
 
 def _root(c: Change, root: str) -> Change:
-    return c if c.path == root else replace(c, path=root)
+    return c if c.path == root else c._replace(path=root)
 
 
-def _when(c: Change) -> int:
-    return c.at if c.committed_at is None else c.committed_at
-
-
-def fold_renames(rows: Sequence[Change]) -> list[Change]:
-    """Count each change under the file's later name when it was renamed afterwards in the rows;
-    files whose last change is a deletion are dropped (they are not there to be risky)."""
-    renames: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for r in rows:
-        if r.old_path and r.old_path != r.changed_path:
-            renames[r.old_path].append((_when(r), r.changed_path))
-    out = [_root(r, _final(r.changed_path, _when(r), renames)) for r in rows]
-    last: dict[str, tuple[int, str]] = {}
-    for r, c in zip(rows, out, strict=True):
-        last[c.path] = max(last.get(c.path, (-1, "")), (_when(r), r.change_type))
-    return [c for c in out if last[c.path][1] != "D"]
+def fold_renames(facts: Sequence[Row], when: Mapping[str, int]) -> dict[str, list[Row]]:
+    """Pure: the facts (ref, path, old_path, change_type) by the name each counts for: a change
+    counts under the file's later name when the file was renamed afterwards (`when`: committed_at
+    of each ref) among the facts; files whose last change (greatest (committed_at, change_type))
+    is a deletion are dropped: they are not there to be risky. This runs over every change of
+    the window, so the common case (a name never renamed away, never deleted) costs one append."""
+    found: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for f in facts:
+        if f["old_path"] and f["old_path"] != f["path"]:
+            found[f["old_path"]].append((when[f["ref"]], f["path"]))
+    renames = {old: sorted(later) for old, later in found.items()}
+    files: dict[str, list[Row]] = defaultdict(list)
+    deleted: set[str] = set()
+    for f in facts:
+        path = f["path"]
+        if path in renames:
+            path = _final(path, when[f["ref"]], renames)
+        files[path].append(f)
+        if f["change_type"] == "D":
+            deleted.add(path)
+    for path in deleted:
+        if max([(-1, "")] + [(when[f["ref"]], f["change_type"]) for f in files[path]])[1] == "D":
+            del files[path]
+    return dict(files)
 
 
 def _final(path: str, at: int, renames: Mapping[str, list[tuple[int, str]]]) -> str:
+    """Follow the earliest rename at or after `at` (ties: new name), then the next, and so on;
+    each name's renames are sorted by (time, new name)."""
     for _ in range(100):  # a guard against rename cycles
-        later = sorted(x for x in renames.get(path, ()) if x[0] >= at)
-        if not later:
+        later = renames.get(path, ())
+        i = bisect_left(later, (at,))
+        if i == len(later):
             break
-        at, path = later[0]
+        at, path = later[i]
     return path
-
-
-TEST_PATHS_SQL = "select distinct path from files where path like '%test%'"
-
-
-def _tests(db: Reader, paths: Iterable[str], since: int, end: int) -> dict[str, CoveringTest]:
-    """Each path's test file and the window's commits that changed it. Every name `find_test_file`
-    can answer contains 'test', so only such paths are read (LIKE: a superset on either backend)."""
-    known = sorted({str(r["path"]) for r in db.all(TEST_PATHS_SQL)})
-    out = {}
-    for p in paths:
-        t = find_test_file(p, known)
-        hits = db.all(PATH_COMMITS_SQL, path=t, since=since, now=end) if t else []
-        out[p] = CoveringTest(t, frozenset(f"{r['repo']}@{r['hash']}" for r in hits))
-    return out
-
-
-def is_test_path(path: str) -> bool:
-    """True for a test file by convention: test_x.py, x_test.go, anything under tests/ or test/."""
-    name = posixpath.basename(path)
-    return name.startswith("test_") or posixpath.splitext(name)[0].endswith("_test") \
-        or path.startswith(("tests/", "test/"))
-
-
-def find_test_file(path: str, known: Sequence[str]) -> str:
-    """The test file of `path` by convention, among `known` paths; '' if none (or if it is a test)."""
-    folder, name = posixpath.split(path)
-    stem, ext = posixpath.splitext(name)
-    if is_test_path(path):
-        return ""
-    rest = path.split("/", 1)[1] if "/" in path else path
-    pool = set(known)
-    for top in ("tests", "test"):
-        for sub in (posixpath.dirname(rest), folder):
-            cand = posixpath.join(top, sub, "test_" + name)
-            if cand in pool:
-                return cand
-    under = sorted(p for p in pool
-                   if p.startswith(("tests/", "test/")) and posixpath.basename(p) == "test_" + name)
-    if under:
-        return under[0]
-    if posixpath.join(folder, f"{stem}_test{ext}") in pool:
-        return posixpath.join(folder, f"{stem}_test{ext}")
-    anywhere = sorted(p for p in pool if posixpath.basename(p) == f"{stem}_test{ext}")
-    return anywhere[0] if anywhere else ""
 
 
 def rank(changes: Iterable[Change], *, weights: RiskWeights, days: int) -> tuple[Risk, ...]:
@@ -291,14 +346,6 @@ def score(name: str, changes: Sequence[Change], *, weights: RiskWeights, days: i
 def _terms(churn: int, fixes: int, humans: int, commits: int, w: RiskWeights) -> dict[str, float]:
     return {"churn": churn * w.churn, "bug_fixes": fixes * w.bug_fix, "contributors": humans * w.contributor,
             "commits": commits * w.commit}
-
-
-def _total(changes: Sequence[Change], w: RiskWeights) -> float:
-    """Pure: `score(...).score.total` without the explanation, for ordering many files cheaply."""
-    churn = sum({(c.commit, c.changed_path): c.churn for c in changes}.values())
-    fixes = len({c.commit for c in changes if c.is_bug_fix})
-    humans = len({c.person.key for c in changes if not c.is_bot})
-    return round(sum(_terms(churn, fixes, humans, len({c.commit for c in changes}), w).values()), 2)
 
 
 def explain(commits: int, bug_fixes: int, fix_refs: Sequence[str], contributors: int, bots: Sequence[str],
