@@ -94,3 +94,25 @@ def test_classifying_while_writing_equals_classifying_afterwards(store: Store) -
         derive.refresh(db, config)
     assert _flags(store) == at_write == {
         "c1": (1, "subject matches 'Fix'"), "c2": (0, "no rule matched"), "c5": (0, "merge commit")}
+
+
+def test_components_are_rechecked_only_when_the_rules_change(store: Store) -> None:
+    files = (FileChange("src/auth/a.py", 1, 0), FileChange("README.md", 1, 0))
+    commit = replace(_commit("a" * 40, "add"), files=files)
+    config = Config(component_rules=RULES)
+
+    def components() -> dict[str, str]:
+        with store.read() as db:
+            return {r["path"]: r["component"] for r in db.all("select path, component from files")}
+
+    with store.write() as db:
+        write_commits(db, [commit])  # no component function: both files start without one
+        derive.refresh(db, config)
+    assert components() == {"src/auth/a.py": "auth", "README.md": ""}
+    with store.write() as db:  # same rules: a file that has a component is not looked at again
+        db.execute("update files set component = 'by hand' where path = 'src/auth/a.py'")
+        derive.refresh(db, config)
+    assert components()["src/auth/a.py"] == "by hand"
+    with store.write() as db:  # new rules: every file is checked once more
+        derive.refresh(db, replace(config, component_rules=(("*.md", "docs"), *RULES)))
+    assert components() == {"src/auth/a.py": "auth", "README.md": "docs"}

@@ -11,6 +11,7 @@ Only what can have changed is recomputed, so incremental ingests stay cheap on l
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -19,6 +20,7 @@ from teammemory.config import Config
 from teammemory.identity.resolve import resolve
 from teammemory.model import Commit
 from teammemory.store import Writer, summaries
+from teammemory.store.write import get_cursor, set_cursor
 
 UNSET = ""  # bug_fix_reason of a commit not yet classified
 
@@ -32,13 +34,21 @@ def refresh(db: Writer, config: Config) -> None:
 
 
 def refresh_components(db: Writer, config: Config) -> list[tuple[str, str]]:
-    """Set files.component by the config's rules; returns the (repo, path) of the files that changed."""
+    """Set files.component by the config's rules; returns the (repo, path) of the files that changed.
+
+    Git ingestion gives new files their component as it writes them, so while the rules stay the
+    same (their fingerprint is kept as the cursor ('derive', 'component_rules')) only files without
+    a component are looked at; new rules re-check every file once."""
+    rules = json.dumps(config.component_rules)
+    same = get_cursor(db, "derive", "component_rules") == rules
     changed = []
-    for row in db.iterate("select repo, path, component from files"):
+    for row in db.iterate("select repo, path, component from files" + (" where component = ''" if same else "")):
         component = component_of(row["path"], config.component_rules)
         if component != row["component"]:
             changed.append({"repo": row["repo"], "path": row["path"], "component": component})
     db.executemany("update files set component = :component where repo = :repo and path = :path", changed)
+    if not same:
+        set_cursor(db, "derive", "component_rules", rules, now=0)  # when does not matter: what does
     return [(str(r["repo"]), str(r["path"])) for r in changed]
 
 

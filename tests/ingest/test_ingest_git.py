@@ -106,7 +106,7 @@ def test_summary_counts(store: Store, history: Path) -> None:
     assert rows(store, "select name, path, branch, head, ingested_at from repositories") == [
         {"name": "proj", "path": str(history.resolve()), "branch": "main", "head": rev(history),
          "ingested_at": 1800000000}]
-    assert rows(store, "select source, target, value from cursors") == [
+    assert rows(store, "select source, target, value from cursors where source = 'git'") == [
         {"source": "git", "target": "proj", "value": rev(history)}]
     assert rows(store, "select source, target, status from ingest_runs") == [
         {"source": "git", "target": "proj", "status": "ok"}]
@@ -228,7 +228,7 @@ def test_incremental_run_reads_only_new_commits(store: Store, history: Path,
                                       "removed": 0}
     assert sorted(parsed) == sorted(git(history, "rev-list", "HEAD", "^HEAD~3").split())
     assert len(rows(store, "select hash from commits")) == 9
-    assert rows(store, "select value from cursors") == [{"value": head}]
+    assert rows(store, "select value from cursors where source = 'git'") == [{"value": head}]
 
 
 def test_second_run_changes_nothing(store: Store, history: Path) -> None:
@@ -258,7 +258,7 @@ def test_force_push_is_reconciled(store: Store, history: Path, tmp_path: Path) -
         migrate.apply(db)
     ingest(fresh, history, name="proj")
     assert dump(store, TABLES_OF_A_REPO) == dump(fresh, TABLES_OF_A_REPO)
-    assert rows(store, "select value from cursors") == [{"value": rev(history)}]
+    assert rows(store, "select value from cursors where source = 'git'") == [{"value": rev(history)}]
 
 
 def test_force_push_after_gc_when_the_old_head_is_gone(store: Store, history: Path, tmp_path: Path) -> None:
