@@ -121,6 +121,17 @@ class Writer(Reader):
             with self._conn.cursor() as cur:
                 cur.executemany(sql, rows)
 
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Plain inserts of new rows (no key clash possible): COPY on PostgreSQL, where it is
+        several times faster than any batched INSERT; one executemany on SQLite."""
+        if self.dialect == "sqlite":
+            marks = ", ".join("?" for _ in columns)
+            self._conn.executemany(f"insert into {table} ({', '.join(columns)}) values ({marks})", rows)
+            return
+        with self._conn.cursor() as cur, cur.copy(f"copy {table} ({', '.join(columns)}) from stdin") as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def executemany(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
         rows = list(rows)
         if not rows:

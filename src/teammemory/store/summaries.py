@@ -124,37 +124,17 @@ def forget_commits(db: Writer, repo: str, paths: Sequence[str]) -> None:
                    repo=repo, **part)
 
 
-def unknown(db: Writer, commits: Sequence[Commit]) -> set[str]:
-    """Hashes of `commits` the store does not hold yet (only those get summary rows as written)."""
-    found: set[str] = set()
-    by_repo: dict[str, list[str]] = {}
-    for c in commits:
-        by_repo.setdefault(c.repo, []).append(c.hash)
-    for repo, hashes in by_repo.items():
-        for start in range(0, len(hashes), CHUNK):
-            part = {f"h{i}": h for i, h in enumerate(hashes[start:start + CHUNK])}
-            marks = ", ".join(f":{k}" for k in part)
-            found |= {str(r["hash"]) for r in db.all(
-                f"select hash from commits where repo = :repo and hash in ({marks})", repo=repo, **part)}
-    return {c.hash for c in commits} - found
-
-
 def add_new(db: Writer, commits: Sequence[Commit], component_of: Callable[[str], str]) -> None:
     """Summary rows of commits new to the store, from the parsed commits themselves: the same
     rows `refresh` would derive in SQL from what write_commits stores (tests compare the two)."""
     mark = "?" if db.dialect == "sqlite" else "%s"
     cc, cp, fa = summary_rows(commits, component_of)
-    _insert(db, "component_commits", ("component", "repo", "hash", "authored_at", "is_merge", "churn"), cc, mark)
-    _insert(db, "component_people", ("component", "identity_key", "role", "repo", "hash", "authored_at", "churn",
-                                     "shared"), cp, mark)
+    db.insert_rows("component_commits", ("component", "repo", "hash", "authored_at", "is_merge", "churn"), sorted(cc))
+    db.insert_rows("component_people", ("component", "identity_key", "role", "repo", "hash", "authored_at", "churn",
+                                        "shared"), sorted(cp))
     sql = ("insert into file_authors (repo, path, identity_key, commits, churn, last_at)"
            f" values ({', '.join(mark for _ in range(6))})" + _ADD_FILE_SUMS[_ADD_FILE_SUMS.index(" on conflict"):])
     db.executemany_raw(sql, fa)
-
-
-def _insert(db: Writer, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]], mark: str) -> None:
-    db.executemany_raw(f"insert into {table} ({', '.join(columns)}) values ({', '.join(mark for _ in columns)})",
-                       sorted(rows))
 
 
 def summary_rows(commits: Sequence[Commit], component_of: Callable[[str], str]

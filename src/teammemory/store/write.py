@@ -60,10 +60,11 @@ def write_commits(db: Writer, commits: Sequence[Commit], *,
     one `executemany`. `classify` (derive.subject_classifier) gives (is_bug_fix, reason) as the
     rows are written, so new commits need no second pass; without it derive classifies them.
     Likewise `component_of` (a path's component under the config's rules): new files get their
-    component and new commits their summary rows (store.summaries) as they are written, which
-    is several times cheaper than summarizing them afterwards in SQL.
+    component and the commits their summary rows (store.summaries) as they are written, which is
+    several times cheaper than summarizing them afterwards in SQL. Only for commits the store does
+    not hold yet, as git ingestion guarantees (it reads only those): the file sums are added to.
     """
-    new = summaries.unknown(db, commits) if component_of else set()
+    new = {c.hash for c in commits} if component_of else set()
     rows: list[tuple[Any, ...]] = []
     files: list[tuple[Any, ...]] = []
     paths: dict[tuple[str, str], None] = {}
