@@ -127,8 +127,9 @@ select c.repo, c.hash, c.subject, c.authored_at, c.is_merge, ic.found_by, {_C}
 
 FILES_SQL = RELATED + """
 select distinct cf.repo, cf.hash, cf.path, cf.added, cf.deleted
-  from issue_commits ic join commits c on c.repo = ic.repo and c.hash = ic.hash and c.is_merge = 0
-  join commit_files cf on cf.repo = c.repo and cf.hash = c.hash"""
+  from issue_commits ic cross join commits c cross join commit_files cf
+ where c.repo = ic.repo and c.hash = ic.hash and c.is_merge = 0
+   and cf.repo = c.repo and cf.hash = c.hash"""  # from the issue's few commits (SQLite keeps this order)
 
 _W, _WJ = who("f.ik", "w")
 PEOPLE_SQL = RELATED + f"""
