@@ -101,7 +101,9 @@ select 'commit' as kind, cp.identity_key, cp.role, cp.repo, cp.hash, 0 as number
        c.subject as title, '' as ref
   from since s cross join component_people cp cross join commits c
  where cp.component = :component and cp.identity_key = s.identity_key and cp.authored_at >= s.at
-   and c.repo = cp.repo and c.hash = cp.hash"""
+   and c.repo = cp.repo and c.hash = cp.hash
+   and s.at <= (select max(s2.at) from since s2)"""  # always true: a second use of `since` keeps
+# PostgreSQL from inlining it (it would then run the offset subquery once per component row)
 
 COMPONENT_OTHER_SQL = """with comp(repo, path) as (select repo, path from files where component = :component),
 cc(repo, hash, is_merge) as (
