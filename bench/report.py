@@ -115,8 +115,12 @@ def profile_top(path: Path, n: int = 15) -> list[str]:
 
 
 def update(path: Path, n: int, text: str) -> None:
-    """Replace (or add) the section of size `n` in `path`, keeping the others, smallest first."""
+    """Replace (or add) the section of size `n` in `path`, keeping the others, smallest first,
+    and any notes written by hand after the last section."""
     old = path.read_text() if path.exists() else ""
-    sections = {int(m.group(1)): m.group(0) for m in SECTION.finditer(old)}
+    found = list(SECTION.finditer(old))
+    sections = {int(m.group(1)): m.group(0) for m in found}
     sections[n] = text
-    path.write_text(HEADER + "\n" + "\n\n".join(sections[k] for k in sorted(sections)) + "\n")
+    notes = old[found[-1].end():].strip() if found else ""
+    path.write_text(HEADER + "\n" + "\n\n".join(sections[k] for k in sorted(sections))
+                    + (f"\n\n{notes}" if notes else "") + "\n")
