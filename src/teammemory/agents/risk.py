@@ -262,7 +262,7 @@ def window_facts(db: Reader, files_sql: str, params: dict[str, object], since: i
         commits.setdefault(r["ref"], r)
         found[r["ref"]].append(who[str(r["identity_key"])])
     when = {ref: int(c["committed_at"]) for ref, c in commits.items()}
-    facts = [r for r in db.all(files_sql, **params, since=since, now=end) if r["ref"] in when]
+    facts = [r for r in db.rows(files_sql, **params, since=since, now=end) if r["ref"] in when]
     return WindowFacts(fold_renames(facts, when), commits, dict(found))
 
 
