@@ -28,14 +28,27 @@ PR_OF_COMMIT = ("p.number = pc.number and (p.repo = pc.repo or not exists"
 
 def who(col: str, p: str) -> tuple[str, str]:
     """Select columns `{p}_key, {p}_name, {p}_bot` and the joins that read the person behind `col`."""
-    cols = (f"coalesce({p}i.developer_key, {p}i.key, {col}) as {p}_key, "
-            f"coalesce({p}d.name, nullif({p}i.display_name, ''), nullif({p}i.name, ''),"
-            f" nullif({p}i.login, ''), nullif({p}i.email, ''), {col}) as {p}_name, "
-            f"case when coalesce({p}d.is_bot, 0) = 1 or coalesce({p}i.is_bot, 0) = 1 then 1 else 0 end"
-            f" as {p}_bot")
-    joins = (f"left join identities {p}i on {p}i.key = {col} "
-             f"left join developers {p}d on {p}d.key = {p}i.developer_key")
-    return cols, joins
+    name = (f"coalesce({p}d.name, nullif({p}i.display_name, ''), nullif({p}i.name, ''),"
+            f" nullif({p}i.login, ''), nullif({p}i.email, ''), {col}) as {p}_name")
+    return f"{_key(col, p)}, {name}, {_bot(p)}", _joins(col, p)
+
+
+def who_key(col: str, p: str) -> tuple[str, str]:
+    """`who` without the name (columns `{p}_key, {p}_bot`): for counting people over many rows."""
+    return f"{_key(col, p)}, {_bot(p)}", _joins(col, p)
+
+
+def _key(col: str, p: str) -> str:
+    return f"coalesce({p}i.developer_key, {p}i.key, {col}) as {p}_key"
+
+
+def _bot(p: str) -> str:
+    return f"case when coalesce({p}d.is_bot, 0) = 1 or coalesce({p}i.is_bot, 0) = 1 then 1 else 0 end as {p}_bot"
+
+
+def _joins(col: str, p: str) -> str:
+    return (f"left join identities {p}i on {p}i.key = {col} "
+            f"left join developers {p}d on {p}d.key = {p}i.developer_key")
 
 
 def person(row: Mapping[str, Any], p: str) -> Person | None:

@@ -36,7 +36,7 @@ from typing import TypeVar
 
 from teammemory.agents import expertise
 from teammemory.agents import people as directory
-from teammemory.agents.context_common import PR_OF_COMMIT, key_order, person, who
+from teammemory.agents.context_common import PR_OF_COMMIT, key_order, person, who, who_key
 from teammemory.agents.evidence import Person, Score, iso_day, not_found
 from teammemory.config import Config
 from teammemory.store import Reader, Row
@@ -171,12 +171,11 @@ select p.repo, p.number, 'issue', ci.issue_key from prs
   join pull_requests p on p.repo = prs.repo and p.number = prs.number
   join pr_commits pc on """ + PR_OF_COMMIT + """ join commit_issues ci on ci.hash = pc.hash"""
 
-FILES_SQL = """select x.path, sum(x.commits) as commits, sum(x.churn) as churn, max(x.last_at) as last_at,
-       count(distinct case when x.bot = 0 then x.person end) as people
-  from (select fa.path, fa.commits, fa.churn, fa.last_at, coalesce(i.developer_key, fa.identity_key) as person,
-               case when coalesce(d.is_bot, 0) = 1 or coalesce(i.is_bot, 0) = 1 then 1 else 0 end as bot
-          from files f cross join file_authors fa
-          left join identities i on i.key = fa.identity_key left join developers d on d.key = i.developer_key
+_W, _WJ = who_key("fa.identity_key", "w")
+FILES_SQL = f"""select x.path, sum(x.commits) as commits, sum(x.churn) as churn, max(x.last_at) as last_at,
+       count(distinct case when x.w_bot = 0 then x.w_key end) as people
+  from (select fa.path, fa.commits, fa.churn, fa.last_at, {_W}
+          from files f cross join file_authors fa {_WJ}
          where lower(f.component) = lower(:c) and fa.repo = f.repo and fa.path = f.path) x
  group by x.path"""
 ANY_SQL = {"issues": "select 1 as x from issues limit 1", "prs": "select 1 as x from pull_requests limit 1"}

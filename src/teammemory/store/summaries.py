@@ -26,15 +26,14 @@ rewritten history) out of the file sums. The cost follows what changed, not the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from teammemory.model import Commit
 from teammemory.store import Writer
 
-NEW, DONE, STALE = 0, 1, 2  # commits.summarized
 COUNTED = ("author", "co-author", "reviewer")  # the roles expertise counts from a commit
-ROLES = "('author', 'co-author', 'reviewer')"
+ROLES = "(" + ", ".join(f"'{role}'" for role in COUNTED) + ")"
 CHUNK = 500
 
 # Every summary is read from the new commits outward (`cross join` fixes SQLite's join order;
@@ -66,13 +65,14 @@ select cf.repo, cf.path, c.author_key, count(*), sum(cf.added + cf.deleted), max
  where {where} and c.is_merge = 0 and cf.repo = c.repo and cf.hash = c.hash
  group by cf.repo, cf.path, c.author_key"""
 
-_ADD_FILE_SUMS = _FILE_SUMS.format(tables="commits c cross join commit_files cf",
-                                   where="c.summarized <> 1 and c.summarized = 0") + """
+_ADD_TO_SUMS = """
  on conflict (repo, path, identity_key) do update
    set commits = file_authors.commits + excluded.commits,
        churn = file_authors.churn + excluded.churn,
        last_at = case when excluded.last_at > file_authors.last_at
                       then excluded.last_at else file_authors.last_at end"""
+_ADD_FILE_SUMS = _FILE_SUMS.format(tables="commits c cross join commit_files cf",
+                                   where="c.summarized <> 1 and c.summarized = 0") + _ADD_TO_SUMS
 
 
 def refresh(db: Writer) -> None:
@@ -101,12 +101,17 @@ def restate_files(db: Writer, files: Iterable[tuple[str, str]]) -> None:
                    " (select cf.hash from commit_files cf where cf.repo = :repo and cf.path = :path)", rows)
 
 
+def _in_chunks(values: Sequence[str]) -> Iterator[tuple[str, dict[str, str]]]:
+    """(':v0, :v1, ...', their parameters) for each slice of CHUNK values: an `in (...)` list."""
+    for start in range(0, len(values), CHUNK):
+        part = {f"v{i}": v for i, v in enumerate(values[start:start + CHUNK])}
+        yield ", ".join(f":{k}" for k in part), part
+
+
 def files_of(db: Writer, repo: str, hashes: Sequence[str]) -> list[str]:
     """The paths these commits changed (read before they are deleted, for `forget_commits`)."""
     paths: set[str] = set()
-    for start in range(0, len(hashes), CHUNK):
-        part = {f"h{i}": h for i, h in enumerate(hashes[start:start + CHUNK])}
-        marks = ", ".join(f":{k}" for k in part)
+    for marks, part in _in_chunks(hashes):
         paths |= {str(r["path"]) for r in db.all(
             f"select distinct path from commit_files where repo = :repo and hash in ({marks})", repo=repo, **part)}
     return sorted(paths)
@@ -115,9 +120,7 @@ def files_of(db: Writer, repo: str, hashes: Sequence[str]) -> list[str]:
 def forget_commits(db: Writer, repo: str, paths: Sequence[str]) -> None:
     """After commits were deleted: recount the file sums of the paths they changed (component rows
     go with the commits themselves, see ingest.git.COMMIT_TABLES)."""
-    for start in range(0, len(paths), CHUNK):
-        part = {f"p{i}": p for i, p in enumerate(paths[start:start + CHUNK])}
-        marks = ", ".join(f":{k}" for k in part)
+    for marks, part in _in_chunks(paths):
         db.execute(f"delete from file_authors where repo = :repo and path in ({marks})", repo=repo, **part)
         db.execute(_FILE_SUMS.format(tables="commit_files cf cross join commits c",  # these files' commits
                                      where=f"cf.repo = :repo and cf.path in ({marks}) and c.summarized = 1"),
@@ -133,7 +136,7 @@ def add_new(db: Writer, commits: Sequence[Commit], component_of: Callable[[str],
     db.insert_rows("component_people", ("component", "identity_key", "role", "repo", "hash", "authored_at", "churn",
                                         "shared"), sorted(cp))
     sql = ("insert into file_authors (repo, path, identity_key, commits, churn, last_at)"
-           f" values ({', '.join(mark for _ in range(6))})" + _ADD_FILE_SUMS[_ADD_FILE_SUMS.index(" on conflict"):])
+           f" values ({', '.join(mark for _ in range(6))})" + _ADD_TO_SUMS)
     db.executemany_raw(sql, fa)
 
 

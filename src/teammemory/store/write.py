@@ -64,7 +64,6 @@ def write_commits(db: Writer, commits: Sequence[Commit], *,
     several times cheaper than summarizing them afterwards in SQL. Only for commits the store does
     not hold yet, as git ingestion guarantees (it reads only those): the file sums are added to.
     """
-    new = {c.hash for c in commits} if component_of else set()
     rows: list[tuple[Any, ...]] = []
     files: list[tuple[Any, ...]] = []
     paths: dict[tuple[str, str], None] = {}
@@ -80,7 +79,7 @@ def write_commits(db: Writer, commits: Sequence[Commit], *,
         rows.append((repo, sha, author, c.committer.key, c.authored_at, c.authored_offset, c.committed_at,
                      c.committed_offset, c.subject, c.message, " ".join(c.parents), int(c.is_merge),
                      int(bool(c.reverts)), c.reverts) + (classify(c) if classify else (0, ""))
-                    + ((int(sha in new),) if component_of else ()))
+                    + ((1,) if component_of else ()))  # summarized: add_new below
         for f in c.files:
             files.append((repo, sha, f.path, f.old_path, f.change_type, f.added, f.deleted, int(f.is_binary)))
             paths[(repo, f.path)] = None
@@ -99,8 +98,8 @@ def write_commits(db: Writer, commits: Sequence[Commit], *,
                                        "is_binary"), files, ("repo", "hash", "path"))
     upsert_tuples(db, "files", ("repo", "path", "component"),
                   [k + (component_of(k[1]) if component_of else "",) for k in paths], ("repo", "path"), update=False)
-    if new and component_of:
-        summaries.add_new(db, [c for c in commits if c.hash in new], component_of)
+    if component_of:
+        summaries.add_new(db, commits, component_of)
     upsert_tuples(db, "commit_people", ("repo", "hash", "identity_key", "role", "evidence"),
                   [k + (v,) for k, v in people.items()], ("repo", "hash", "identity_key", "role"))
     upsert_tuples(db, "commit_issues", ("repo", "hash", "issue_key", "project", "found_by"), list(issue_links),
