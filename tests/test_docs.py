@@ -18,6 +18,7 @@ def _commands(group: typer.Typer, prefix: str = "") -> list[str]:
     names = [prefix + (c.name or c.callback.__name__) for c in group.registered_commands if c.callback]
     for sub in group.registered_groups:
         names.append(prefix + str(sub.name))
+        assert sub.typer_instance is not None
         names += _commands(sub.typer_instance, prefix + f"{sub.name} ")
     return names
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("onboarding.limit", 5, "How many issues, PRs, files and people onboarding lists."),
 )
 
+DEFAULT: dict[str, Any] = {s.name: s.default for s in SETTINGS}  # the one place defaults are declared
+
 DEFAULT_COMPONENT_RULES: tuple[tuple[str, str], ...] = (
     ("src/*/**", "{1}"),
     ("lib/*/**", "{1}"),
@@ -75,21 +77,21 @@ DEFAULT_BOTS = ("*[bot]", "dependabot*", "renovate*", "github-actions*", "*-bot"
 
 @dataclass(frozen=True)
 class ExpertiseWeights:
-    commit: float = 10.0
-    review: float = 8.0
-    comment: float = 2.0
-    churn_divisor: float = 20.0
-    recency_bonus: float = 20.0
-    recency_days: float = 180.0
+    commit: float = DEFAULT["expertise.commit"]
+    review: float = DEFAULT["expertise.review"]
+    comment: float = DEFAULT["expertise.comment"]
+    churn_divisor: float = DEFAULT["expertise.churn_divisor"]
+    recency_bonus: float = DEFAULT["expertise.recency_bonus"]
+    recency_days: float = DEFAULT["expertise.recency_days"]
 
 
 @dataclass(frozen=True)
 class RiskWeights:
-    days: int = 90
-    churn: float = 1.0
-    bug_fix: float = 100.0
-    contributor: float = 25.0
-    commit: float = 5.0
+    days: int = DEFAULT["risk.days"]
+    churn: float = DEFAULT["risk.churn"]
+    bug_fix: float = DEFAULT["risk.bug_fix"]
+    contributor: float = DEFAULT["risk.contributor"]
+    commit: float = DEFAULT["risk.commit"]
 
 
 @dataclass(frozen=True)
@@ -103,17 +105,17 @@ class Alias:
 
 @dataclass(frozen=True)
 class Config:
-    db_url: str = "teammemory.db"
+    db_url: str = DEFAULT["store.db"]
     component_rules: tuple[tuple[str, str], ...] = DEFAULT_COMPONENT_RULES
     project_keys: tuple[str, ...] = ()
     ignored_projects: tuple[str, ...] = DEFAULT_IGNORED_PROJECTS
-    key_pattern: str = SETTINGS[1].default
+    key_pattern: str = DEFAULT["issues.key_pattern"]
     bug_issue_types: tuple[str, ...] = DEFAULT_BUG_TYPES
-    bug_message_pattern: str = SETTINGS[2].default
+    bug_message_pattern: str = DEFAULT["bug_fix.message_pattern"]
     expertise: ExpertiseWeights = field(default_factory=ExpertiseWeights)
     risk: RiskWeights = field(default_factory=RiskWeights)
-    review_max_suggestions: int = 3
-    onboarding_limit: int = 5
+    review_max_suggestions: int = DEFAULT["review.max_suggestions"]
+    onboarding_limit: int = DEFAULT["onboarding.limit"]
     bots: tuple[str, ...] = DEFAULT_BOTS
     aliases: tuple[Alias, ...] = ()
     source: str = "defaults"
@@ -211,7 +213,3 @@ def _aliases(aliases: Any, where: str) -> tuple[Alias, ...]:
         out.append(Alias(str(alias.get("name", "")), tuple(str(x) for x in alias["identities"])))
     return tuple(out)
 
-
-def with_db(config: Config, db: str | None) -> Config:
-    """Return `config` with the store URL replaced when a flag gives one."""
-    return replace(config, db_url=db) if db else config

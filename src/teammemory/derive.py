@@ -22,8 +22,6 @@ from teammemory.model import Commit
 from teammemory.store import Writer, summaries
 from teammemory.store.write import get_cursor, set_cursor
 
-UNSET = ""  # bug_fix_reason of a commit not yet classified
-
 
 def refresh(db: Writer, config: Config) -> None:
     """Bring every derived column up to date with the data and the config."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,20 @@ class FileChange:
     is_binary: bool = False
 
 
+CommitRole = Literal["author", "co-author", "reviewer", "acked-by", "signed-off-by", "committer", "github-author"]
+
+# The roles in which a commit credits a person with its work: wrote it, co-wrote it, or reviewed it
+# (a reviewer trailer). Acking, signing off and committing credit no work; 'github-author' is the
+# PR commits API pairing a commit with a login, evidence for identity resolution only. The summary
+# tables keep exactly these rows, and the agents that count work (expertise) count these.
+CREDITED_ROLES: tuple[CommitRole, ...] = ("author", "co-author", "reviewer")
+
+
 @dataclass(frozen=True)
 class CommitPerson:
     """Someone credited on a commit beyond its author: co-author, reviewer, acker, signer."""
 
-    role: str  # author | co-author | reviewer | acked-by | signed-off-by | committer
+    role: CommitRole
     who: IdentityRef
     evidence: str
 

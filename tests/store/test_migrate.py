@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from teammemory.errors import StoreError
@@ -23,12 +25,23 @@ def _tables(store: Store) -> set[str]:
             rows = db.all("select name from sqlite_master where type = 'table'")
         else:
             rows = db.all("select table_name as name from information_schema.tables"
+                          " where table_schema = current_schema() and table_type = 'BASE TABLE'")
+    return {r["name"] for r in rows}
+
+
+def _views(store: Store) -> set[str]:
+    with store.read() as db:
+        if db.dialect == "sqlite":
+            rows = db.all("select name from sqlite_master where type = 'view'")
+        else:
+            rows = db.all("select table_name as name from information_schema.views"
                           " where table_schema = current_schema()")
     return {r["name"] for r in rows}
 
 
 def test_migrate_blank_store_creates_every_table(store: Store) -> None:
     assert _tables(store) == EXPECTED_TABLES
+    assert _views(store) == {"persons"}
     with store.read() as db:
         assert migrate.current_version(db) == migrate.latest_version()
 
@@ -50,7 +63,7 @@ def test_newer_store_is_refused(store: Store) -> None:
         pass
 
 
-def test_missing_sqlite_store_says_what_to_run(tmp_path) -> None:
+def test_missing_sqlite_store_says_what_to_run(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="teammemory init-db"), Store.open(str(tmp_path / "no.db")).read():
         pass
 
@@ -79,22 +92,39 @@ def test_unknown_scheme_is_refused() -> None:
         parse_url("mysql://x")
 
 
-def test_an_older_store_is_migrated_when_opened(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A newer TeamMemory (here: one that knows a migration after the last) upgrades an older store."""
+def test_reading_an_older_store_refuses_and_writes_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newer TeamMemory (here: one that knows a migration after the last) does not migrate a
+    store it only reads: it says what to run, and the store is left exactly as it was."""
     known = migrate.migrations
 
-    def with_0002(dialect: str) -> list[migrate.Migration]:
+    def with_next(dialect: str) -> list[migrate.Migration]:
         return known(dialect) + [migrate.Migration(LATEST + 1, "notes", "create table notes (id integer primary key);")]
 
-    monkeypatch.setattr(migrate, "migrations", with_0002)
+    monkeypatch.setattr(migrate, "migrations", with_next)
+    with pytest.raises(StoreError, match=f"schema version {LATEST}: run `teammemory init-db`"), store.read():
+        pass
+    monkeypatch.setattr(migrate, "migrations", known)
+    with store.read() as db:
+        assert migrate.current_version(db) == LATEST
+
+
+def test_the_explicit_upgrade_migrates_an_older_store(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    known = migrate.migrations
+
+    def with_next(dialect: str) -> list[migrate.Migration]:
+        return known(dialect) + [migrate.Migration(LATEST + 1, "notes", "create table notes (id integer primary key);")]
+
+    monkeypatch.setattr(migrate, "migrations", with_next)
+    assert store.upgrade()
+    assert not store.upgrade()  # nothing due any more
     with store.read() as db:
         assert migrate.current_version(db) == LATEST + 1
         assert db.scalar("select count(*) as n from notes") == 0
         names = [r["name"] for r in db.all("select name from schema_migrations order by version")]
-    assert names == ["initial", "summaries", "notes"]
+    assert names == ["initial", "summaries", "persons", "notes"]
 
 
-def test_ingest_creates_a_missing_store(tmp_path) -> None:
+def test_ingest_creates_a_missing_store(tmp_path: Path) -> None:
     from teammemory.config import Config
     from teammemory.ingest import run
 
@@ -105,7 +135,7 @@ def test_ingest_creates_a_missing_store(tmp_path) -> None:
         assert migrate.current_version(db) == migrate.latest_version()
 
 
-def test_a_failed_first_ingest_leaves_no_half_made_schema(tmp_path) -> None:
+def test_a_failed_first_ingest_leaves_no_half_made_schema(tmp_path: Path) -> None:
     """DDL is inside the transaction too (SQLite's driver would otherwise commit it at once)."""
     from teammemory.config import Config
     from teammemory.errors import InputError

@@ -1,125 +1,116 @@
-"""CLI commands that ask questions: each opens a read-only store, calls one agent, renders.
+"""CLI commands that ask questions: each opens a read-only store, calls its agent, renders.
 
-The table QUESTIONS below is the whole mapping (command -> agent call -> text renderer); the
-commands themselves are generated from it so every question takes the same options.
+One ordinary function per question (greppable: `def file_experts`), each a line that hands its
+arguments to `ask`; what the question is (agent, result, renderer, help) comes from the registry
+in questions.py, which a test checks against `COMMANDS`.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from rich.console import RenderableType
 
-from teammemory.agents import context, expertise, hygiene, onboarding, review_routing, risk
 from teammemory.config import Config
-from teammemory.outputs import (
-    render_context,
-    render_expertise,
-    render_hygiene,
-    render_onboarding,
-    render_review,
-    render_risk,
-)
 from teammemory.outputs.options import JsonFlag, NowOption, RepoOption, State, errors, parse_now, stdout
+from teammemory.outputs.questions import QUESTIONS, Question
 from teammemory.outputs.render import emit
 from teammemory.store import Reader, Store
 
-Ask = Callable[..., Any]
+KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="Issue key, e.g. PROJ-1247.")]
+NumberArg = Annotated[int, typer.Argument(metavar="NUMBER", help="Pull request number.")]
+PathArg = Annotated[str, typer.Argument(metavar="PATH", help="File path in the repository.")]
+NameArg = Annotated[str, typer.Argument(
+    metavar="NAME", help="Component name (see the component rules in teammemory.toml).")]
+ComponentNameArg = Annotated[str, typer.Argument(metavar="NAME", help="Component name.")]
+ComponentArg = Annotated[str, typer.Argument(metavar="COMPONENT", help="Component name.")]
+DaysOption = Annotated[int | None, typer.Option("--days", min=1, help="Window in days [default: risk.days, 90].")]
+LimitOption = Annotated[int | None, typer.Option("--limit", min=1, help="How many to list.")]
 
 
-@dataclass(frozen=True)
-class Question:
-    name: str
-    help: str
-    arg: str  # the positional argument's name, '' for none
-    arg_help: str
-    ask: Ask  # ask(db, arg?, now=, config=, **options)
-    text: Callable[[Any], RenderableType]
-    options: tuple[str, ...] = ()  # extra options the agent takes: 'repo', 'days', 'limit'
+def issue_context(ctx: typer.Context, key: KeyArg, now: NowOption = None, as_json: JsonFlag = False) -> None:
+    ask(ctx, "issue-context", key, now, as_json)
 
 
-QUESTIONS: tuple[Question, ...] = (
-    Question("issue-context", "An issue with its PRs, commits, files and people: why is it so?", "key",
-             "Issue key, e.g. PROJ-1247.", context.ask_issue, render_context.render_issue_context),
-    Question("pr-context", "A pull request with its issues, commits, files, reviews and people.", "number",
-             "Pull request number.", context.ask_pr, render_context.render_pr_context, ("repo",)),
-    Question("file-context", "Who changed a file most and last, and the issues and PRs behind its changes.",
-             "path", "File path in the repository.", context.ask_file, render_context.render_file_context,
-             ("repo",)),
-    Question("file-experts", "Who knows a file best, with the commits, reviews and comments behind each score.",
-             "path", "File path in the repository.", expertise.ask_file, render_expertise.render_expertise,
-             ("repo",)),
-    Question("component-experts", "Who knows a component best, with the evidence behind each score.", "name",
-             "Component name (see the component rules in teammemory.toml).", expertise.ask_component,
-             render_expertise.render_expertise),
-    Question("file-risk", "How risky a file is over a window: churn, bug fixes, contributors, commits.", "path",
-             "File path in the repository.", risk.ask_file, render_risk.render_risk, ("days",)),
-    Question("component-risk", "How risky a component is over a window, and its riskiest files.", "name",
-             "Component name.", risk.ask_component, render_risk.render_risk, ("days",)),
-    Question("risky-files", "The riskiest files over a window, across the whole store.", "", "",
-             risk.ask_top, render_risk.render_risk, ("days", "limit")),
-    Question("review-suggest", "Reviewer candidates for a PR's files: never its author, never a bot.", "number",
-             "Pull request number.", review_routing.ask, render_review.render_review_suggestion,
-             ("repo", "limit")),
-    Question("onboarding", "What a newcomer should read first for a component, and whom to ask.", "component",
-             "Component name.", onboarding.ask, render_onboarding.render_onboarding, ("limit",)),
-    Question("hygiene", "Data-quality report: unlinked commits and PRs, empty descriptions, orphans, coverage.",
-             "", "", hygiene.ask, render_hygiene.render_hygiene),
-)
+def pr_context(ctx: typer.Context, number: NumberArg, now: NowOption = None, as_json: JsonFlag = False,
+               repo: RepoOption = None) -> None:
+    ask(ctx, "pr-context", number, now, as_json, repo=repo)
+
+
+def file_context(ctx: typer.Context, path: PathArg, now: NowOption = None, as_json: JsonFlag = False,
+                 repo: RepoOption = None) -> None:
+    ask(ctx, "file-context", path, now, as_json, repo=repo)
+
+
+def file_experts(ctx: typer.Context, path: PathArg, now: NowOption = None, as_json: JsonFlag = False,
+                 repo: RepoOption = None) -> None:
+    ask(ctx, "file-experts", path, now, as_json, repo=repo)
+
+
+def component_experts(ctx: typer.Context, name: NameArg, now: NowOption = None, as_json: JsonFlag = False) -> None:
+    ask(ctx, "component-experts", name, now, as_json)
+
+
+def file_risk(ctx: typer.Context, path: PathArg, now: NowOption = None, as_json: JsonFlag = False,
+              days: DaysOption = None) -> None:
+    ask(ctx, "file-risk", path, now, as_json, days=days)
+
+
+def component_risk(ctx: typer.Context, name: ComponentNameArg, now: NowOption = None, as_json: JsonFlag = False,
+                   days: DaysOption = None) -> None:
+    ask(ctx, "component-risk", name, now, as_json, days=days)
+
+
+def risky_files(ctx: typer.Context, now: NowOption = None, as_json: JsonFlag = False, days: DaysOption = None,
+                limit: LimitOption = None) -> None:
+    ask(ctx, "risky-files", None, now, as_json, days=days, limit=limit)
+
+
+def review_suggest(ctx: typer.Context, number: NumberArg, now: NowOption = None, as_json: JsonFlag = False,
+                   repo: RepoOption = None, limit: LimitOption = None) -> None:
+    ask(ctx, "review-suggest", number, now, as_json, repo=repo, limit=limit)
+
+
+def onboarding(ctx: typer.Context, component: ComponentArg, now: NowOption = None, as_json: JsonFlag = False,
+               limit: LimitOption = None) -> None:
+    ask(ctx, "onboarding", component, now, as_json, limit=limit)
+
+
+def hygiene(ctx: typer.Context, now: NowOption = None, as_json: JsonFlag = False) -> None:
+    ask(ctx, "hygiene", None, now, as_json)
+
+
+COMMANDS: dict[str, Callable[..., None]] = {
+    "issue-context": issue_context, "pr-context": pr_context, "file-context": file_context,
+    "file-experts": file_experts, "component-experts": component_experts, "file-risk": file_risk,
+    "component-risk": component_risk, "risky-files": risky_files, "review-suggest": review_suggest,
+    "onboarding": onboarding, "hygiene": hygiene,
+}
 
 
 def register(app: typer.Typer) -> None:
-    for question in QUESTIONS:
-        app.command(question.name, help=question.help)(_command(question))
+    """Add every question's command, in the registry's order, with the registry's help."""
+    for name, question in QUESTIONS.items():
+        app.command(name, help=question.help)(COMMANDS[name])
 
 
-def answer(db: Reader, question: Question, arg: Any, *, now: datetime, config: Config,
-           options: dict[str, Any]) -> Any:
-    """Call the agent behind `question` (used by the CLI and by tests)."""
-    args = () if not question.arg else (int(arg) if question.arg == "number" else arg,)
-    kwargs = {k: v for k, v in options.items() if k in question.options and v is not None}
-    return question.ask(db, *args, now=now, config=config, **kwargs)
-
-
-def _run(ctx: typer.Context, question: Question, arg: Any, now: str | None, as_json: bool,
-         options: dict[str, Any]) -> None:
+def ask(ctx: typer.Context, name: str, subject: Any, now: str | None, as_json: bool, **options: Any) -> None:
+    """Open the store read-only, answer question `name`, print the answer; errors -> exit codes."""
     state: State = ctx.obj
+    question = QUESTIONS[name]
     with errors():
         config = state.config()
         when = parse_now(now)
         with Store.open(config.db_url).read() as db:
-            result = answer(db, question, arg, now=when, config=config, options=options)
+            result = answer(db, question, subject, now=when, config=config, options=options)
         emit(stdout(), question.name, when, result, as_json=as_json, text=question.text)
 
 
-OPTION_TYPES: dict[str, Any] = {
-    "repo": RepoOption,
-    "days": Annotated[int | None, typer.Option("--days", min=1, help="Window in days [default: risk.days, 90].")],
-    "limit": Annotated[int | None, typer.Option("--limit", min=1, help="How many to list.")],
-}
-
-
-def _command(q: Question) -> Callable[..., None]:
-    """Build the typer function for `q`: a signature with exactly the options the agent takes."""
-    P = inspect.Parameter
-    params = [P("ctx", P.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
-    if q.arg:
-        arg_type = int if q.arg == "number" else str
-        params.append(P("value", P.POSITIONAL_OR_KEYWORD, annotation=Annotated[
-            arg_type, typer.Argument(metavar=q.arg.upper(), help=q.arg_help)]))
-    params += [P("now", P.KEYWORD_ONLY, default=None, annotation=NowOption),
-               P("as_json", P.KEYWORD_ONLY, default=False, annotation=JsonFlag)]
-    params += [P(o, P.KEYWORD_ONLY, default=None, annotation=OPTION_TYPES[o]) for o in q.options]
-
-    def command(ctx: typer.Context, value: Any = None, *, now: str | None = None, as_json: bool = False,
-                **options: Any) -> None:
-        _run(ctx, q, value, now, as_json, options)
-
-    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    command.__doc__ = q.help
-    return command
+def answer(db: Reader, question: Question[Any], subject: Any, *, now: datetime, config: Config,
+           options: dict[str, Any]) -> Any:
+    """Call the agent behind `question` with the options it takes that were given (CLI and tests)."""
+    args = (subject,) if question.subject else ()
+    kwargs = {k: v for k, v in options.items() if k in question.options and v is not None}
+    return question.ask(db, *args, now=now, config=config, **kwargs)

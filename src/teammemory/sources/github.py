@@ -38,7 +38,6 @@ from teammemory.sources.http import Http, follow_link_pages, make_client
 API = "https://api.github.com"
 HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 PER_PAGE = 100
-DETAILS = ("reviews", "review_comments", "comments", "files", "commits")
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 

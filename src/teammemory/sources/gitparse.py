@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from teammemory.config import Config
 from teammemory.errors import InputError
-from teammemory.model import Commit, CommitPerson, FileChange, IdentityRef, Ref
+from teammemory.model import Commit, CommitPerson, CommitRole, FileChange, IdentityRef, Ref
 from teammemory.sources import refs
 
 HEADER_FIELDS = 9  # hash, parents, author name/email/date, committer name/email/date, message
@@ -30,7 +30,7 @@ REVERT_MARK = "This reverts commit "
 HEX = frozenset("0123456789abcdefABCDEF")
 
 # trailer key (lower case) -> (role, evidence); `Reviewers:` is Apache-style, a comma list
-TRAILERS: dict[str, tuple[str, str]] = {
+TRAILERS: dict[str, tuple[CommitRole, str]] = {
     "co-authored-by": ("co-author", "Co-authored-by trailer"),
     "reviewed-by": ("reviewer", "Reviewed-by trailer"),
     "acked-by": ("acked-by", "Acked-by trailer"),

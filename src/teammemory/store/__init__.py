@@ -14,12 +14,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import unquote, urlparse
 
 from teammemory.errors import StoreError
+from teammemory.store.queries import Query
 
 Row = dict[str, Any]
+T = TypeVar("T", bound=NamedTuple)
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
@@ -77,6 +79,35 @@ class Reader:
         if self.dialect == "sqlite":
             return sql
         return _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+    def fetch(self, query: Query | str, row: type[T], **params: Any) -> list[T]:
+        """Run a named query (or the filled text of one with slots) and return `row` tuples.
+
+        The columns must be `row`'s fields, in order: a query and its row type cannot drift apart
+        silently (checked on every call from the cursor's description, which costs nothing)."""
+        cur = self._tuples(query.text if isinstance(query, Query) else query, params)
+        names = tuple(d[0] for d in cur.description or ())
+        if names != row._fields:
+            label = query.name if isinstance(query, Query) else query.split("\n", 1)[0][:60]
+            raise StoreError(f"query {label}: returns columns {names}, {row.__name__} has {row._fields}")
+        return list(map(row._make, cur.fetchall()))
+
+    def fetch_one(self, query: Query | str, row: type[T], **params: Any) -> T | None:
+        """`fetch`'s first row, or None."""
+        rows = self.fetch(query, row, **params)
+        return rows[0] if rows else None
+
+    def _tuples(self, sql: str, params: Mapping[str, Any]) -> Any:
+        """A cursor over plain tuples (no dict or Row object per row) on either driver."""
+        if self.dialect == "sqlite":
+            cur = self._conn.cursor()
+            cur.row_factory = None
+        else:
+            from psycopg.rows import tuple_row
+
+            cur = self._conn.cursor(row_factory=tuple_row)
+        cur.execute(self._sql(sql), params)
+        return cur
 
     def all(self, sql: str, **params: Any) -> list[Row]:
         cur = self._conn.execute(self._sql(sql), params)
@@ -170,21 +201,18 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Reader]:
-        """A read-only view, checked to be of a schema this program knows; a store written by
-        an older TeamMemory is migrated first (in its own transaction)."""
-        from teammemory.store.migrate import check_readable, current_version, latest_version
+        """A read-only view, checked to be of exactly the schema this program knows. It never
+        writes: a store of an older schema is refused with the command that migrates it
+        (`teammemory init-db`, or any ingest), see `upgrade`."""
+        from teammemory.store.migrate import check_readable
 
-        for first in (True, False):
-            with self._connect(readonly=True) as conn:
-                reader = Reader(conn, self.dialect)
-                if not (first and 0 < current_version(reader) < latest_version()):
-                    check_readable(reader, str(self.url))
-                    try:
-                        yield reader
-                    except _driver_errors() as exc:
-                        raise StoreError(f"store {self.url}: {str(exc).strip()}") from exc
-                    return
-            self.upgrade()  # an older schema: migrate, then read on a fresh connection
+        with self._connect(readonly=True) as conn:
+            reader = Reader(conn, self.dialect)
+            check_readable(reader, str(self.url))
+            try:
+                yield reader
+            except _driver_errors() as exc:
+                raise StoreError(f"store {self.url}: {str(exc).strip()}") from exc
 
     def upgrade(self) -> bool:
         """Apply pending migrations to a store of an older schema; False when nothing was due.

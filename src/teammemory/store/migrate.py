@@ -100,7 +100,13 @@ def split_statements(sql: str) -> list[str]:
 
 
 def drop_all(db: Writer) -> None:
-    """Remove every TeamMemory table (for `init-db --reset`)."""
+    """Remove every TeamMemory view and table (for `init-db --reset`)."""
+    if db.dialect == "sqlite":
+        views = db.all("select name from sqlite_master where type = 'view'")
+    else:
+        views = db.all("select table_name as name from information_schema.views where table_schema = current_schema()")
+    for row in views:
+        db.execute(f'drop view if exists "{row["name"]}"')
     if db.dialect == "sqlite":
         rows = db.all("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'")
     else:

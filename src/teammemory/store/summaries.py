@@ -6,10 +6,11 @@ facts pre-joined, so such a question reads one index range:
 
 - component_commits: one row per (commit, component it changed), with the commit's churn on the
   component's files;
-- component_people: the same per non-merge commit and person role (author, co-author, trailer
-  reviewer), which is all `expertise` counts from commits; `shared` marks the rows of commits
-  with several authors (or several trailer reviewers), the only ones where two accounts of one
-  person could meet, so that only those need counting commit by commit;
+- component_people: the same per non-merge commit and account in a credited role
+  (model.CREDITED_ROLES: author, co-author, trailer reviewer); `shared` marks the rows of commits
+  where another account holds the same kind of credit (wrote it / reviewed it), the only rows
+  where two accounts of one person could meet, so that a reader folding accounts into people
+  needs to look at only those commit by commit;
 - file_authors: per file and author identity, non-merge commits, churn and last change (sums,
   so new commits are added to them rather than recounted).
 
@@ -29,11 +30,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from teammemory.model import Commit
+from teammemory.model import CREDITED_ROLES, Commit
 from teammemory.store import Writer
 
-COUNTED = ("author", "co-author", "reviewer")  # the roles expertise counts from a commit
-ROLES = "(" + ", ".join(f"'{role}'" for role in COUNTED) + ")"
+ROLES = "(" + ", ".join(f"'{role}'" for role in CREDITED_ROLES) + ")"
 CHUNK = 500
 
 # Every summary is read from the new commits outward (`cross join` fixes SQLite's join order;
@@ -157,7 +157,7 @@ def summary_rows(commits: Sequence[Commit], component_of: Callable[[str], str]
         cc += [(comp, c.repo, c.hash, c.authored_at, int(c.is_merge), n) for comp, n in churn.items()]
         if c.is_merge:
             continue
-        roles = {(c.author.key, "author")} | {(p.who.key, p.role) for p in c.people if p.role in COUNTED}
+        roles = {(c.author.key, "author")} | {(p.who.key, p.role) for p in c.people if p.role in CREDITED_ROLES}
         reviewers = sum(1 for _, role in roles if role == "reviewer")
         for key, role in roles:
             shared = int((reviewers if role == "reviewer" else len(roles) - reviewers) > 1)
