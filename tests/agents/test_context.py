@@ -11,7 +11,7 @@ import pytest
 
 from teammemory.agents import context
 from teammemory.agents.context_common import rank_people
-from teammemory.agents.context_pr import pr_files
+from teammemory.agents.context_pr import PrFileRow, pr_files
 from teammemory.agents.evidence import Person
 from teammemory.errors import InputError, NotFound
 from teammemory.model import PullRequest
@@ -121,8 +121,7 @@ def test_pr_files_come_from_github_else_from_commits() -> None:
     commits = [FileChurn("a.py", 2, 5, 1), FileChurn("b.py", 1, 9, 9)]
     assert pr_files([], commits) == ("commits", commits)
     assert pr_files([], []) == ("", [])
-    source, files = pr_files([{"path": "c.py", "additions": 50, "deletions": 0},
-                              {"path": "a.py", "additions": 4, "deletions": 1}], commits)
+    source, files = pr_files([PrFileRow("c.py", 50, 0), PrFileRow("a.py", 4, 1)], commits)
     assert source == "pull request"
     assert files == [FileChurn("a.py", 2, 4, 1), FileChurn("c.py", 0, 50, 0)]  # more commits first
 

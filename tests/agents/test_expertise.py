@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
 
-from teammemory.agents import expertise
+from teammemory.agents import expertise, paths
 from teammemory.agents.evidence import Person
 from teammemory.agents.expertise import Activity
+from teammemory.agents.expertise_activity import activity
 from teammemory.config import Config, ExpertiseWeights
 from teammemory.errors import NotFound
 from teammemory.store import Store
@@ -19,15 +21,15 @@ W = ExpertiseWeights()
 
 def test_rank_scores_literal_rows(now: datetime) -> None:
     rows = [
-        Activity("f.py", ANA, "commit", "app@1", T(10), path="f.py", churn=100, label="1111111",
+        Activity("f.py", ANA, "author", "app@1", T(10), path="f.py", churn=100, label="1111111",
                  summary="one"),
-        Activity("f.py", ANA, "commit", "app@1", T(10), path="f.py", churn=100),  # same commit again: once
-        Activity("f.py", ANA, "commit", "app@2", T(30), path="old.py", churn=40, label="2222222"),
-        Activity("f.py", ANA, "review", "org/app#1", T(5), label="#1", summary="PR one"),
-        Activity("f.py", ANA, "review", "org/app#1", T(6), label="#1"),  # one per reviewer per PR
+        Activity("f.py", ANA, "author", "app@1", T(10), path="f.py", churn=100),  # same commit again: once
+        Activity("f.py", ANA, "author", "app@2", T(30), path="old.py", churn=40, label="2222222"),
+        Activity("f.py", ANA, "pr-review", "org/app#1", T(5), label="#1", summary="PR one"),
+        Activity("f.py", ANA, "pr-review", "org/app#1", T(6), label="#1"),  # one per reviewer per PR
         Activity("f.py", ANA, "comment", "pr comment 1", T(40)),
-        Activity("f.py", BOB, "commit", "app@3", T(200), path="f.py", churn=0),
-        Activity("f.py", BOT, "commit", "app@4", T(1), path="f.py", churn=500, is_bot=True),
+        Activity("f.py", BOB, "author", "app@3", T(200), path="f.py", churn=0),
+        Activity("f.py", BOT, "author", "app@4", T(1), path="f.py", churn=500, is_bot=True),
     ]
     ana, bob = expertise.rank(rows, now=now, weights=W)
     # Ana: 2 commits*10 + 1 review*8 + 1 comment*2 + (100+40)/20 + 20*(1 - 5/180)
@@ -45,7 +47,7 @@ def test_rank_scores_literal_rows(now: datetime) -> None:
 
 
 def test_rank_ties_later_activity_then_person_key(now: datetime) -> None:
-    rows = [Activity("f", Person(k, k), "review", f"r{k}", at) for k, at in
+    rows = [Activity("f", Person(k, k), "pr-review", f"r{k}", at) for k, at in
             (("eve", T(200)), ("fay", T(190)), ("dee", T(3)), ("cy", T(3)))]
     ranked = expertise.rank(rows, now=now, weights=W)
     # cy and dee: 8 + 20*(1 - 3/180) = 27.67 each -> by key; eve and fay: 8 each -> fay is more recent
@@ -55,7 +57,7 @@ def test_rank_ties_later_activity_then_person_key(now: datetime) -> None:
 
 def test_rank_uses_configured_weights(now: datetime) -> None:
     weights = ExpertiseWeights(commit=1, review=0, comment=0, churn_divisor=10, recency_bonus=0)
-    rows = [Activity("f", ANA, "commit", "c1", T(0), churn=55)]
+    rows = [Activity("f", ANA, "author", "c1", T(0), churn=55)]
     # 1*1 + 55/10 = 6.5
     assert expertise.rank(rows, now=now, weights=weights)[0].score.total == 6.5
 
@@ -109,3 +111,15 @@ def test_ask_is_deterministic(sqlite_store: Store, now: datetime) -> None:
     with w.build(sqlite_store).read() as db:
         first = expertise.ask_file(db, w.SERVICE, now=now, config=Config())
         assert expertise.ask_file(db, w.SERVICE, now=now, config=Config()) == first
+
+
+def test_component_counts_made_in_sql_equal_rank_over_its_files_rows(store: Store, now: datetime) -> None:
+    # The component fast path (commits counted per person in SQL, `Tally`) must score exactly what
+    # `rank` gives over the Activity rows of the component's files: one formula, not two.
+    with w.build(store).read() as db:
+        fast = expertise.ask_component(db, "auth", now=now, config=Config())
+        spans = [paths.PathSpan(repo, p, paths.FOREVER, "auth") for p in fast.paths for repo in paths.file_repos(db, p)]
+        slow = expertise.rank(activity(db, *paths.spans_cte(spans)), now=now, weights=W)
+    assert len(fast.experts) == 4
+    assert [replace(e, evidence=()) for e in fast.experts] == [replace(e, evidence=()) for e in slow]
+    assert [e.evidence for e in fast.experts] == [e.evidence for e in slow]

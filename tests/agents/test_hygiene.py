@@ -9,7 +9,8 @@ import pytest
 
 from teammemory import derive
 from teammemory.agents import hygiene
-from teammemory.agents.hygiene import check, fold, suggest_identities
+from teammemory.agents.hygiene import check
+from teammemory.agents.hygiene_identities import IdentityRow, fold, suggest_identities
 from teammemory.model import Ref
 from teammemory.store import Store
 from teammemory.store.write import write_commits
@@ -110,20 +111,34 @@ def test_without_known_projects_every_key_counts(store: Store, now: datetime) ->
     assert checks["identities_unresolved"].count == checks["identities_unresolved"].denominator == 4
 
 
+def test_when_commits_name_no_known_project_no_commit_is_linked(store: Store, now: datetime) -> None:
+    with store.write() as db:
+        write_commits(db, teamdata.commits())
+    with store.read() as db:
+        checks = _by_name(hygiene.ask(db, now=now, config=replace(C, project_keys=("NOPE",))))
+    # commits name PROJ and FOO keys only, neither known: all 7 non-merge commits lack a key (the
+    # bot is not known as one without resolution), and all 4 keys are ignored
+    assert (checks["commits_without_issue"].count, checks["commits_without_issue"].denominator) == (7, 7)
+    assert checks["commits_without_issue"].examples[:2] == (
+        "c800000 Add billing stub PROJ-1250", "c700000 Tune locking timeout PROJ-1300 and FOO-7")
+    assert (checks["ignored_keys"].count, checks["ignored_keys"].denominator) == (4, 4)
+    assert (checks["dangling_keys"].count, checks["dangling_keys"].denominator) == (0, 0)
+
+
 def test_check_arithmetic_and_stable_examples() -> None:
     bad = [((2, "b"), "second"), ((1, "z"), "first"), ((2, "a"), "also second")]
-    c = check("x", "things", bad, 9, "items", examples=2)
+    c = check("files_without_component", "things", bad, 9, "items", examples=2)
     # 3/9 = 33.33..% -> 33.3; 6/9 = 66.66..% -> 66.7
     assert (c.count, c.percent, c.coverage, c.examples) == (3, 33.3, 66.7, ("first", "also second"))
-    empty = check("x", "things", [], 0, "items", examples=2)
+    empty = check("files_without_component", "things", [], 0, "items", examples=2)
     assert (empty.percent, empty.coverage) == (None, None)
 
 
 def test_identity_suggestions_are_folded_names_across_people() -> None:
-    def ident(key: str, person: str, name: str, bot: int = 0, source: str = "git") -> dict[str, object]:
-        return {"key": key, "source": source, "email": f"{key}@x.io", "name": name, "login": "",
-                "display_name": "", "developer_key": person, "person_key": person, "developer_name": name,
-                "bot": bot}
+    def ident(key: str, person: str, name: str, bot: int = 0, source: str = "git") -> IdentityRow:
+        return IdentityRow(key=key, source=source, email=f"{key}@x.io", name=name, login="",
+                           display_name="", developer_key=person, person_key=person, developer_name=name,
+                           bot=bot)
     rows = [ident("a", "p1", "José Ruiz"), ident("b", "p2", "jose  ruiz"), ident("c", "p1", "José Ruiz"),
             ident("d", "p3", "Al"), ident("e", "p4", "Al"),
             ident("f", "p5", "ci-bot", 1), ident("g", "p6", "ci-bot", 1)]

@@ -8,7 +8,16 @@ from datetime import datetime
 import pytest
 
 from teammemory.agents import onboarding
-from teammemory.agents.onboarding import rank_files, rank_issues, rank_prs
+from teammemory.agents.onboarding import (
+    FileRow,
+    IssueFactRow,
+    IssueRow,
+    PrFactRow,
+    PrRow,
+    rank_files,
+    rank_issues,
+    rank_prs,
+)
 from teammemory.errors import NotFound
 from teammemory.model import Issue
 from teammemory.store import Store
@@ -80,37 +89,36 @@ def test_unknown_component_suggests_names(team: Store, now: datetime) -> None:
     assert err.value.suggestions == ("auth",)
 
 
-def _issue(key: str, updated: int | None, kind: str = "Task") -> dict[str, object]:
-    return {"key": key, "summary": key, "status": "Done", "issue_type": kind, "created_at": 1,
-            "updated_at": updated, "found_by": "Jira component x"}
+def _issue(key: str, updated: int | None, kind: str = "Task") -> IssueRow:
+    return IssueRow(key=key, summary=key, status="Done", issue_type=kind, created_at=1,
+                    updated_at=updated, found_by="Jira component x")
 
 
 def test_rank_issues_formula_and_tie_breaks() -> None:
     issues = [_issue("P-10", 100), _issue("P-9", 100), _issue("P-2", 200), _issue("P-1", 50, "Bug")]
-    facts = [{"k": "P-1", "kind": "comment", "ref": "1"},
-             {"k": "P-2", "kind": "link", "ref": "P-3 Relates"},
-             {"k": "P-2", "kind": "link", "ref": "P-3 Relates"},
-             {"k": "P-9", "kind": "commit", "ref": "r:a"}, {"k": "P-10", "kind": "pr", "ref": "r#1"}]
+    facts = [IssueFactRow("P-1", "comment", "1"),
+             IssueFactRow("P-2", "link", "P-3 Relates"),
+             IssueFactRow("P-2", "link", "P-3 Relates"),
+             IssueFactRow("P-9", "commit", "r:a"), IssueFactRow("P-10", "pr", "r#1")]
     ranked = rank_issues(issues, facts, ("Bug",))
     # P-1: comment 1 + bug 5 = 6; P-9: 3; P-10: 3 (same update: key order puts P-9 first); P-2: one link = 2
     assert [(i.key, i.score.total) for i in ranked] == [("P-1", 6), ("P-9", 3), ("P-10", 3), ("P-2", 2)]
 
 
 def test_rank_prs_leaves_bots_out_and_breaks_ties() -> None:
-    def pr(n: int, merged: int | None, bot: int = 0) -> dict[str, object]:
-        return {"repo": "o/r", "number": n, "title": f"t{n}", "state": "merged", "merged_at": merged,
-                "created_at": 1, "a_key": "k", "a_name": "K", "a_bot": bot}
-    facts = [{"repo": "o/r", "number": n, "kind": "file", "ref": "a.py"} for n in (1, 2, 3, 4)]
-    facts += [{"repo": "o/r", "number": 4, "kind": "issue", "ref": "P-1"},
-              {"repo": "o/r", "number": 4, "kind": "issue", "ref": "P-2"}]
+    def pr(n: int, merged: int | None, bot: int = 0) -> PrRow:
+        return PrRow(repo="o/r", number=n, title=f"t{n}", state="merged", merged_at=merged,
+                     created_at=1, a_key="k", a_name="K", a_bot=bot)
+    facts = [PrFactRow("o/r", n, "file", "a.py") for n in (1, 2, 3, 4)]
+    facts += [PrFactRow("o/r", 4, "issue", "P-1"), PrFactRow("o/r", 4, "issue", "P-2")]
     ranked = rank_prs([pr(1, 10), pr(2, 20), pr(3, 30, bot=1), pr(4, None)], facts)
     # #4: 1 file*2 + linked 5 = 7; #2 and #1: 2 each, later merge first; #3 is a bot's
     assert [(p.number, p.score.total) for p in ranked] == [(4, 7), (2, 2), (1, 2)]
 
 
 def test_rank_files_orders_by_people_commits_churn_path() -> None:
-    def row(path: str, people: int, commits: int, churn: int, last: int = 86400) -> dict[str, object]:
-        return {"path": path, "people": people, "commits": commits, "churn": churn, "last_at": last}
+    def row(path: str, people: int, commits: int, churn: int, last: int = 86400) -> FileRow:
+        return FileRow(path=path, people=people, commits=commits, churn=churn, last_at=last)
     # b: 2 people; a: 1 person but 2 commits; c and d: 1 person, 1 commit, 3 lines each: by path
     rows = [row("d.py", 1, 1, 3), row("a.py", 1, 2, 101), row("c.py", 1, 1, 3), row("b.py", 2, 2, 2)]
     ranked = rank_files(rows)

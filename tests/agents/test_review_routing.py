@@ -22,12 +22,12 @@ NO_BONUS = ExpertiseWeights(recency_bonus=0)
 
 def test_rank_sums_file_scores_and_never_suggests_the_author_or_a_bot(now: datetime) -> None:
     rows = [
-        Activity("a.py", ANA, "commit", "c1", T(3), path="a.py", churn=40),
-        Activity("b.py", ANA, "review", "org#1", T(2)),
-        Activity("a.py", BOB, "commit", "c2", T(1), path="a.py", churn=200),  # Bob is the author
-        Activity("b.py", CY, "commit", "c3", T(9), path="b.py", churn=0),
+        Activity("a.py", ANA, "author", "c1", T(3), path="a.py", churn=40),
+        Activity("b.py", ANA, "pr-review", "org#1", T(2)),
+        Activity("a.py", BOB, "author", "c2", T(1), path="a.py", churn=200),  # Bob is the author
+        Activity("b.py", CY, "author", "c3", T(9), path="b.py", churn=0),
         Activity("b.py", CY, "comment", "x", T(9)),
-        Activity("a.py", BOT, "commit", "c4", T(1), path="a.py", churn=999, is_bot=True),
+        Activity("a.py", BOT, "author", "c4", T(1), path="a.py", churn=999, is_bot=True),
     ]
     ranked = review_routing.rank(rows, now=now, weights=NO_BONUS, author="bob", requested={"cy"})
     # Ana: a.py 10 + 40/20 = 12; b.py 8 -> 20, 2 files.  Cy: b.py 10 + 2 = 12, 1 file.
@@ -41,9 +41,9 @@ def test_rank_sums_file_scores_and_never_suggests_the_author_or_a_bot(now: datet
 
 def test_rank_ties_files_known_then_activity_then_key(now: datetime) -> None:
     rows = [
-        Activity("a.py", ANA, "review", "r1", T(5)),  # with the next: 16, 2 files
-        Activity("b.py", ANA, "review", "r2", T(5)),
-        Activity("a.py", BOB, "commit", "c1", T(5), churn=120),  # 10 + 6 = 16, 1 file
+        Activity("a.py", ANA, "pr-review", "r1", T(5)),  # with the next: 16, 2 files
+        Activity("b.py", ANA, "pr-review", "r2", T(5)),
+        Activity("a.py", BOB, "author", "c1", T(5), churn=120),  # 10 + 6 = 16, 1 file
         Activity("a.py", Person("dee", "Dee"), "comment", "x1", T(1)),  # 2, 1 file, later
         Activity("a.py", CY, "comment", "x2", T(4)),  # 2, 1 file, earlier
         Activity("a.py", Person("al", "Al"), "comment", "x3", T(4)),  # 2, same as Cy -> by key
@@ -89,8 +89,8 @@ def test_ask_limit_and_files_from_commits(store: Store, now: datetime) -> None:
 
 
 def test_rank_leaves_out_whoever_wrote_part_of_the_pr(now: datetime) -> None:
-    rows = [Activity("a.py", ANA, "commit", "c1", T(3), path="a.py", churn=40),
-            Activity("a.py", CY, "commit", "c2", T(3), path="a.py", churn=0)]
+    rows = [Activity("a.py", ANA, "author", "c1", T(3), path="a.py", churn=40),
+            Activity("a.py", CY, "author", "c2", T(3), path="a.py", churn=0)]
     ranked = review_routing.rank(rows, now=now, weights=NO_BONUS, author="bob", contributors={"ana"})
     assert [(c.person.key, c.score.total) for c in ranked] == [("cy", 10.0)]
 

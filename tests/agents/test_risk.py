@@ -4,10 +4,11 @@ from datetime import datetime
 
 import pytest
 
-from teammemory.agents import covering_tests, people, risk
+from teammemory.agents import covering_tests, persons, risk
 from teammemory.agents.covering_tests import CoveringTest
 from teammemory.agents.evidence import DAY, Person, epoch
 from teammemory.agents.risk import Change
+from teammemory.agents.risk_window import CommitRow, FactRow
 from teammemory.config import Config, RiskWeights
 from teammemory.errors import NotFound
 from teammemory.store import Store
@@ -81,15 +82,15 @@ def test_find_test_file_by_convention(path: str, known: list[str], test: str) ->
 
 
 def test_fold_renames_is_time_aware() -> None:
-    def fact(ref: str, path: str, kind: str = "M", old: str = "") -> dict[str, object]:
-        return {"ref": ref, "path": path, "old_path": old, "change_type": kind, "churn": 1}
+    def fact(ref: str, path: str, kind: str = "M", old: str = "") -> FactRow:
+        return FactRow(ref, path, old, kind, 1)
 
     when = {"r@1": T(30), "r@2": T(20), "r@3": T(10), "r@4": T(5)}
     facts = [fact("r@1", "old.py"), fact("r@2", "new.py", "R", "old.py"), fact("r@3", "old.py", "A"),
              fact("r@4", "gone.py", "D")]
     folded = risk.fold_renames(facts, when)
     # r@1 happened before the rename: it counts for new.py; r@3 re-created old.py; gone.py is deleted
-    assert {p: [f["ref"] for f in fs] for p, fs in folded.items()} == {"new.py": ["r@1", "r@2"], "old.py": ["r@3"]}
+    assert {p: [f.ref for f in fs] for p, fs in folded.items()} == {"new.py": ["r@1", "r@2"], "old.py": ["r@3"]}
 
 
 def test_ask_file_over_the_window(store: Store, now: datetime) -> None:
@@ -128,7 +129,7 @@ def test_ask_component_and_top(store: Store, now: datetime) -> None:
 
 def test_top_totals_and_pruning_agree_with_rank(store: Store, now: datetime) -> None:
     with w.build(store).read() as db:
-        facts = risk.window_facts(db, risk.ALL_FILES_SQL, {}, epoch(now) - 90 * DAY, epoch(now))
+        facts = risk.window_facts(db, epoch(now) - 90 * DAY, epoch(now))
         full = risk.rank([c for p in facts.files for c in facts.changes(p, {})], weights=RW, days=90)
         tops = [risk.ask_top(db, now=now, config=Config(), limit=n) for n in range(1, len(full) + 1)]
     assert facts.totals(RW, facts.files) == {r.name: r.score.total for r in full}
@@ -138,15 +139,14 @@ def test_top_totals_and_pruning_agree_with_rank(store: Store, now: datetime) -> 
 
 
 def test_candidates_drop_only_files_that_cannot_make_the_cut() -> None:
-    def fact(ref: str, path: str, churn: int) -> dict[str, object]:
-        return {"ref": ref, "path": path, "old_path": "", "change_type": "M", "churn": churn}
+    def fact(ref: str, path: str, churn: int) -> FactRow:
+        return FactRow(ref, path, "", "M", churn)
 
-    who = people.Who(ANA, False)
+    who = persons.Who(ANA, False)
     facts = risk.WindowFacts(
         files={"big.py": [fact("r@1", "big.py", 500)], "tie.py": [fact("r@2", "tie.py", 374)],
                "small.py": [fact("r@3", "small.py", 10)]},
-        commits={r: {"authored_at": T(1), "committed_at": T(1), "is_bug_fix": 0, "subject": ""}
-                 for r in ("r@1", "r@2", "r@3")},
+        commits={r: CommitRow(r, T(1), T(1), 0, "", "ana") for r in ("r@1", "r@2", "r@3")},
         authors={"r@1": [who], "r@2": [who], "r@3": [who]})
     # lowest total of big.py: 500 + 5 (one commit); highest of tie.py: 374 + 100 + 25 + 5 = 504,
     # within the one-point margin; small.py at most 10 + 130 = 140: it cannot be first

@@ -22,26 +22,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from teammemory.agents.context_common import (
-    PR_OF_COMMIT,
+    ChurnRow,
     CommitRef,
+    CommitRow,
     FileChurn,
     PersonInContext,
     PrRef,
+    PrRow,
+    Role,
     commit_refs,
     excerpt,
     file_churn,
     key_order,
-    person,
+    person_of,
     pr_refs,
     rank_people,
-    who,
 )
 from teammemory.agents.evidence import Person, iso_day, not_found
 from teammemory.config import Config
 from teammemory.model import issue_project
-from teammemory.store import Reader, Row
+from teammemory.store import Reader, queries
+
+Q = queries.load("teammemory.agents.sql", "context_issue.sql")
 
 
 @dataclass(frozen=True)
@@ -92,96 +97,82 @@ class IssueContext:
     transitions: tuple[StatusChange, ...]
 
 
-_R, _RJ = who("i.reporter_key", "r")
-_S, _SJ = who("i.assignee_key", "s")
-ISSUE_SQL = f"select i.*, {_R}, {_S} from issues i {_RJ} {_SJ} where lower(i.key) = lower(:key)"
+class IssueRow(NamedTuple):
+    key: str
+    summary: str
+    description: str
+    status: str
+    status_category: str
+    priority: str
+    issue_type: str
+    resolution: str
+    created_at: int | None
+    resolved_at: int | None
+    url: str
+    r_key: str | None
+    r_name: str | None
+    s_key: str | None
+    s_name: str | None
 
-RELATED = f"""
-with related_prs as (
-  select pi.repo, pi.number, pi.found_by
-    from pr_issues pi where pi.issue_key = :key
-  union
-  select p.repo, p.number, 'contains commit ' || substr(ci.hash, 1, 7) || ' linked to ' || ci.issue_key
-    from commit_issues ci join pr_commits pc on pc.hash = ci.hash join pull_requests p on {PR_OF_COMMIT}
-   where ci.issue_key = :key
-),
-issue_commits as (
-  select ci.repo, ci.hash, ci.found_by from commit_issues ci where ci.issue_key = :key
-  union
-  select c.repo, c.hash, 'in PR #' || cast(r.number as varchar(12)) as found_by
-    from related_prs r join pr_commits pc on pc.number = r.number and (pc.repo = r.repo or not exists
-         (select 1 from pull_requests x where x.repo = pc.repo))
-    join commits c on c.hash = pc.hash
-)
-"""
 
-_A, _AJ = who("p.author_key", "a")
-PRS_SQL = RELATED + f"""
-select p.repo, p.number, p.title, p.state, p.merged_at, p.created_at, r.found_by, {_A}
-  from related_prs r join pull_requests p on p.repo = r.repo and p.number = r.number {_AJ}"""
+NO_ISSUE = IssueRow("", "", "", "", "", "", "", "", None, None, "", None, None, None, None)  # never ingested
 
-_C, _CJ = who("c.author_key", "a")
-COMMITS_SQL = RELATED + f"""
-select c.repo, c.hash, c.subject, c.authored_at, c.is_merge, ic.found_by, {_C}
-  from issue_commits ic join commits c on c.repo = ic.repo and c.hash = ic.hash {_CJ}"""
 
-FILES_SQL = RELATED + """
-select distinct cf.repo, cf.hash, cf.path, cf.added, cf.deleted
-  from issue_commits ic cross join commits c cross join commit_files cf
- where c.repo = ic.repo and c.hash = ic.hash and c.is_merge = 0
-   and cf.repo = c.repo and cf.hash = c.hash"""  # from the issue's few commits (SQLite keeps this order)
+class KeyRow(NamedTuple):
+    key: str
 
-_W, _WJ = who("f.ik", "w")
-PEOPLE_SQL = RELATED + f"""
-, facts as (
-  select distinct 'author' as role, cp.identity_key as ik, 'c:' || c.repo || ':' || c.hash as ref
-    from issue_commits ic join commits c on c.repo = ic.repo and c.hash = ic.hash and c.is_merge = 0
-    join commit_people cp on cp.repo = c.repo and cp.hash = c.hash and cp.role in ('author', 'co-author')
-  union all
-  select distinct 'author', p.author_key, 'p:' || p.repo || ':' || cast(p.number as varchar(12))
-    from related_prs r join pull_requests p on p.repo = r.repo and p.number = r.number
-  union all
-  select distinct 'reviewer', v.reviewer_key, 'v:' || v.repo || ':' || v.review_id
-    from related_prs r join reviews v on v.repo = r.repo and v.number = r.number
-  union all
-  select 'commenter', m.author_key, 'j:' || m.comment_id from issue_comments m where m.issue_key = :key
-  union all
-  select distinct 'commenter', m.author_key, 'g:' || m.repo || ':' || m.comment_id
-    from related_prs r join pr_comments m on m.repo = r.repo and m.number = r.number
-  union all
-  select distinct 'commenter', m.author_key, 'rc:' || m.repo || ':' || m.comment_id
-    from related_prs r join review_comments m on m.repo = r.repo and m.number = r.number
-)
-select f.role, f.ref, {_W} from facts f {_WJ} where f.ik is not null"""
 
-LINKS_SQL = """
-select l.other_key, l.link_type, l.direction, l.description, o.summary, o.status
-  from issue_links l left join issues o on o.key = l.other_key where l.issue_key = :key
-union all
-select l.issue_key, l.link_type, case when l.direction = 'outward' then 'inward' else 'outward' end, '',
-       o.summary, o.status
-  from issue_links l left join issues o on o.key = l.issue_key where l.other_key = :key"""
+class ReferencedKeyRow(NamedTuple):
+    issue_key: str
 
-_T, _TJ = who("t.author_key", "t")
-TRANSITIONS_SQL = f"""select t.at, t.from_status, t.to_status, {_T}
-  from issue_transitions t {_TJ} where t.issue_key = :key"""
+
+class ComponentRow(NamedTuple):
+    component: str
+
+
+class FactRow(NamedTuple):
+    role: Role
+    ref: str
+    w_key: str | None
+    w_name: str | None
+    w_bot: int | None
+
+
+class LinkRow(NamedTuple):
+    other_key: str
+    link_type: str
+    direction: str
+    description: str
+    summary: str | None
+    status: str | None
+
+
+class TransitionRow(NamedTuple):
+    at: int
+    from_status: str
+    to_status: str
+    t_name: str | None
 
 
 def ask_issue(db: Reader, key: str, *, now: datetime, config: Config) -> IssueContext:
     """Everything the store links to issue `key` (case-insensitive), each item with its evidence."""
-    row = db.one(ISSUE_SQL, key=key.strip())
-    canonical = str(row["key"]) if row else _referenced_key(db, key.strip())
-    prs = pr_refs(db.all(PRS_SQL, key=canonical))
-    commits, merges = commit_refs(db.all(COMMITS_SQL, key=canonical))
-    components = tuple(sorted(r["component"] for r in db.all(
-        "select component from issue_components where issue_key = :key", key=canonical)))
-    facts = [(str(r["role"]), str(r["ref"]), person(r, "w"), bool(r["w_bot"]))
-             for r in db.all(PEOPLE_SQL, key=canonical)]
-    people = rank_people((role, p, bot) for role, _, p, bot in sorted(set(facts), key=_fact_order) if p)
+    row = db.fetch_one(Q["issue"], IssueRow, key=key.strip())
+    canonical = row.key if row else _referenced_key(db, key.strip())
+    prs = pr_refs(db.fetch(Q["prs"], PrRow, key=canonical))
+    commits, merges = commit_refs(db.fetch(Q["commits"], CommitRow, key=canonical))
+    components = tuple(sorted(r.component for r in db.fetch(Q["components"], ComponentRow, key=canonical)))
+    people = rank_people_facts(db.fetch(Q["people"], FactRow, key=canonical))
     return _build(canonical, row, components, tuple(prs), tuple(commits), tuple(merges),
-                  tuple(file_churn(db.all(FILES_SQL, key=canonical))),
-                  rank_links(db.all(LINKS_SQL, key=canonical)), people,
-                  rank_transitions(db.all(TRANSITIONS_SQL, key=canonical)))
+                  tuple(file_churn(db.fetch(Q["files"], ChurnRow, key=canonical))),
+                  rank_links(db.fetch(Q["links"], LinkRow, key=canonical)), people,
+                  rank_transitions(db.fetch(Q["transitions"], TransitionRow, key=canonical)))
+
+
+def rank_people_facts(rows: list[FactRow]) -> tuple[PersonInContext, ...]:
+    """Pure: people in context from (role, act, person) rows, each act counted once; acts are taken
+    in (role, act, person key) order, so a person's name is the one on their first act."""
+    facts = {(r.role, r.ref, person_of(r.w_key, r.w_name), bool(r.w_bot)) for r in rows}
+    return rank_people((role, p, bot) for role, _, p, bot in sorted(facts, key=_fact_order) if p)
 
 
 def _fact_order(fact: tuple[str, str, Person | None, bool]) -> tuple[str, str, str]:
@@ -190,53 +181,46 @@ def _fact_order(fact: tuple[str, str, Person | None, bool]) -> tuple[str, str, s
 
 def _referenced_key(db: Reader, key: str) -> str:
     """The key as commits or PRs spell it, for an issue that was never ingested; else NotFound."""
-    refs = db.all("select distinct issue_key from commit_issues where lower(issue_key) = lower(:k)"
-                  " union select distinct issue_key from pr_issues where lower(issue_key) = lower(:k)", k=key)
+    refs = db.fetch(Q["referenced-keys"], ReferencedKeyRow, key=key)
     if refs:
-        return sorted(str(r["issue_key"]) for r in refs)[0]
+        return sorted(r.issue_key for r in refs)[0]
     project = issue_project(key) if "#" in key or "-" in key else ""
-    pool = db.all("select key from issues where lower(project) = lower(:p)", p=project) if project else []
-    pool = pool or db.all("select key from issues")
-    raise not_found("issue", key, [str(r["key"]) for r in pool])
+    pool = db.fetch(Q["project-keys"], KeyRow, project=project) if project else []
+    pool = pool or db.fetch(Q["all-keys"], KeyRow)
+    raise not_found("issue", key, [r.key for r in pool])
 
 
-def rank_links(rows: list[Row]) -> tuple[LinkedIssue, ...]:
+def rank_links(rows: list[LinkRow]) -> tuple[LinkedIssue, ...]:
     """Pure: one entry per (other key, link type, direction), in key order."""
     out: dict[tuple[str, str, str], LinkedIssue] = {}
     for r in rows:
-        k = (str(r["other_key"]), str(r["link_type"]), str(r["direction"]))
-        link = str(r["description"] or "") or f"{r['link_type']} ({r['direction']})"
-        out.setdefault(k, LinkedIssue(k[0], link, k[1], k[2], str(r["summary"] or ""), str(r["status"] or ""),
-                                      r["status"] is not None))
+        link = r.description or f"{r.link_type} ({r.direction})"
+        out.setdefault((r.other_key, r.link_type, r.direction),
+                       LinkedIssue(r.other_key, link, r.link_type, r.direction, r.summary or "", r.status or "",
+                                   r.status is not None))
     return tuple(sorted(out.values(), key=lambda li: (key_order(li.key), li.link_type, li.direction)))
 
 
-def rank_transitions(rows: list[Row]) -> tuple[StatusChange, ...]:
+def rank_transitions(rows: list[TransitionRow]) -> tuple[StatusChange, ...]:
     """Pure: the status timeline, oldest first (ties by target status)."""
-    out = [StatusChange(int(r["at"]), iso_day(int(r["at"])), str(r["from_status"]), str(r["to_status"]),
-                        str(r["t_name"] or "")) for r in rows]
+    out = [StatusChange(r.at, iso_day(r.at), r.from_status, r.to_status, r.t_name or "") for r in rows]
     return tuple(sorted(out, key=lambda t: (t.at, t.to_status, t.from_status)))
 
 
-def _build(key: str, row: Row | None, components: tuple[str, ...], prs: tuple[PrRef, ...],
+def _build(key: str, row: IssueRow | None, components: tuple[str, ...], prs: tuple[PrRef, ...],
            commits: tuple[CommitRef, ...], merges: tuple[CommitRef, ...], files: tuple[FileChurn, ...],
            links: tuple[LinkedIssue, ...], people: tuple[PersonInContext, ...],
            transitions: tuple[StatusChange, ...]) -> IssueContext:
-    r = row or {}
-
-    def text(col: str) -> str:
-        return str(r.get(col) or "")
-
-    created = r.get("created_at")
-    resolved = r.get("resolved_at")
+    r = row or NO_ISSUE
     return IssueContext(
-        key=key, ingested=row is not None, summary=text("summary"), status=text("status"),
-        status_category=text("status_category"), priority=text("priority"), issue_type=text("issue_type"),
-        resolution=text("resolution"), components=components, reporter=person(r, "r"),
-        assignee=person(r, "s"),
-        created_at=created, created=iso_day(created), resolved_at=resolved, resolved=iso_day(resolved),
-        url=text("url"), description=excerpt(text("description")), prs=prs, commits=commits, merges=merges,
-        files=files, links=links, people=people, transitions=transitions)
+        key=key, ingested=row is not None, summary=r.summary, status=r.status,
+        status_category=r.status_category, priority=r.priority, issue_type=r.issue_type,
+        resolution=r.resolution, components=components, reporter=person_of(r.r_key, r.r_name),
+        assignee=person_of(r.s_key, r.s_name),
+        created_at=r.created_at, created=iso_day(r.created_at), resolved_at=r.resolved_at,
+        resolved=iso_day(r.resolved_at), url=r.url, description=excerpt(r.description), prs=prs,
+        commits=commits, merges=merges, files=files, links=links, people=people, transitions=transitions)
 
 
-__all__ = ["IssueContext", "LinkedIssue", "StatusChange", "ask_issue", "rank_links", "rank_transitions"]
+__all__ = ["IssueContext", "LinkedIssue", "StatusChange", "ask_issue", "rank_links", "rank_people_facts",
+           "rank_transitions"]

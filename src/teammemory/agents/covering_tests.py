@@ -3,6 +3,7 @@
 Conventions, first match wins: tests/<subpath>/test_<name> (or test/), test_<name> anywhere under
 tests/ (first by path), <name>_test beside the file, else <name>_test anywhere (first by path).
 A test file has no test file of its own. Used by `risk` to say whether risky code is tested.
+SQL: agents/sql/covering_tests.sql.
 """
 
 from __future__ import annotations
@@ -11,12 +12,20 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from teammemory.store import Reader
+from teammemory.store import Reader, queries
 
-PATH_COMMITS_SQL = """select c.repo, c.hash from commit_files cf
-  join commits c on c.repo = cf.repo and c.hash = cf.hash
- where cf.path = :path and c.is_merge = 0 and c.authored_at >= :since and c.authored_at <= :now"""
+Q = queries.load("teammemory.agents.sql", "covering_tests.sql")
+
+
+class PathRow(NamedTuple):
+    path: str
+
+
+class CommitRow(NamedTuple):
+    repo: str
+    hash: str
 
 
 @dataclass(frozen=True)
@@ -25,18 +34,15 @@ class CoveringTest:
     commits: frozenset[str]  # 'repo@hash' of the window's commits that changed it
 
 
-TEST_PATHS_SQL = "select distinct path from files where path like '%test%'"
-
-
 def covering_tests(db: Reader, paths: Iterable[str], since: int, end: int) -> dict[str, CoveringTest]:
     """Each path's test file and the window's commits that changed it. Every name `find_test_file`
-    can answer contains 'test', so only such paths are read (LIKE: a superset on either backend)."""
-    known = _index_tests(str(r["path"]) for r in db.all(TEST_PATHS_SQL))
+    can answer contains 'test', so only such paths are read (`test-paths`)."""
+    known = _index_tests(r.path for r in db.fetch(Q["test-paths"], PathRow))
     out = {}
     for p in paths:
         t = _find_test(p, known)
-        hits = db.all(PATH_COMMITS_SQL, path=t, since=since, now=end) if t else []
-        out[p] = CoveringTest(t, frozenset(f"{r['repo']}@{r['hash']}" for r in hits))
+        hits = db.fetch(Q["path-commits"], CommitRow, path=t, since=since, now=end) if t else []
+        out[p] = CoveringTest(t, frozenset(f"{r.repo}@{r.hash}" for r in hits))
     return out
 
 

@@ -12,6 +12,9 @@ listed as `contributors`: a co-author reviewing their own code is no second pair
 bots. Reviewers already requested are flagged, not
 removed. Ties: higher total, then more files known, then later last activity, then person key.
 
+The PR's queries are agents/sql/review_routing.sql; the file expertise is expertise.sql's
+`file-activity` with the PR skipped.
+
 Sources: "Who should review my code?" (Thongtanunam et al., SANER 2015) and the expertise
 recommenders it compares (ReviewBot's line history, cHRev's review history), reduced to the
 expertise formula this project already explains.
@@ -24,24 +27,39 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from teammemory.agents import expertise, people
+from teammemory.agents import expertise, paths, persons
 from teammemory.agents.evidence import Evidence, Person, Score, epoch, iso_day, not_found
+from teammemory.agents.expertise_activity import Activity, activity
 from teammemory.config import Config, ExpertiseWeights
 from teammemory.errors import InputError
-from teammemory.store import Reader
+from teammemory.store import Reader, queries
 
-PR_SQL = "select repo, number, title, author_key from pull_requests where number = :n"
-PR_FILES_SQL = "select distinct path from pr_files where repo = :repo and number = :n"
-COMMIT_FILES_SQL = """select distinct cf.path from pr_commits pc
-  join commit_files cf on cf.hash = pc.hash
-  join commits c on c.repo = cf.repo and c.hash = cf.hash
- where pc.repo = :repo and pc.number = :n and c.is_merge = 0"""
-REQUESTED_SQL = "select reviewer_key from review_requests where repo = :repo and number = :n"
-CONTRIBUTORS_SQL = """select distinct cp.identity_key from pr_commits pc
-  join commits c on c.hash = pc.hash
-  join commit_people cp on cp.repo = c.repo and cp.hash = c.hash
- where pc.repo = :repo and pc.number = :n and c.is_merge = 0 and cp.role in ('author', 'co-author')"""
+Q = queries.load("teammemory.agents.sql", "review_routing.sql")
+
+
+class PrRow(NamedTuple):
+    repo: str
+    number: int
+    title: str
+    author_key: str | None
+
+
+class NumberRow(NamedTuple):
+    number: int
+
+
+class PathRow(NamedTuple):
+    path: str
+
+
+class ReviewerRow(NamedTuple):
+    reviewer_key: str
+
+
+class AccountRow(NamedTuple):
+    identity_key: str
 
 
 @dataclass(frozen=True)
@@ -84,55 +102,58 @@ class ReviewSuggestion:
 def ask(db: Reader, number: int, *, now: datetime, config: Config, repo: str | None = None,
         limit: int | None = None) -> ReviewSuggestion:
     """Suggest reviewers for PR `number`; NotFound when the store has no such PR."""
-    pr_repo, title, author_key = _find(db, number, repo)
-    args = {"repo": pr_repo, "n": number}
-    asked = [str(r["reviewer_key"]) for r in db.all(REQUESTED_SQL, **args)]
-    wrote = [str(r["identity_key"]) for r in db.all(CONTRIBUTORS_SQL, **args)]
-    who = people.lookup(db, asked + wrote + ([author_key] if author_key else []))
-    author = people.who(who, author_key).person if author_key else None
-    paths = sorted({r["path"] for r in db.all(PR_FILES_SQL, **args)}) or \
-        sorted({r["path"] for r in db.all(COMMIT_FILES_SQL, **args)})
-    requested = sorted({people.who(who, k).person for k in asked},
-                       key=lambda p: p.key)
-    rows = expertise.activity(db, *_target(db, paths), skip=(pr_repo, number)) if paths else []
-    contributors = sorted({people.who(who, k).person for k in wrote} - ({author} if author else set()),
+    pr = _find(db, number, repo)
+    args = {"repo": pr.repo, "n": number}
+    asked = [r.reviewer_key for r in db.fetch(Q["requested-reviewers"], ReviewerRow, **args)]
+    wrote = [r.identity_key for r in db.fetch(Q["contributors"], AccountRow, **args)]
+    who = persons.lookup(db, asked + wrote + ([pr.author_key] if pr.author_key else []))
+    author = persons.who(who, pr.author_key).person if pr.author_key else None
+    files = _files(db, args)
+    requested = sorted({persons.who(who, k).person for k in asked}, key=lambda p: p.key)
+    rows = activity(db, *_target(db, files), skip=(pr.repo, number)) if files else []
+    contributors = sorted({persons.who(who, k).person for k in wrote} - ({author} if author else set()),
                           key=lambda p: p.key)
     cands = rank(rows, now=now, weights=config.expertise, author=author.key if author else None,
                  requested={p.key for p in requested}, contributors={p.key for p in contributors})
     bots = tuple(sorted({a.person.name for a in rows if a.is_bot}))
     n = config.review_max_suggestions if limit is None else limit
-    return ReviewSuggestion(pr_repo, number, title, author, tuple(paths), cands[:n], tuple(requested),
+    return ReviewSuggestion(pr.repo, number, pr.title, author, tuple(files), cands[:n], tuple(requested),
                             tuple(contributors), bots, iso_day(epoch(now)))
 
 
-def _find(db: Reader, number: int, repo: str | None) -> tuple[str, str, str | None]:
-    """(repo, title, author identity key) of the one PR with this number."""
-    rows = sorted((r for r in db.all(PR_SQL, n=number) if repo is None or r["repo"] == repo),
-                  key=lambda r: r["repo"])
+def _find(db: Reader, number: int, repo: str | None) -> PrRow:
+    """The one PR with this number (in `repo`, when given)."""
+    rows = sorted((r for r in db.fetch(Q["pull-requests-numbered"], PrRow, n=number)
+                   if repo is None or r.repo == repo), key=lambda r: r.repo)
     if not rows:
-        known = [f"#{r['number']}" for r in db.all("select distinct number from pull_requests")]
+        known = [f"#{r.number}" for r in db.fetch(Q["pull-request-numbers"], NumberRow)]
         raise not_found("pull request", f"#{number}", known)
     if len(rows) > 1:
-        raise InputError(f"pull request #{number}",
-                         f"found in {', '.join(str(r['repo']) for r in rows)}: say which repository")
-    return str(rows[0]["repo"]), str(rows[0]["title"]), rows[0]["author_key"]
+        raise InputError(f"pull request #{number}", f"found in {', '.join(r.repo for r in rows)}: say which repository")
+    return rows[0]
 
 
-def _target(db: Reader, paths: Sequence[str]) -> tuple[str, dict[str, object]]:
+def _files(db: Reader, args: dict[str, object]) -> list[str]:
+    """The PR's files: those it lists, else those its commits changed."""
+    listed = {r.path for r in db.fetch(Q["pr-files"], PathRow, **args)}
+    return sorted(listed or {r.path for r in db.fetch(Q["pr-commit-files"], PathRow, **args)})
+
+
+def _target(db: Reader, files: Sequence[str]) -> tuple[str, dict[str, object]]:
     """Spans for every file (renames followed); a file git has not seen yet still matches PR data."""
-    spans: list[people.PathSpan] = []
-    for path in paths:
-        repos = people.file_repos(db, path)
-        unseen = [people.PathSpan("", path, people.FOREVER, path)]
-        spans += people.lineage(db, path, repos) if repos else unseen
-    return people.spans_cte(spans)
+    spans: list[paths.PathSpan] = []
+    for path in files:
+        repos = paths.file_repos(db, path)
+        unseen = [paths.PathSpan("", path, paths.FOREVER, path)]
+        spans += paths.lineage(db, path, repos) if repos else unseen
+    return paths.spans_cte(spans)
 
 
-def rank(rows: Iterable[expertise.Activity], *, now: datetime, weights: ExpertiseWeights,
+def rank(rows: Iterable[Activity], *, now: datetime, weights: ExpertiseWeights,
          author: str | None = None, requested: AbstractSet[str] = frozenset(),
          contributors: AbstractSet[str] = frozenset()) -> tuple[Candidate, ...]:
     """Pure: per file `expertise.rank`, summed per person; the author, contributors and bots left out."""
-    by_file: dict[str, list[expertise.Activity]] = defaultdict(list)
+    by_file: dict[str, list[Activity]] = defaultdict(list)
     for a in rows:
         if a.person.key != author and a.person.key not in contributors:
             by_file[a.root].append(a)

@@ -107,6 +107,13 @@ def _without_comments(sql: str) -> str:
     return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
 
 
+def one_list(values: Iterable[object], prefix: str = "v") -> tuple[str, dict[str, object]]:
+    """For an `in ({slot})` slot that filters one statement and so cannot be split into chunks (a
+    short list, such as known projects): (':v0, :v1, ...', their parameters), sorted distinct."""
+    params = {f"{prefix}{i}": v for i, v in enumerate(sorted(set(values)))}  # type: ignore[type-var]
+    return ", ".join(f":{p}" for p in params), params
+
+
 def in_list(values: Iterable[object], prefix: str = "v") -> list[tuple[str, dict[str, object]]]:
     """For an `in ({slot})` slot: (':v0, :v1, ...', their parameters) for each slice of CHUNK
     sorted distinct values (none for no values)."""

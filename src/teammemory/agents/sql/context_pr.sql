@@ -1,0 +1,88 @@
+-- Context of a pull request (agents/context_pr.py): the PR :repo #:number and what the store ties
+-- to it. The statements return account keys; context_pr reads the people behind them once, from
+-- the `persons` view (persons.lookup), rather than joining `persons` in each of these small
+-- statements (on SQLite every such join materializes the view: ~10 % of a PR answer).
+--
+-- PR of a commit: commit pc.hash belongs to PR p when pr_commits names p's number, either in p's
+-- repository or in a repository with no PRs of its own (git and GitHub may name the same
+-- repository differently, so a git-side "Merge pull request #N" still counts). Here p is the PR
+-- asked about, so the condition reads `pc.number = :number and (pc.repo = :repo or not exists
+-- (select 1 from pull_requests x where x.repo = pc.repo))`; the statements that need the PR's
+-- commits start from it as the CTE `pr_hashes` (hash, found_by).
+
+-- name: pr
+-- Every PR numbered :number (one per repository that has it), with its author's account.
+select p.repo, p.number, p.title, p.state, p.head_branch, p.base_branch, p.created_at, p.merged_at,
+       p.closed_at, p.url, p.body, p.author_key
+  from pull_requests p
+ where p.number = :number
+
+-- name: pr-numbers
+-- Every PR: the suggestions for an unknown number.
+select repo, number from pull_requests
+
+-- name: commits
+-- The PR's commits (PR of a commit, see the header), one row per way each was found, with the
+-- author's account.
+with pr_hashes as (
+  select distinct pc.hash, pc.found_by from pr_commits pc
+   where pc.number = :number and (pc.repo = :repo or not exists
+         (select 1 from pull_requests x where x.repo = pc.repo)))
+select c.repo, c.hash, c.subject, c.authored_at, c.is_merge, ph.found_by, c.author_key
+  from pr_hashes ph join commits c on c.hash = ph.hash
+
+-- name: issues
+-- The keys the PR names (pr_issues) and the keys its commits name (commit_issues; PR of a commit,
+-- see the header), one row per way each was found, with the issue's summary and status (null when
+-- it was never ingested).
+with pr_hashes as (
+  select distinct pc.hash, pc.found_by from pr_commits pc
+   where pc.number = :number and (pc.repo = :repo or not exists
+         (select 1 from pull_requests x where x.repo = pc.repo)))
+select pi.issue_key, i.summary, i.status, pi.found_by
+  from pr_issues pi left join issues i on i.key = pi.issue_key
+ where pi.repo = :repo and pi.number = :number
+union all
+select ci.issue_key, i.summary, i.status, 'commit ' || substr(ci.hash, 1, 7) || ': ' || ci.found_by
+  from pr_hashes ph join commit_issues ci on ci.hash = ph.hash left join issues i on i.key = ci.issue_key
+
+-- name: pr-files
+-- The PR's files as GitHub lists them.
+select path, additions, deletions from pr_files where repo = :repo and number = :number
+
+-- name: commit-files
+-- The changes of the PR's non-merge commits (PR of a commit, see the header): one row per
+-- (commit, path).
+with pr_hashes as (
+  select distinct pc.hash, pc.found_by from pr_commits pc
+   where pc.number = :number and (pc.repo = :repo or not exists
+         (select 1 from pull_requests x where x.repo = pc.repo)))
+select distinct cf.repo, cf.hash, cf.path, cf.added, cf.deleted
+  from pr_hashes ph join commits c on c.hash = ph.hash and c.is_merge = 0
+  join commit_files cf on cf.repo = c.repo and cf.hash = c.hash
+
+-- name: reviews
+-- The PR's reviews, with the reviewer's account.
+select v.review_id, v.state, v.submitted_at, v.reviewer_key
+  from reviews v
+ where v.repo = :repo and v.number = :number
+
+-- name: comments
+-- The PR's review comments (on a path) and conversation comments, with the author's account.
+select 'review comment' as kind, m.comment_id, m.path, m.body, m.created_at, m.author_key
+  from review_comments m where m.repo = :repo and m.number = :number
+union all
+select 'comment', m.comment_id, '', m.body, m.created_at, m.author_key
+  from pr_comments m where m.repo = :repo and m.number = :number
+
+-- name: commit-people
+-- The author and co-author accounts of the PR's non-merge commits (PR of a commit, see the
+-- header), one row per (commit, account).
+with pr_hashes as (
+  select distinct pc.hash, pc.found_by from pr_commits pc
+   where pc.number = :number and (pc.repo = :repo or not exists
+         (select 1 from pull_requests x where x.repo = pc.repo)))
+select distinct c.repo, c.hash, cp.identity_key
+  from pr_hashes ph join commits c on c.hash = ph.hash and c.is_merge = 0
+  join commit_people cp on cp.repo = c.repo and cp.hash = c.hash
+   and cp.role in ('author', 'co-author')

@@ -1,0 +1,195 @@
+-- The reading list of a component (agents/onboarding.py): its issues, PRs and files, each with the
+-- facts their scores count; the module scores and orders them.
+--
+-- The first four statements share one scope, written out in each (the component :component matched in
+-- any letter case; files.component is indexed on lower(component)):
+--   comp_files    the component's files;
+--   comp_commits  its non-merge commits, from the summary table component_commits (store/summaries.py),
+--                 so a component holding most of a long history is still read as one index range;
+--   comp_prs      (PR, component path) for each PR listing a component file, or containing a commit
+--                 that changed one. A commit (pc.hash) belongs to PR p when pr_commits names p's
+--                 number, in p's repository or in a repository with no PRs of its own (git and GitHub
+--                 may name the same repository differently, so a git-side "Merge pull request #N"
+--                 still counts). `cross join` keeps SQLite's order: from the PRs (few) outward to
+--                 their commits, then the component's commits among them (18-35 ms -> 2 ms on the
+--                 100k bench store, against starting from the component's commits);
+--   comp_issues   (key, how it was found) for the issues of the Jira component, named by its commits,
+--                 or named by its PRs.
+
+-- name: issues
+-- The component's ingested issues, once per way each was found.
+with comp_files as (select repo, path from files where lower(component) = lower(:component)),
+comp_commits as (
+  select cc.repo, cc.hash from component_commits cc
+   where cc.component in (select distinct component from files where lower(component) = lower(:component))
+     and cc.is_merge = 0),
+comp_prs as (
+  select pf.repo, pf.number, pf.path from comp_files f join pr_files pf on pf.path = f.path
+  union
+  select p.repo, p.number, cf.path from pull_requests p cross join pr_commits pc cross join comp_commits cc
+    join commit_files cf on cf.repo = cc.repo and cf.hash = cc.hash
+    join files f on f.repo = cf.repo and f.path = cf.path and lower(f.component) = lower(:component)
+   where p.number = pc.number and (p.repo = pc.repo or not exists (select 1 from pull_requests x where x.repo = pc.repo))
+     and cc.hash = pc.hash),
+comp_issues as (
+  select ic.issue_key as k, 'Jira component ' || ic.component as found_by from issue_components ic
+   where lower(ic.component) = lower(:component)
+  union
+  select ci.issue_key, 'its commits change the component' from comp_commits cc
+    join commit_issues ci on ci.repo = cc.repo and ci.hash = cc.hash
+  union
+  select pi.issue_key, 'its PRs change the component' from comp_prs cp
+    join pr_issues pi on pi.repo = cp.repo and pi.number = cp.number)
+select x.found_by, i.key, i.summary, i.status, i.issue_type, i.created_at, i.updated_at
+  from comp_issues x join issues i on i.key = x.k
+
+-- name: issue-facts
+-- The facts ISSUE_FORMULA counts, (key, kind, ref) for each of the component's ingested issues:
+-- non-merge commits naming the key, PRs naming it or containing such a commit, Jira comments, and
+-- links on either side.
+with comp_files as (select repo, path from files where lower(component) = lower(:component)),
+comp_commits as (
+  select cc.repo, cc.hash from component_commits cc
+   where cc.component in (select distinct component from files where lower(component) = lower(:component))
+     and cc.is_merge = 0),
+comp_prs as (
+  select pf.repo, pf.number, pf.path from comp_files f join pr_files pf on pf.path = f.path
+  union
+  select p.repo, p.number, cf.path from pull_requests p cross join pr_commits pc cross join comp_commits cc
+    join commit_files cf on cf.repo = cc.repo and cf.hash = cc.hash
+    join files f on f.repo = cf.repo and f.path = cf.path and lower(f.component) = lower(:component)
+   where p.number = pc.number and (p.repo = pc.repo or not exists (select 1 from pull_requests x where x.repo = pc.repo))
+     and cc.hash = pc.hash),
+comp_issues as (
+  select ic.issue_key as k, 'Jira component ' || ic.component as found_by from issue_components ic
+   where lower(ic.component) = lower(:component)
+  union
+  select ci.issue_key, 'its commits change the component' from comp_commits cc
+    join commit_issues ci on ci.repo = cc.repo and ci.hash = cc.hash
+  union
+  select pi.issue_key, 'its PRs change the component' from comp_prs cp
+    join pr_issues pi on pi.repo = cp.repo and pi.number = cp.number),
+keys as (select distinct x.k from comp_issues x join issues i on i.key = x.k)
+select ci.issue_key as k, 'commit' as kind, ci.repo || ':' || ci.hash as ref from keys
+  join commit_issues ci on ci.issue_key = keys.k
+  join commits c on c.repo = ci.repo and c.hash = ci.hash and c.is_merge = 0
+union
+select pi.issue_key, 'pr', pi.repo || '#' || cast(pi.number as varchar(12)) from keys
+  join pr_issues pi on pi.issue_key = keys.k
+union
+select ci.issue_key, 'pr', p.repo || '#' || cast(p.number as varchar(12)) from keys
+  join commit_issues ci on ci.issue_key = keys.k join pr_commits pc on pc.hash = ci.hash
+  join pull_requests p on p.number = pc.number
+                      and (p.repo = pc.repo or not exists (select 1 from pull_requests x where x.repo = pc.repo))
+union
+select m.issue_key, 'comment', m.comment_id from keys join issue_comments m on m.issue_key = keys.k
+union
+select l.issue_key, 'link', l.other_key || ' ' || l.link_type from keys
+  join issue_links l on l.issue_key = keys.k
+union
+select l.other_key, 'link', l.issue_key || ' ' || l.link_type from keys
+  join issue_links l on l.other_key = keys.k
+
+-- name: prs
+-- The component's PRs with their author's person (`persons`; the module leaves bots' PRs out).
+with comp_files as (select repo, path from files where lower(component) = lower(:component)),
+comp_commits as (
+  select cc.repo, cc.hash from component_commits cc
+   where cc.component in (select distinct component from files where lower(component) = lower(:component))
+     and cc.is_merge = 0),
+comp_prs as (
+  select pf.repo, pf.number, pf.path from comp_files f join pr_files pf on pf.path = f.path
+  union
+  select p.repo, p.number, cf.path from pull_requests p cross join pr_commits pc cross join comp_commits cc
+    join commit_files cf on cf.repo = cc.repo and cf.hash = cc.hash
+    join files f on f.repo = cf.repo and f.path = cf.path and lower(f.component) = lower(:component)
+   where p.number = pc.number and (p.repo = pc.repo or not exists (select 1 from pull_requests x where x.repo = pc.repo))
+     and cc.hash = pc.hash),
+comp_issues as (
+  select ic.issue_key as k, 'Jira component ' || ic.component as found_by from issue_components ic
+   where lower(ic.component) = lower(:component)
+  union
+  select ci.issue_key, 'its commits change the component' from comp_commits cc
+    join commit_issues ci on ci.repo = cc.repo and ci.hash = cc.hash
+  union
+  select pi.issue_key, 'its PRs change the component' from comp_prs cp
+    join pr_issues pi on pi.repo = cp.repo and pi.number = cp.number)
+select distinct p.repo, p.number, p.title, p.state, p.merged_at, p.created_at,
+       ap.person_key as a_key, ap.person_name as a_name, ap.is_bot as a_bot
+  from comp_prs cp join pull_requests p on p.repo = cp.repo and p.number = cp.number
+  left join persons ap on ap.account_key = p.author_key
+
+-- name: pr-facts
+-- The facts PR_FORMULA counts, (repo, number, kind, ref) for each of the component's PRs: its
+-- component files, reviews, review comments, comments, and issue keys it or one of its commits
+-- names.
+with comp_files as (select repo, path from files where lower(component) = lower(:component)),
+comp_commits as (
+  select cc.repo, cc.hash from component_commits cc
+   where cc.component in (select distinct component from files where lower(component) = lower(:component))
+     and cc.is_merge = 0),
+comp_prs as (
+  select pf.repo, pf.number, pf.path from comp_files f join pr_files pf on pf.path = f.path
+  union
+  select p.repo, p.number, cf.path from pull_requests p cross join pr_commits pc cross join comp_commits cc
+    join commit_files cf on cf.repo = cc.repo and cf.hash = cc.hash
+    join files f on f.repo = cf.repo and f.path = cf.path and lower(f.component) = lower(:component)
+   where p.number = pc.number and (p.repo = pc.repo or not exists (select 1 from pull_requests x where x.repo = pc.repo))
+     and cc.hash = pc.hash),
+comp_issues as (
+  select ic.issue_key as k, 'Jira component ' || ic.component as found_by from issue_components ic
+   where lower(ic.component) = lower(:component)
+  union
+  select ci.issue_key, 'its commits change the component' from comp_commits cc
+    join commit_issues ci on ci.repo = cc.repo and ci.hash = cc.hash
+  union
+  select pi.issue_key, 'its PRs change the component' from comp_prs cp
+    join pr_issues pi on pi.repo = cp.repo and pi.number = cp.number),
+prs as (select distinct cp.repo, cp.number from comp_prs cp
+  join pull_requests p on p.repo = cp.repo and p.number = cp.number)
+select cp.repo, cp.number, 'file' as kind, cp.path as ref from comp_prs cp
+union
+select v.repo, v.number, 'review', v.review_id from prs
+  join reviews v on v.repo = prs.repo and v.number = prs.number
+union
+select m.repo, m.number, 'review_comment', m.comment_id from prs
+  join review_comments m on m.repo = prs.repo and m.number = prs.number
+union
+select m.repo, m.number, 'comment', m.comment_id from prs
+  join pr_comments m on m.repo = prs.repo and m.number = prs.number
+union
+select pi.repo, pi.number, 'issue', pi.issue_key from prs
+  join pr_issues pi on pi.repo = prs.repo and pi.number = prs.number
+union
+select p.repo, p.number, 'issue', ci.issue_key from prs
+  join pull_requests p on p.repo = prs.repo and p.number = prs.number
+  join pr_commits pc on p.number = pc.number
+                    and (p.repo = pc.repo or not exists (select 1 from pull_requests x where x.repo = pc.repo))
+  join commit_issues ci on ci.hash = pc.hash
+
+-- name: files
+-- Per component file: non-merge commits, churn and last change summed from the summary table
+-- file_authors (a component's history can be most of the store's), and the distinct non-bot
+-- people among its authors (`persons`). `cross join`: the component's files first, then their
+-- authors. The sums are cast back to bigint: PostgreSQL sums bigints as numeric.
+select x.path, cast(sum(x.commits) as bigint) as commits, cast(sum(x.churn) as bigint) as churn,
+       max(x.last_at) as last_at, count(distinct case when x.w_bot = 0 then x.w_key end) as people
+  from (select fa.path, fa.commits, fa.churn, fa.last_at, wp.person_key as w_key, wp.is_bot as w_bot
+          from files f cross join file_authors fa
+          left join persons wp on wp.account_key = fa.identity_key
+         where lower(f.component) = lower(:component) and fa.repo = f.repo and fa.path = f.path) x
+ group by x.path
+
+-- name: any-issue
+-- Whether the store holds any issue (else the issue statements are skipped).
+select 1 as x from issues limit 1
+
+-- name: any-pr
+-- Whether the store holds any PR (else the PR statements are skipped).
+select 1 as x from pull_requests limit 1
+
+-- name: component-names
+-- Every component files or Jira issues are assigned to (to find the one asked for).
+select distinct component as c from files
+union
+select distinct component from issue_components
