@@ -101,6 +101,17 @@ def _filled(q: queries.Query) -> tuple[str, dict[str, object]]:
     return q.fill(**parts), params
 
 
+def test_role_lists_in_agent_sql_are_credited_roles() -> None:
+    """The roles a commit credits work in are defined once (model.CREDITED_ROLES); SQL that
+    filters commit_people by role names only those."""
+    from teammemory.model import CREDITED_ROLES
+
+    for file, q in _agent_queries():
+        for listed in re.findall(r"role in \(([^)]*)\)", q.sql):
+            roles = {r.strip().strip("'") for r in listed.split(",")}
+            assert roles <= set(CREDITED_ROLES), f"{file}: {q.name}: {sorted(roles)}"
+
+
 @pytest.mark.parametrize(("file", "query"), _agent_queries(), ids=lambda v: getattr(v, "name", v))
 def test_every_agent_query_runs_on_both_backends(store: Store, file: str, query: queries.Query) -> None:
     sql, params = _filled(query)

@@ -113,11 +113,6 @@ class Reader:
         cur = self._conn.execute(self._sql(sql), params)
         return [dict(r) for r in cur.fetchall()]
 
-    def rows(self, sql: str, **params: Any) -> list[Any]:
-        """Like `all`, but the driver's own rows (read by column name: row["name"]), without a
-        dict per row: for the few queries that return tens of thousands of rows."""
-        return list(self._conn.execute(self._sql(sql), params).fetchall())
-
     def one(self, sql: str, **params: Any) -> Row | None:
         cur = self._conn.execute(self._sql(sql), params)
         row = cur.fetchone()
