@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1] / "src" / "teammemory"
-BASE = {"model", "errors", "config", "components", "__init__"}
+BASE = {"model", "errors", "config", "components", "redact", "__init__"}
 ALLOWED: dict[str, set[str]] = {
     "base": BASE,
     "sources": BASE | {"sources"},

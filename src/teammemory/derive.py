@@ -1,5 +1,7 @@
 """Derived data, recomputed after every ingest in the same transaction.
 
+- commit_issues and pr_issues, re-derived from the stored messages, titles, bodies and branch
+  names when the rules that find issue links changed (their fingerprint is a cursor);
 - files.component from the config's component rules (first match wins);
 - commits.is_bug_fix: by linked issue type where a linked issue is known (any linked issue of a
   bug type makes it a fix), else by the configured subject rule (word boundaries); merges never;
@@ -13,18 +15,37 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from teammemory.components import component_of
 from teammemory.config import Config
 from teammemory.identity.resolve import resolve
-from teammemory.model import Commit
+from teammemory.model import Commit, Ref, issue_project
 from teammemory.store import Writer, summaries
-from teammemory.store.write import get_cursor, set_cursor
+from teammemory.store.write import get_cursor, set_cursor, upsert_tuples
+
+LINK_RULES_CURSOR = ("derive", "link_rules")
+BATCH = 5000
 
 
-def refresh(db: Writer, config: Config) -> None:
-    """Bring every derived column up to date with the data and the config."""
+@dataclass(frozen=True)
+class LinkRules:
+    """The rules that find issue links in text, as the sources' parsers apply them (ingest hands
+    them in: derive does not import the sources). `fingerprint` names everything they depend on,
+    so that links written under other rules are known to be stale."""
+
+    fingerprint: str
+    commit_links: Callable[[str, str, bool], tuple[Ref, ...]]  # (repo, message, is_merge)
+    pr_links: Callable[[str, str, str, str], tuple[Ref, ...]]  # (repo, title, body, head branch)
+
+
+def refresh(db: Writer, config: Config, *, links: LinkRules | None = None) -> None:
+    """Bring every derived column up to date with the data and the config (and the link rules,
+    when given: every ingest gives them)."""
+    if links is not None:
+        refresh_links(db, links)
     summaries.restate_files(db, refresh_components(db, config))
     refresh_bug_fixes(db, config)
     resolve(db, config)
@@ -48,6 +69,68 @@ def refresh_components(db: Writer, config: Config) -> list[tuple[str, str]]:
     if not same:
         set_cursor(db, "derive", "component_rules", rules, now=0)  # when does not matter: what does
     return [(str(r["repo"]), str(r["path"])) for r in changed]
+
+
+def refresh_links(db: Writer, rules: LinkRules) -> bool:
+    """Re-derive commit_issues and pr_issues when the link rules changed; True when it did.
+
+    The rules' fingerprint is the cursor ('derive', 'link_rules'): while it matches, this costs
+    one lookup (ingestion wrote every new link by these rules). A store without it was written
+    by the rules of the ingest that creates it, which only records them; migration 0005 gives
+    a store written before fingerprints one that matches no rules. Re-deriving rewrites both
+    tables from the stored text, so running it again gives the same rows; bug-fix flags that a
+    link decided are classified again (refresh_bug_fixes)."""
+    known = get_cursor(db, *LINK_RULES_CURSOR)
+    if known == rules.fingerprint:
+        return False
+    if known is not None:
+        _relink_commits(db, rules.commit_links)
+        _relink_prs(db, rules.pr_links)
+        db.execute("update commits set bug_fix_reason = '' where bug_fix_reason like 'linked issue %'")
+    set_cursor(db, *LINK_RULES_CURSOR, rules.fingerprint, now=0)
+    return known is not None
+
+
+def _relink_commits(db: Writer, find: Callable[[str, str, bool], tuple[Ref, ...]]) -> None:
+    db.execute("delete from commit_issues")
+    rows = ((r["repo"], r["hash"], ref.target, issue_project(ref.target), ref.evidence)
+            for r in _pages(db, "repo, hash, message, is_merge", "commits", ("repo", "hash"))
+            for ref in find(r["repo"], r["message"], bool(r["is_merge"])))
+    _write(db, "commit_issues", ("repo", "hash", "issue_key", "project", "found_by"), rows,
+           ("repo", "hash", "issue_key", "found_by"))
+
+
+def _relink_prs(db: Writer, find: Callable[[str, str, str, str], tuple[Ref, ...]]) -> None:
+    db.execute("delete from pr_issues")
+    rows = ((r["repo"], r["number"], ref.target, ref.evidence)
+            for r in _pages(db, "repo, number, title, body, head_branch", "pull_requests", ("repo", "number"))
+            for ref in find(r["repo"], r["title"], r["body"], r["head_branch"]))
+    columns = ("repo", "number", "issue_key", "found_by")
+    _write(db, "pr_issues", columns, rows, columns)
+
+
+def _pages(db: Writer, columns: str, table: str, key: tuple[str, str]) -> Iterator[dict[str, Any]]:
+    """Every row of `table`, BATCH at a time in `key` order (PostgreSQL's driver holds a whole
+    result in memory: a million commit messages would be read at once)."""
+    after: dict[str, Any] = {}
+    while True:
+        where = f" where ({key[0]}, {key[1]}) > (:a, :b)" if after else ""
+        page = db.all(f"select {columns} from {table}{where} order by {key[0]}, {key[1]} limit {BATCH}", **after)
+        yield from page
+        if len(page) < BATCH:
+            return
+        after = {"a": page[-1][key[0]], "b": page[-1][key[1]]}
+
+
+def _write(db: Writer, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]],
+           keys: tuple[str, ...]) -> None:
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            upsert_tuples(db, table, columns, batch, keys)
+            batch = []
+    upsert_tuples(db, table, columns, batch, keys)
 
 
 def subject_classifier(config: Config) -> Callable[[Commit], tuple[int, str]]:

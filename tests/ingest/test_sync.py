@@ -1,7 +1,8 @@
 """ingest.sync end to end: a local replay server (recorded github3.py and jira.fiware.org
 responses) -> fetch -> parse -> the store, on SQLite and PostgreSQL; PRs and issues, each with its
 cursor; incremental reruns from the stored cursors; a failed run writes nothing and leaves the
-cursors; the token is never stored."""
+cursors; the token is never stored, nor credentials given in the Jira URL (whose redacted target
+finds its cursor again). More in tests/faults/test_secrets.py and test_hangs.py."""
 
 from __future__ import annotations
 
@@ -221,6 +222,23 @@ def test_jira_sync_then_incremental_rerun(store: Store, server: ReplayServer, re
     assert all(r.headers["authorization"].startswith("Basic ") for r in server.requests)
     assert server.requests[-1].query["jql"].startswith('(project = HELP) AND updated >= "2016-03-03 01:32"')
     assert server.unexpected == []
+
+
+def test_jira_credentials_in_the_url_stay_out_of_the_cursor_which_is_found_again(
+        store: Store, server: ReplayServer, realdata: Path) -> None:
+    script_jira(server, realdata)
+    url = server.url.replace("://", "://ana:t0ken-in-url@")
+    client = jira.make_jira_client(url, env={}, timeout=5)
+    assert jira_target(url, JQL) == f"{server.url.replace('://', '://ana:***@')} :: {JQL}"
+    first = sync_jira(store, url, JQL, config=Config(), client=client)
+    second = sync_jira(store, url, JQL, config=Config(), client=client)
+    assert first.target == second.target == jira_target(url, JQL) and "t0ken" not in first.target
+    assert cursor(store, "jira", jira_target(url, JQL)) == "2016-03-03T14:32:47Z"
+    assert server.requests[-1].query["jql"].startswith('(project = HELP) AND updated >= "2016-03-03 01:32"')
+    with store.read() as db:
+        stored = db.all("select target from cursors where source = 'jira' union all"
+                        " select target from ingest_runs where source = 'jira'")
+    assert {r["target"] for r in stored} == {jira_target(url, JQL)}
 
 
 def test_cursor_round_trip() -> None:

@@ -128,6 +128,8 @@ def test_sqlite_and_postgres_give_the_same_answers(request: pytest.FixtureReques
     (["component-risk", "auht"], "Did you mean: auth"),
     (["onboarding", "nothing-like-it"], "not found"),
     (["file-experts", "src/auth/token_service.py", "--now", "yesterday"], "--now: not an ISO 8601 time"),
+    (["risky-files", "--days", "800000"], "--days: 800000 is out of range: 1 to 36500 days"),
+    (["pr-context", str(10**29)], "NUMBER: 100000000000000000000000000000 is out of range: 1 to 2147483647"),
 ])
 def test_bad_input_exits_2_with_a_clear_message(seeded: tuple[str, Path], args: list[str], message: str) -> None:
     url, config = seeded

@@ -115,7 +115,19 @@ def test_repo_argument_is_checked_before_any_request() -> None:
 
 def test_auth_headers_from_the_environment() -> None:
     assert github.auth_headers({"GITHUB_TOKEN": " abc "}) == {"Authorization": "Bearer abc"}
+    assert github.auth_headers({"GITHUB_TOKEN": "abc\n"}) == {"Authorization": "Bearer abc"}  # `$(cat file)`
     assert github.auth_headers({}) == {}
+
+
+def test_a_damaged_token_is_refused_by_name() -> None:
+    with pytest.raises(InputError, match="GITHUB_TOKEN: holds a line break") as err:
+        github.auth_headers({"GITHUB_TOKEN": "ghp_Zq9\nXw7"})
+    assert "Zq9" not in str(err.value) and "Xw7" not in str(err.value)
+
+
+def test_a_missing_token_is_worth_a_warning() -> None:
+    assert "GITHUB_TOKEN is not set" in (github.missing_token({}) or "")
+    assert github.missing_token({"GITHUB_TOKEN": "t"}) is None
 
 
 def an_issue(number: int, updated: str, *, comments: int = 0, pr: bool = False) -> dict[str, Any]:

@@ -74,7 +74,7 @@ def test_issue_type_from_labels(labels: list[str], types: tuple[str, ...], expec
 
 def test_labels_are_objects_or_strings() -> None:
     assert label_names([{"name": "a"}, "b", {"name": "a"}, {"name": ""}], "x") == ("a", "b")
-    with pytest.raises(InputError, match=r"^x.json: issue #12: field 'labels' is not a list"):
+    with pytest.raises(InputError, match=r"^x.json: issue #12: field 'labels': expected a list or null, got text"):
         read(issue(labels="bug"))
 
 
@@ -98,8 +98,10 @@ def test_repository_from_repo_argument_url_or_path() -> None:
 def test_bad_records_name_file_issue_and_field() -> None:
     with pytest.raises(InputError, match=r"^x.json: issue #12: field 'created_at' is not an ISO 8601 time"):
         read(issue(created_at="soon"))
-    with pytest.raises(InputError, match=r"^x.json: issue: field 'number' missing"):
+    with pytest.raises(InputError, match=r"^x.json: issue: field 'number': expected a whole number, got text"):
         read(issue(number="twelve"))
+    with pytest.raises(InputError, match=r"^x.json: issue: field 'number' missing$"):
+        read(issue(number=None))
 
 
 def test_perceval_issue_item_with_its_comments() -> None:

@@ -1,4 +1,6 @@
-"""sources.http against a real server on 127.0.0.1: paging, rate limits, retries, errors, ETags.
+"""sources.http against a real server on 127.0.0.1: paging, rate limits, retries, errors, ETags,
+and the checks before anything is sent (tokens, base URLs). Hostile servers and endless paging:
+tests/faults/test_hangs.py.
 
 Waiting is injected (`FakeTime`), so every test asserts the exact seconds the code asked to sleep
 and none of them actually waits.
@@ -16,18 +18,17 @@ from typing import Any
 
 import pytest
 
-from teammemory.errors import SourceError
+from teammemory.errors import InputError, SourceError
 from teammemory.sources.http import (
     Http,
     HttpStatusError,
     RetryPolicy,
     backoff,
-    follow_link_pages,
     make_client,
     request_json,
-    start_at_pages,
-    token_pages,
 )
+from teammemory.sources.http_checks import check_token
+from teammemory.sources.paging import follow_link_pages, start_at_pages, token_pages
 from tests.helpers.replay_server import ReplayServer, serving
 
 TOKEN = "ghp_s3cretTOKEN4tests"
@@ -163,7 +164,7 @@ def test_connection_refused_is_retried_then_reported(fake: FakeTime) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with pytest.raises(SourceError, match="no response .* after 2 attempts"):
+    with pytest.raises(SourceError, match=r"connection failed \(.*refused\) after 2 attempts"):
         make_http(f"http://127.0.0.1:{port}", fake, attempts=2).get("/x")
     assert fake.slept == [0.75]
 
@@ -247,3 +248,35 @@ def test_page_without_its_items_list_is_an_error(server: ReplayServer, fake: Fak
     server.add("GET", "/rest/api/3/search/jql", [{"key": "A-1"}])
     with pytest.raises(SourceError, match="expected an object with a 'issues' list"):
         list(token_pages(make_http(server.url, fake), "/rest/api/3/search/jql", items_key="issues"))
+
+
+def test_a_4xx_is_not_retried(server: ReplayServer, fake: FakeTime) -> None:
+    server.add("GET", "/x", {"message": "Validation Failed"}, status=422)
+    with pytest.raises(HttpStatusError, match="HTTP 422: Validation Failed"):
+        make_http(server.url, fake).get("/x")
+    assert len(server.requests) == 1 and fake.slept == []
+
+
+def test_retries_are_logged_with_their_number(server: ReplayServer, fake: FakeTime,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    server.add("GET", "/x", "", status=503)
+    server.add("GET", "/x", "", status=408)
+    server.add("GET", "/x", {"ok": 1})
+    assert make_http(server.url, fake, attempts=3).get("/x").data == {"ok": 1}
+    assert "HTTP 503; retry 1 of 2 in 0.8 s" in caplog.text and "HTTP 408; retry 2 of 2" in caplog.text
+
+
+def test_check_token() -> None:
+    assert check_token("T", "  abc\n") == "abc"
+    assert check_token("T", "") == ""
+    for value, kind in (("a\nb", "a line break"), ("a b", "white space"), ("a\x00", "a control character"),
+                        ("añ", "a non-ASCII character")):
+        with pytest.raises(InputError, match=f"^T: holds {kind}: .*the value is not shown"):
+            check_token("T", value)
+
+
+def test_the_base_url_is_checked_before_anything_is_sent() -> None:
+    for bad, what in (("not-a-url", "expected http://HOST"), ("https://", "expected http://HOST"),
+                      ("http://[bad", "is not a host name"), ("https://h/x?token=t", r"takes no \?query")):
+        with pytest.raises(InputError, match=f"^--url: .*{what}"):
+            make_client(bad, auth_headers={}, name="--url")

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from teammemory.errors import SourceError
+from teammemory.errors import InputError, SourceError
 from teammemory.sources import jira
 from teammemory.sources.http import Http, HttpStatusError, RetryPolicy, make_client
 from tests.helpers.replay_server import ReplayServer, serving
@@ -127,3 +127,22 @@ def test_auth_headers() -> None:
     assert basic == {"Authorization": "Basic " + base64.b64encode(b"ana@example.com:t0k").decode()}
     assert jira.auth_headers({"JIRA_API_TOKEN": "t0k"}) == {"Authorization": "Bearer t0k"}
     assert jira.auth_headers({"JIRA_EMAIL": "ana@example.com"}) == {}
+
+
+def test_damaged_credentials_are_refused_by_name() -> None:
+    with pytest.raises(InputError, match="JIRA_API_TOKEN: holds a non-ASCII character"):
+        jira.auth_headers({"JIRA_API_TOKEN": "tök"})
+    with pytest.raises(InputError, match="JIRA_EMAIL: holds a line break"):
+        jira.auth_headers({"JIRA_API_TOKEN": "t0k", "JIRA_EMAIL": "ana@\nexample.com"})
+
+
+def test_credentials_in_the_url_count_as_a_token_and_leave_the_url(server: ReplayServer) -> None:
+    url = server.url.replace("://", "://ana%40example.com:t0k@")
+    assert jira.missing_token({}, url) is None
+    assert "JIRA_API_TOKEN is not set" in (jira.missing_token({}, server.url) or "")
+    client = jira.make_jira_client(url, env={}, timeout=5)
+    assert not client.base_url.userinfo  # httpx logs and errors print request URLs: none holds them
+    server.add("GET", jira.FIELDS, [])
+    assert jira.fetch_fields(Http(client)) == []
+    expected = "Basic " + base64.b64encode(b"ana@example.com:t0k").decode()
+    assert server.requests[0].headers["authorization"] == expected

@@ -56,7 +56,8 @@ def test_jira_time(text: str | None, expected: int | None) -> None:
 
 
 def test_bad_time_names_issue_and_field() -> None:
-    with pytest.raises(InputError, match=r"x.json: issue PROJ-7: field 'fields.created' is not a Jira time"):
+    message = r"x.json: issue PROJ-7: field 'fields.created' is not an ISO 8601 time: 'yesterday'"
+    with pytest.raises(InputError, match=message):
         parse_issue(issue({"created": "yesterday"}), "x.json")
 
 

@@ -121,7 +121,7 @@ def test_the_explicit_upgrade_migrates_an_older_store(store: Store, monkeypatch:
         assert migrate.current_version(db) == LATEST + 1
         assert db.scalar("select count(*) as n from notes") == 0
         names = [r["name"] for r in db.all("select name from schema_migrations order by version")]
-    assert names == ["initial", "summaries", "persons", "notes"]
+    assert names == ["initial", "summaries", "persons", "released_schema_repairs", "link_rules", "notes"]
 
 
 def test_ingest_creates_a_missing_store(tmp_path: Path) -> None:
@@ -163,3 +163,48 @@ def test_the_sqlite_twin_of_0002_differs_only_by_without_rowid() -> None:
     sqlite, postgresql = ({m.name: m.sql for m in migrate.migrations(d)} for d in ("sqlite", "postgresql"))
     assert sqlite["summaries"].count(") without rowid;") == 3
     assert sqlite["summaries"].replace(") without rowid;", ");") == postgresql["summaries"]
+
+
+def test_a_dialect_twin_replaces_its_portable_file_on_that_dialect_only(tmp_path: Path) -> None:
+    for name, sql in [("0001_a.sql", "portable a"), ("0002_b.sql", "portable b"),
+                      ("0002_b.sqlite.sql", "sqlite b"), ("0003_c.postgresql.sql", "pg c"), ("README.md", "x")]:
+        (tmp_path / name).write_text(sql)
+    found = {d: [(m.version, m.name, m.sql) for m in migrate.read_migrations(tmp_path, d)]
+             for d in ("sqlite", "postgresql")}
+    assert found == {"sqlite": [(1, "a", "portable a"), (2, "b", "sqlite b")],
+                     "postgresql": [(1, "a", "portable a"), (2, "b", "portable b"), (3, "c", "pg c")]}
+
+
+def test_reset_drops_only_teammemorys_own_tables(tmp_path: Path) -> None:
+    """A database shared with another application (adopted with init-db --force) keeps its tables."""
+    import sqlite3
+
+    path = tmp_path / "shared.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table their_orders (id integer primary key)")
+    store = Store.open(str(path))
+    with store.write(adopt=True) as db:
+        migrate.apply(db)
+    with store.write() as db:
+        migrate.drop_all(db)
+    with sqlite3.connect(path) as conn:
+        names = {r[0] for r in conn.execute("select name from sqlite_master where type in ('table', 'view')")}
+    assert names == {"their_orders"}
+
+
+def test_init_db_adopts_a_foreign_database_only_with_force(tmp_path: Path) -> None:
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from teammemory.outputs.cli import app
+
+    path = tmp_path / "theirs.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table their_orders (id integer primary key)")
+    refused = CliRunner().invoke(app, ["--db", str(path), "init-db"])
+    assert refused.exit_code == 2 and "init-db --force" in refused.output
+    assert CliRunner().invoke(app, ["--db", str(path), "init-db", "--force"]).exit_code == 0
+    with sqlite3.connect(path) as conn:
+        names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+    assert "their_orders" in names and "schema_migrations" in names

@@ -3,7 +3,13 @@
 `run()` is the shared frame every ingester uses: it opens the transaction, lets the source's
 `work(db)` write its records, refreshes derived data (components, bug-fix flags, identities)
 in the same transaction, and records the run. Any error rolls everything back, so a store is
-never half-written; a failed run is then recorded on its own.
+never half-written; a run that failed (the source, the store, an interruption) is then recorded
+on its own, while refused input (InputError: a bad argument, a damaged record, a path the system
+will not open) leaves the store exactly as it was: nothing ran.
+
+Concurrent runs wait for each other (store/locks.py): on PostgreSQL a run first takes a lock
+named after its (source, target), so a second ingest of the same repository says what it waits
+for, then the store's writer lock, like every write.
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ from dataclasses import dataclass, field
 
 from teammemory import derive
 from teammemory.config import Config
-from teammemory.store import Store, Writer, migrate
+from teammemory.errors import InputError
+from teammemory.ingest.links import link_rules
+from teammemory.store import Lock, Store, Writer, migrate
 from teammemory.store.write import record_run
 
 
@@ -33,14 +41,21 @@ def run(store: Store, source: str, target: str, config: Config, work: Callable[[
     """Run `work` in one transaction with derive.refresh; record the run (ok or failed)."""
     run_id = uuid.uuid4().hex
     started = clock()
-    try:
-        with store.write() as db:
+    same = Lock(f"ingest {source} {target}", f"another ingest of {source} {target!r} is running")
+    try:  # PostgreSQL: `same` first, so a second ingest of this target says what it waits for
+        with store.write(lock=same) as db:
             migrate.apply(db)  # a new store is created, an older one brought up to date
             counts = work(db)
-            derive.refresh(db, config)
+            derive.refresh(db, config, links=link_rules(config))
             db.analyze()
             record_run(db, run_id=run_id, source=source, target=target, started_at=int(started),
                        finished_at=int(clock()), status="ok", counts=counts)
+    except InputError:
+        raise
+    except OSError as exc:
+        if exc.filename is None:  # an unreadable input file is refused input too
+            _record_failure(store, run_id, source, target, int(started), int(clock()))
+        raise
     except BaseException:
         _record_failure(store, run_id, source, target, int(started), int(clock()))
         raise
@@ -48,8 +63,8 @@ def run(store: Store, source: str, target: str, config: Config, work: Callable[[
 
 
 def _record_failure(store: Store, run_id: str, source: str, target: str, started: int, finished: int) -> None:
-    try:
-        with store.write() as db:
+    try:  # at once or not at all: after a lock timeout, waiting again would double the wait
+        with store.write(wait=0) as db:
             record_run(db, run_id=run_id, source=source, target=target, started_at=started,
                        finished_at=finished, status="failed", counts={})
     except Exception:  # the store itself may be what failed; the original error matters more

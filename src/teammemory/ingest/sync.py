@@ -4,7 +4,11 @@ Each run happens inside `ingest.run`, so fetching, writing, deriving and the cur
 together: a cursor holds the newest update time written (UTC ISO 8601, `2024-05-01T09:30:00Z`)
 and advances only when the run commits. GitHub keeps two per repository, ('github', OWNER/REPO)
 for PRs and ('github', 'OWNER/REPO issues') for issues, since the two listings advance apart;
-Jira one per site and query ('jira', URL + JQL). Any
+Jira one per site and query ('jira', URL + JQL). No target, cursor or cached page holds a
+secret: the site URL is stored as `redact.url` prints it (the same way every run, so the cursor
+is found again), a cached page whose next link carries one is not kept, and a cursor stored
+under a secret-bearing target by an older version is moved to its redacted target (its runs
+too) on the next sync, keeping its position. Any
 failure (network, rate limit beyond reason, a bad record) rolls back everything, so the next
 run starts from the same cursor and loses nothing.
 
@@ -24,7 +28,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from teammemory import ingest
+from teammemory import ingest, redact
 from teammemory.config import Config
 from teammemory.errors import StoreError
 from teammemory.ingest import IngestSummary
@@ -79,12 +83,14 @@ def sync_jira(store: Store, url: str, jql: str, *, config: Config, client: httpx
     """
     http = as_http(client)
     target = jira_target(url, jql)
+    site = redact.url(url)
 
     def work(db: Writer) -> dict[str, int]:
+        scrub_targets(db, "jira")
         stored = cursor_epoch(get_cursor(db, "jira", target))
         query = jira.incremental_jql(jql, stored)
         epic_fields = fetch_epic_fields(http)
-        raws = [(raw, url) for raw in jira.fetch_issues(http, query, cloud=cloud)]
+        raws = [(raw, site) for raw in jira.fetch_issues(http, query, cloud=cloud)]
         counts = write_documents(db, [jira_parse.JiraDocument(tuple(raws), epic_fields=epic_fields)])
         updated = (jira_parse.jira_time((r.get("fields") or {}).get("updated"), w, "fields.updated")
                    for r, w in raws)
@@ -110,11 +116,32 @@ def load_etags(db: Writer, http: Http) -> None:
 
 
 def save_etags(db: Writer, http: Http, *, now: int) -> None:
-    """Store the ETag and body of every list page of this run (in its transaction)."""
+    """Store the ETag and body of every list page of this run (in its transaction); the cache's
+    URLs are already redacted, and a page whose next link holds a secret is not kept (replayed
+    redacted, the link would no longer work)."""
     rows = [{"url": url, "etag": etag, "status": reply.status, "body": json.dumps(reply.data, sort_keys=True),
              "next_url": reply.next_url or "", "stored_at": now}
-            for url, (etag, reply) in sorted(http.etags.entries.items()) if is_list_url(url)]
+            for url, (etag, reply) in sorted(http.etags.entries.items())
+            if is_list_url(url) and redact.url(reply.next_url or "") == (reply.next_url or "")]
     upsert(db, "http_cache", rows, ("url",))
+
+
+def scrub_targets(db: Writer, source: str) -> None:
+    """Targets stored with a secret (before `redact.url` kept them out) get their redacted form:
+    a cursor moves there (unless one is there already), keeping its position; runs follow."""
+    for row in db.all("select target, value from cursors where source = :s", s=source):
+        clean = redact.url(row["target"])
+        if clean != row["target"]:
+            if get_cursor(db, source, clean) is None:
+                db.execute("update cursors set target = :c where source = :s and target = :t", c=clean,
+                           s=source, t=row["target"])
+            else:
+                db.execute("delete from cursors where source = :s and target = :t", s=source, t=row["target"])
+    for row in db.all("select distinct target from ingest_runs where source = :s", s=source):
+        clean = redact.url(row["target"])
+        if clean != row["target"]:
+            db.execute("update ingest_runs set target = :c where source = :s and target = :t", c=clean,
+                       s=source, t=row["target"])
 
 
 def as_http(client: httpx.Client | Http) -> Http:
@@ -123,8 +150,9 @@ def as_http(client: httpx.Client | Http) -> Http:
 
 
 def jira_target(url: str, jql: str) -> str:
-    """The cursor's target: one cursor per site and query (`https://jira.example.com :: project = X`)."""
-    return f"{url.rstrip('/')} :: {jql.strip()}"
+    """The cursor's target: one cursor per site and query (`https://jira.example.com :: project = X`),
+    the site as `redact.url` prints it."""
+    return f"{redact.url(url).rstrip('/')} :: {jql.strip()}"
 
 
 def issues_target(repo: str) -> str:

@@ -14,7 +14,8 @@ import typer
 
 from teammemory import __version__
 from teammemory.outputs import commands_agents, commands_data, commands_sync
-from teammemory.outputs.options import State
+from teammemory.outputs.options import State, check_file, check_path, errors
+from teammemory.store import parse_url
 
 app = typer.Typer(name="teammemory", no_args_is_help=True, add_completion=False,
                   context_settings={"help_option_names": ["-h", "--help"]}, pretty_exceptions_enable=False,
@@ -39,7 +40,19 @@ def main_options(
                                           help="Show the version and exit.")] = False,
 ) -> None:
     """TeamMemory: why your code is the way it is, from git, GitHub and Jira, with evidence."""
+    with errors(ctx):
+        check_paths(db, config)
     ctx.obj = State(db=db, config_path=config)
+
+
+def check_paths(db: str | None, config: Path | None) -> None:
+    """Paths the system refuses (a name too long, a file used as a folder) name their option."""
+    if db and not db.startswith(("postgres:", "postgresql:")):
+        url = parse_url(db)
+        if url.dialect == "sqlite":
+            check_path("--db", url.target)
+    if config is not None:
+        check_file("--config", config)
 
 
 commands_data.register(app)

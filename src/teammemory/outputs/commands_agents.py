@@ -8,26 +8,63 @@ in questions.py, which a test checks against `COMMANDS`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
 import typer
 
 from teammemory.config import Config
-from teammemory.outputs.options import JsonFlag, NowOption, RepoOption, State, errors, parse_now, stdout
+from teammemory.outputs.options import (
+    JsonFlag,
+    NowOption,
+    RepoOption,
+    State,
+    check_range,
+    errors,
+    parse_now,
+    stdout,
+)
 from teammemory.outputs.questions import QUESTIONS, Question
 from teammemory.outputs.render import emit
 from teammemory.store import Reader, Store
 
+
+@dataclass(frozen=True)
+class Bounds:
+    """The values an integer argument may take, checked once for every question (`ask`)."""
+
+    argument: str
+    low: int
+    high: int
+    unit: str = ""
+
+    def check(self, value: int) -> int:
+        return check_range(self.argument, value, self.low, self.high, self.unit)
+
+    @property
+    def text(self) -> str:
+        return f"{self.low} to {self.high}{self.unit}"
+
+
+# PR numbers are `integer` columns (PostgreSQL int4); a window of at most 100 years keeps every
+# date an agent derives from `--now` a real date; lists are cut in Python and SQL `limit`.
+BOUNDS: dict[str, Bounds] = {
+    "number": Bounds("NUMBER", 1, 2**31 - 1),
+    "days": Bounds("--days", 1, 36500, " days"),
+    "limit": Bounds("--limit", 1, 100_000),
+}
+
 KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="Issue key, e.g. PROJ-1247.")]
-NumberArg = Annotated[int, typer.Argument(metavar="NUMBER", help="Pull request number.")]
+NumberArg = Annotated[int, typer.Argument(metavar="NUMBER", help=f"Pull request number ({BOUNDS['number'].text}).")]
 PathArg = Annotated[str, typer.Argument(metavar="PATH", help="File path in the repository.")]
 NameArg = Annotated[str, typer.Argument(
     metavar="NAME", help="Component name (see the component rules in teammemory.toml).")]
 ComponentNameArg = Annotated[str, typer.Argument(metavar="NAME", help="Component name.")]
 ComponentArg = Annotated[str, typer.Argument(metavar="COMPONENT", help="Component name.")]
-DaysOption = Annotated[int | None, typer.Option("--days", min=1, help="Window in days [default: risk.days, 90].")]
-LimitOption = Annotated[int | None, typer.Option("--limit", min=1, help="How many to list.")]
+DaysOption = Annotated[int | None, typer.Option(
+    "--days", help=f"Window: {BOUNDS['days'].text} [default: risk.days, 90].")]
+LimitOption = Annotated[int | None, typer.Option("--limit", help=f"How many to list ({BOUNDS['limit'].text}).")]
 
 
 def issue_context(ctx: typer.Context, key: KeyArg, now: NowOption = None, as_json: JsonFlag = False) -> None:
@@ -100,12 +137,21 @@ def ask(ctx: typer.Context, name: str, subject: Any, now: str | None, as_json: b
     """Open the store read-only, answer question `name`, print the answer; errors -> exit codes."""
     state: State = ctx.obj
     question = QUESTIONS[name]
-    with errors():
+    with errors(ctx):
         config = state.config()
         when = parse_now(now)
+        check_arguments(question, subject, options)
         with Store.open(config.db_url).read() as db:
             result = answer(db, question, subject, now=when, config=config, options=options)
         emit(stdout(), question.name, when, result, as_json=as_json, text=question.text)
+
+
+def check_arguments(question: Question[Any], subject: Any, options: dict[str, Any]) -> None:
+    """InputError naming the first argument out of its BOUNDS (before the store is opened)."""
+    given = {question.subject: subject, **options}
+    for name, value in given.items():
+        if name in BOUNDS and value is not None:
+            BOUNDS[name].check(value)
 
 
 def answer(db: Reader, question: Question[Any], subject: Any, *, now: datetime, config: Config,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -15,6 +16,11 @@ from rich.console import Console
 from teammemory import config as config_mod
 from teammemory.config import Config
 from teammemory.errors import InputError, TeamMemoryError
+from teammemory.store.sqlite_file import shorten
+
+# What `--now` may be: every agent turns it into epoch seconds, subtracts windows of at most
+# 100 years from it and prints days, so it must stay a real UTC time after all of that.
+NOW_RANGE = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC))
 
 
 @dataclass
@@ -42,22 +48,105 @@ def stdout() -> Console:
     return Console(highlight=False, soft_wrap=True, width=width)
 
 
-def parse_now(value: str | None) -> datetime:
-    """`--now` as an aware UTC datetime; naive input counts as UTC; a date means its midnight."""
+def parse_now(value: str | None, argument: str = "--now") -> datetime:
+    """`--now` as an aware UTC datetime in NOW_RANGE; naive input counts as UTC; a date means its
+    midnight. `argument` names the option in errors (`--since` takes the same form)."""
     if value is None:
         return datetime.now(UTC).replace(microsecond=0)
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise InputError("--now", f"not an ISO 8601 time: {value!r} (e.g. 2026-11-20T12:00:00Z)") from None
-    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+        raise InputError(argument, f"not an ISO 8601 time: {quoted(value)} (e.g. 2026-11-20T12:00:00Z)"
+                         ) from None
+    low, high = NOW_RANGE
+    try:
+        utc = (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is in year 0 in UTC
+        utc = None
+    if utc is None or not low <= utc <= high:
+        raise InputError(argument, f"{value} is out of range: from {low:%Y-%m-%dT%H:%M:%SZ}"
+                         f" to {high:%Y-%m-%dT%H:%M:%SZ}")
+    return utc
+
+
+def quoted(text: str) -> str:
+    """`'text'` as Python writes it; a very long text shortened (with its length) instead."""
+    short = shorten(text)
+    return repr(text) if short == text else short
+
+
+def check_range(argument: str, value: int, low: int, high: int, unit: str = "") -> int:
+    """`value` when low <= value <= high, else InputError naming `argument` and the range."""
+    if not low <= value <= high:
+        raise InputError(argument, f"{shorten(str(value))} is out of range: {low} to {high}{unit}")
+    return value
+
+
+def check_path(argument: str, path: str | Path) -> None:
+    """InputError naming `argument` when the system refuses the path itself (a name too long, a
+    file used as a folder, no permission); a path that is simply not there is left to the
+    command, which knows whether it may create it."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        raise InputError(argument, f"{quoted(str(path))}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def check_file(argument: str, path: Path) -> None:
+    """`check_path`, and a directory where a file is wanted (a config file) is refused too."""
+    check_path(argument, path)
+    if path.is_dir():
+        raise InputError(argument, f"{quoted(str(path))}: is a directory, not a file")
 
 
 @contextmanager
-def errors() -> Iterator[None]:
-    """Map TeamMemoryError to `error: ...` on stderr and its exit code; no traceback."""
+def errors(ctx: typer.Context | None = None) -> Iterator[None]:
+    """Map TeamMemoryError to `error: ...` on stderr and its exit code; no traceback.
+
+    A system error about a path that no layer below caught (`File name too long` from a
+    `Path.is_dir()`) is bad input, one line too: exit 2, naming the path and, when `ctx` is
+    given, the argument that holds it (the command's own options and arguments, then the
+    top-level ones)."""
     try:
         yield
     except TeamMemoryError as exc:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(f"error: {exc}", markup=False)
-        raise typer.Exit(exc.exit_code) from None
+        fail(exc)
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        fail(path_error(exc, ctx))
+
+
+def fail(exc: TeamMemoryError) -> NoReturn:
+    """Print `error: ...` (one line) and exit with the error's code."""
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"error: {exc}", markup=False)
+    raise typer.Exit(exc.exit_code) from None
+
+
+def path_error(exc: OSError, ctx: typer.Context | None) -> InputError:
+    """`exc` as one line naming the path, and the argument whose path (or a file under it) it is."""
+    path = os.path.abspath(os.fsdecode(exc.filename))
+    shown = quoted(os.fsdecode(exc.filename))
+    what = exc.strerror or str(exc)
+    node: Any = ctx
+    while node is not None:
+        for param in node.command.params:
+            values = node.params.get(param.name or "")
+            for value in values if isinstance(values, list | tuple) else [values]:
+                if isinstance(value, str | Path) and _under(path, os.path.abspath(value)):
+                    return InputError(f"{_argument(param)} {shown}", what)
+        node = node.parent
+    return InputError(shown, what)
+
+
+def _argument(param: Any) -> str:
+    """How the user wrote the parameter: `--config` for an option, `PATH` for an argument."""
+    if param.param_type_name == "option":
+        return str(param.opts[0])
+    return str(param.metavar or (param.name or "").upper())
+
+
+def _under(path: str, given: str) -> bool:
+    return path == given or path.startswith(given.rstrip(os.sep) + os.sep)

@@ -19,7 +19,9 @@ here, the pulls listing brings them. Each issue's comments (`issues/N/comments`)
 only when its `comments` count is not 0, which spares a request per quiet issue.
 Works on GitHub Enterprise too: pass its API base, e.g. `https://ghe.example.com/api/v3`.
 Credentials: `GITHUB_TOKEN` -> `Authorization: Bearer ...`, set on the client only (never logged,
-printed or stored); without it, anonymous access (60 requests an hour).
+printed or stored), checked to be printable ASCII first; without it, anonymous access (60
+requests an hour: `missing_token` words the warning). Every listing is guarded against paging
+that loops (`sources.paging`).
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from typing import Any
 import httpx
 
 from teammemory.errors import InputError, SourceError
-from teammemory.sources.http import Http, follow_link_pages, make_client
+from teammemory.sources.http import TIMEOUT, Http, make_client
+from teammemory.sources.http_checks import check_token
+from teammemory.sources.paging import follow_link_pages
 
 API = "https://api.github.com"
 HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
@@ -72,16 +76,24 @@ class IssueBundle:
 
 
 def auth_headers(env: Mapping[str, str]) -> dict[str, str]:
-    """`GITHUB_TOKEN` as a Bearer header, or nothing (anonymous)."""
-    token = env.get("GITHUB_TOKEN", "").strip()
+    """`GITHUB_TOKEN` as a Bearer header, or nothing (anonymous); InputError if it is damaged."""
+    token = check_token("GITHUB_TOKEN", env.get("GITHUB_TOKEN", ""))
     return {"Authorization": f"Bearer {token}"} if token else {}
 
 
-def make_github_client(base_url: str = API, *, env: Mapping[str, str], timeout: float = 30.0,
-                       transport: httpx.BaseTransport | None = None) -> httpx.Client:
+def missing_token(env: Mapping[str, str]) -> str | None:
+    """The warning to show when no token is set, else None."""
+    if env.get("GITHUB_TOKEN", "").strip():
+        return None
+    return "GITHUB_TOKEN is not set: anonymous requests, 60 an hour, public repositories only"
+
+
+def make_github_client(base_url: str = API, *, env: Mapping[str, str], timeout: float = TIMEOUT,
+                       transport: httpx.BaseTransport | None = None, allow_insecure: bool = False,
+                       name: str = "base URL") -> httpx.Client:
     """A client for github.com or an Enterprise server, authenticated from `env`."""
     return make_client(base_url, auth_headers=auth_headers(env), timeout=timeout, transport=transport,
-                       headers=HEADERS)
+                       headers=HEADERS, allow_insecure=allow_insecure, name=name)
 
 
 def check_repo(repo: str) -> str:

@@ -32,7 +32,9 @@ from typing import Any
 
 from teammemory.errors import InputError
 from teammemory.model import Issue, IssueComment, github_issue_key
-from teammemory.sources.github_fields import Doc, Options, as_list, gh_time, github_user, number, repo_of
+from teammemory.sources.checks import NAME
+from teammemory.sources.fields import Obj, kind_of
+from teammemory.sources.github_fields import Doc, Options, account, number, person, repo_of
 
 STATUS_CATEGORY = {"open": "new", "closed": "done"}
 _LABEL_PREFIX = re.compile(r"^(?:type|kind)\s*[:/]\s*", re.I)
@@ -45,35 +47,38 @@ def is_pull(d: Mapping[str, Any]) -> bool:
 
 def parse_issue(d: Mapping[str, Any], doc: Doc, opts: Options) -> Issue:
     """One GitHub issue object (REST, or perceval's `data` with its `*_data`) -> Issue."""
-    n = number(d.get("number"), doc.where, "issue")
+    n = number(d, doc.where, "issue")
     ctx = f"{doc.where}: issue #{n}"
-    urls = [d.get("url"), d.get("html_url"), f"{d.get('repository_url') or ''}/"]
-    repo = opts.repo or repo_of(urls, doc, ctx)
-    state = str(d.get("state") or "").lower()
+    o = Obj(d, ctx)
+    urls = [o.text("url"), o.text("html_url"), f"{o.text('repository_url')}/"]
+    repo = repo_of(urls, doc, ctx, opts.repo)
+    state, reason = o.text("state", NAME).lower(), o.text("state_reason", NAME)
     labels = label_names(d.get("labels"), ctx)
-    assignees = as_list(d, "assignees", ctx)
+    assignees = o.objs("assignees")
+    assignee = person(o, "assignee_data", "assignee") or (account(assignees[0]) if assignees else None)
     return Issue(
-        key=github_issue_key(repo, n), summary=str(d.get("title") or ""), description=str(d.get("body") or ""),
+        key=github_issue_key(repo, n), summary=o.text("title"), description=o.text("body"),
         status=state, status_category=STATUS_CATEGORY.get(state, ""),
         issue_type=issue_type(labels, opts.bug_types),
-        resolution=str(d.get("state_reason") or "") if state == "closed" else "",
+        resolution=reason if state == "closed" else "",
         labels=labels,
-        created_at=gh_time(d.get("created_at"), ctx, "created_at"),
-        updated_at=gh_time(d.get("updated_at"), ctx, "updated_at"),
-        resolved_at=gh_time(d.get("closed_at"), ctx, "closed_at"),
-        reporter=github_user(d.get("user_data") or d.get("user")),
-        assignee=github_user(d.get("assignee_data") or d.get("assignee") or (assignees or [None])[0]),
-        url=str(d.get("html_url") or ""),
-        comments=tuple(parse_comment(c, ctx) for c in as_list(d, "comments_data", ctx)))
+        created_at=o.time("created_at"), updated_at=o.time("updated_at"), resolved_at=o.time("closed_at"),
+        reporter=person(o, "user_data", "user"), assignee=assignee,
+        url=o.text("html_url"),
+        comments=tuple(parse_comment(c.data, ctx) for c in o.objs("comments_data")))
 
 
 def label_names(labels: Any, ctx: str) -> tuple[str, ...]:
     """Label names in the order GitHub gives them; labels are objects (`{name}`) or plain strings."""
-    if labels in (None, {}):
-        return ()
-    if not isinstance(labels, list):
-        raise InputError(ctx, "field 'labels' is not a list")
-    names = (str(x.get("name") or "") if isinstance(x, dict) else str(x) for x in labels)
+    o = Obj({"labels": labels}, ctx)
+    names = []
+    for i, x in enumerate(o.items("labels")):
+        if isinstance(x, dict):
+            names.append(Obj(x, ctx, f"labels[{i}].").text("name", NAME))
+        elif isinstance(x, str):
+            names.append(o.checked(f"labels[{i}]", x, NAME))
+        else:
+            raise InputError(ctx, f"field 'labels[{i}]': expected an object or text, got {kind_of(x)}")
     return tuple(dict.fromkeys(name for name in names if name))
 
 
@@ -97,8 +102,9 @@ def issue_type(labels: Iterable[str], bug_types: Iterable[str]) -> str:
 
 def parse_comment(c: Any, ctx: str) -> IssueComment:
     """One conversation comment `{id, body, user, created_at, updated_at}`."""
-    if not isinstance(c, dict) or c.get("id") in (None, ""):
-        raise InputError(ctx, "comment: field 'id' missing")
-    return IssueComment(str(c["id"]), github_user(c.get("user_data") or c.get("user")), str(c.get("body") or ""),
-                        gh_time(c.get("created_at"), ctx, f"comment {c['id']}.created_at"),
-                        gh_time(c.get("updated_at"), ctx, f"comment {c['id']}.updated_at"))
+    if not isinstance(c, dict):
+        raise InputError(ctx, f"comment: expected an object, got {kind_of(c)}")
+    cid = Obj(c, ctx, "comment ").ident("id", required=True)
+    o = Obj(c, ctx, f"comment {cid}.")
+    return IssueComment(cid, person(o, "user_data", "user"), o.text("body"), o.time("created_at"),
+                        o.time("updated_at"))

@@ -45,23 +45,13 @@ from teammemory.model import (
     ReviewComment,
 )
 from teammemory.sources import jsonfiles, refs
-from teammemory.sources.github_fields import (
-    Doc,
-    Options,
-    as_dict,
-    as_int,
-    as_list,
-    gh_time,
-    github_user,
-    repo_of,
-    users,
-)
+from teammemory.sources.checks import NAME, NUMBER, PATH
+from teammemory.sources.fields import Obj
+from teammemory.sources.github_fields import Doc, Options, gh_time, item, person, repo_of, users
 from teammemory.sources.github_fields import number as parse_number
 from teammemory.sources.github_issue_parse import is_pull, parse_comment, parse_issue
-from teammemory.sources.jsonfiles import obj
 
-__all__ = ["CommentPart", "Doc", "GithubDocument", "Options", "PrPart", "gh_time", "github_user", "parse_pull",
-           "read_document"]
+__all__ = ["CommentPart", "Doc", "GithubDocument", "Options", "PrPart", "gh_time", "parse_pull", "read_document"]
 
 CHANGE_TYPES = {"added": "A", "modified": "M", "removed": "D", "renamed": "R", "copied": "C", "changed": "M"}
 NOT_DATA = ("github-events", "github-search", "github-repo", "github-user", "github-users", "error",
@@ -136,7 +126,7 @@ def _issues(items: list[Any], doc: Doc, opts: Options) -> GithubDocument:
     issues: list[Issue] = []
     skipped: dict[str, int] = {}
     for i, x in enumerate(items):
-        d = as_dict(x, doc.where, i)
+        d = item(x, doc.where, i).data
         name = "pr-in-issue-list" if is_pull(d) else "github-milestone" if "open_issues" in d else ""
         if name:
             skipped[f"skipped.{name}"] = skipped.get(f"skipped.{name}", 0) + 1
@@ -150,11 +140,12 @@ def _perceval(items: list[Any], doc: Doc, opts: Options) -> GithubDocument:
     issues: list[Issue] = []
     comments: list[CommentPart] = []
     skipped: dict[str, int] = {}
-    for i, item in enumerate(items):
-        if not isinstance(item, dict) or not isinstance(item.get("data"), dict):
+    for i, x in enumerate(items):
+        if not isinstance(x, dict) or not isinstance(x.get("data"), dict):
             raise InputError(doc.where, f"item {i}: perceval item without 'data'")
-        category, data = str(item.get("category") or ""), item["data"]
-        if str(item.get("backend_name", "")).lower() != "github" or category not in ("pull_request", "issue"):
+        o = Obj(x, doc.where, f"[{i}].")
+        category, data = o.text("category", NAME), x["data"]
+        if o.text("backend_name", NAME).lower() != "github" or category not in ("pull_request", "issue"):
             name = f"skipped.perceval-{category or 'other'}"
             skipped[name] = skipped.get(name, 0) + 1
         elif category == "pull_request":
@@ -168,36 +159,38 @@ def _perceval(items: list[Any], doc: Doc, opts: Options) -> GithubDocument:
 
 def _pr_conversation(d: Mapping[str, Any], doc: Doc, opts: Options) -> list[CommentPart]:
     """The `comments_data` of a PR's issue facet (perceval 'issue' item of a PR): its conversation."""
-    n = parse_number(d.get("number"), doc.where, "PR")
+    n = parse_number(d, doc.where, "PR")
     ctx = f"{doc.where}: PR #{n}"
-    repo = opts.repo or repo_of([d.get("url"), d.get("html_url")], doc, ctx)
-    return [CommentPart(repo, n, parse_comment(c, ctx), "pr") for c in as_list(d, "comments_data", ctx)]
+    o = Obj(d, ctx)
+    repo = repo_of([o.text("url"), o.text("html_url")], doc, ctx, opts.repo)
+    return [CommentPart(repo, n, parse_comment(c.data, ctx), "pr") for c in o.objs("comments_data")]
 
 
 def parse_pull(d: Mapping[str, Any], doc: Doc, opts: Options) -> PullRequest:
     """One PR object (REST or perceval's, with its `*_data`) -> PullRequest with what it embeds."""
-    number = parse_number(d.get("number"), doc.where, "PR")
+    number = parse_number(d, doc.where, "PR")
     ctx = f"{doc.where}: PR #{number}"
-    repo = opts.repo or _full_name(d) or repo_of([d.get("url"), d.get("html_url")], doc, ctx)
-    merged_at = gh_time(d.get("merged_at"), ctx, "merged_at")
-    merged = merged_at is not None or d.get("merged") is True
-    state = "merged" if merged else ("closed" if d.get("state") == "closed" else "open")
-    head, base = obj(d, "head", ctx), obj(d, "base", ctx)
-    title, body = str(d.get("title") or ""), str(d.get("body") or "")
-    reviewers = [*(d.get("requested_reviewers") or []), *(d.get("requested_reviewers_data") or [])]
+    o = Obj(d, ctx)
+    head, base = o.obj("head"), o.obj("base")
+    repo = repo_of([o.text("url"), o.text("html_url")], doc, ctx,
+                   opts.repo or base.obj("repo").text("full_name", NAME))
+    merged_at = o.time("merged_at")
+    merged_flag, listed_state = o.flag("merged"), o.text("state", NAME)
+    merged = merged_at is not None or merged_flag is True
+    state = "merged" if merged else ("closed" if listed_state == "closed" else "open")
+    title, body, branch = o.text("title"), o.text("body"), head.text("ref", PATH)
+    merge_commit = o.text("merge_commit_sha", NAME)
     return PullRequest(
         repo=repo, number=number, title=title, body=body, state=state,
-        author=github_user(d.get("user_data") or d.get("user")),
-        created_at=gh_time(d.get("created_at"), ctx, "created_at"),
-        updated_at=gh_time(d.get("updated_at"), ctx, "updated_at"), merged_at=merged_at,
-        closed_at=gh_time(d.get("closed_at"), ctx, "closed_at"),
-        head_branch=str(head.get("ref") or ""), base_branch=str(base.get("ref") or ""),
-        merge_commit=str(d.get("merge_commit_sha") or "") if merged else "", url=str(d.get("html_url") or ""),
-        reviews=tuple(_review(r, ctx) for r in as_list(d, "reviews_data", ctx)),
-        review_comments=tuple(_review_comment(c, ctx) for c in as_list(d, "review_comments_data", ctx)),
-        commits=tuple(str(h) for h in as_list(d, "commits_data", ctx) if isinstance(h, str)),
-        requested_reviewers=users(reviewers),
-        issue_refs=issue_refs(title, body, str(head.get("ref") or ""), opts, repo=repo))
+        author=person(o, "user_data", "user"),
+        created_at=o.time("created_at"), updated_at=o.time("updated_at"), merged_at=merged_at,
+        closed_at=o.time("closed_at"), head_branch=branch, base_branch=base.text("ref", PATH),
+        merge_commit=merge_commit if merged else "", url=o.text("html_url"),
+        reviews=tuple(_review(r) for r in o.objs("reviews_data")),
+        review_comments=tuple(_review_comment(c) for c in o.objs("review_comments_data")),
+        commits=o.texts("commits_data", NAME),
+        requested_reviewers=users(o.objs("requested_reviewers") + o.objs("requested_reviewers_data")),
+        issue_refs=issue_refs(title, body, branch, opts, repo=repo))
 
 
 def issue_refs(title: str, body: str, branch: str, opts: Options, *, repo: str) -> tuple[Ref, ...]:
@@ -214,58 +207,53 @@ def issue_refs(title: str, body: str, branch: str, opts: Options, *, repo: str) 
 
 
 def _pulls(items: list[Any], doc: Doc, opts: Options) -> list[PrPart]:
-    return [PrPart(parse_pull(as_dict(x, doc.where, i), doc, opts), has_row=True) for i, x in enumerate(items)]
+    return [PrPart(parse_pull(item(x, doc.where, i).data, doc, opts), has_row=True) for i, x in enumerate(items)]
 
 
 def _reviews(items: list[Any], doc: Doc, opts: Options) -> list[PrPart]:
     out = []
-    for i, r in enumerate(items):
-        r = as_dict(r, doc.where, i)
+    for i, x in enumerate(items):
+        r = item(x, doc.where, i)
         number, repo = _target(r, ("pull_request_url", "html_url"), _PR_URL, doc, opts, "review", i)
-        out.append(_part(repo, number, reviews=(_review(r, f"{doc.where}: PR #{number}"),)))
+        out.append(_part(repo, number, reviews=(_review(Obj(r.data, f"{doc.where}: PR #{number}")),)))
     return out
 
 
-def _review(r: Any, ctx: str) -> Review:
-    if not isinstance(r, dict) or r.get("id") in (None, ""):
-        raise InputError(ctx, "review: field 'id' missing")
-    return Review(str(r["id"]), github_user(r.get("user_data") or r.get("user")),
-                  str(r.get("state") or "").upper(),
-                  gh_time(r.get("submitted_at"), ctx, f"review {r['id']}.submitted_at"),
-                  str(r.get("body") or ""))
+def _review(r: Obj) -> Review:
+    rid = Obj(r.data, r.ctx, f"{r.path}review ").ident("id", required=True)
+    o = Obj(r.data, r.ctx, f"review {rid}.")
+    return Review(rid, person(o, "user_data", "user"), o.text("state", NAME).upper(), o.time("submitted_at"),
+                  o.text("body"))
 
 
 def _review_comments(items: list[Any], doc: Doc, opts: Options) -> list[PrPart]:
     out = []
-    for i, c in enumerate(items):
-        c = as_dict(c, doc.where, i)
-        link = ((c.get("_links") or {}).get("pull_request") or {}).get("href")
-        c2 = {**c, "_pr_link": link}
+    for i, x in enumerate(items):
+        c = item(x, doc.where, i)
+        link = c.obj("_links").obj("pull_request").text("href")
+        c2 = Obj({**c.data, "_pr_link": link}, c.ctx)
         number, repo = _target(c2, ("pull_request_url", "_pr_link", "html_url"), _PR_URL, doc, opts,
                                "review comment", i)
-        out.append(_part(repo, number, review_comments=(_review_comment(c, f"{doc.where}: PR #{number}"),)))
+        out.append(_part(repo, number, review_comments=(_review_comment(Obj(c.data, f"{doc.where}: PR #{number}")),)))
     return out
 
 
-def _review_comment(c: Any, ctx: str) -> ReviewComment:
-    if not isinstance(c, dict) or c.get("id") in (None, ""):
-        raise InputError(ctx, "review comment: field 'id' missing")
-    review = c.get("pull_request_review_id")
-    return ReviewComment(str(c["id"]), github_user(c.get("user_data") or c.get("user")),
-                         str(c.get("path") or ""), str(c.get("body") or ""),
-                         gh_time(c.get("created_at"), ctx, f"comment {c['id']}.created_at"),
-                         "" if review is None else str(review))
+def _review_comment(c: Obj) -> ReviewComment:
+    cid = Obj(c.data, c.ctx, f"{c.path}review comment ").ident("id", required=True)
+    o = Obj(c.data, c.ctx, f"comment {cid}.")
+    return ReviewComment(cid, person(o, "user_data", "user"), o.text("path", PATH), o.text("body"),
+                         o.time("created_at"), o.ident("pull_request_review_id"))
 
 
 def _issue_comments(items: list[Any], doc: Doc, opts: Options) -> list[CommentPart]:
     out = []
     path_says = _PATH_ISSUE.search(doc.api_path)
-    for i, c in enumerate(items):
-        c = as_dict(c, doc.where, i)
-        html = str(c.get("html_url") or "")
+    for i, x in enumerate(items):
+        c = item(x, doc.where, i)
+        html = c.text("html_url")
         number, repo = _target(c, ("issue_url", "html_url"), _ISSUE_URL if "/pull/" not in html else _PR_URL,
                                doc, opts, "issue comment", i, path=_PATH_ISSUE)
-        comment = parse_comment(c, f"{doc.where}: #{number}")
+        comment = parse_comment(c.data, f"{doc.where}: #{number}")
         # GitHub links a PR's conversation comment as /pull/N#issuecomment-..., an issue's as /issues/N#...
         if html:
             says = "pr" if "/pull/" in html else "issue" if "/issues/" in html else ""
@@ -277,36 +265,36 @@ def _issue_comments(items: list[Any], doc: Doc, opts: Options) -> list[CommentPa
 
 def _files(items: list[Any], doc: Doc, opts: Options) -> list[PrPart]:
     number, repo = _listed(items, ("blob_url", "raw_url", "contents_url"), doc, opts, "files")
+    ctx = f"{doc.where}: PR #{number}"
     files = []
-    for i, f in enumerate(items):
-        f = as_dict(f, doc.where, i)
-        if not f.get("filename"):
-            raise InputError(f"{doc.where}: PR #{number}", f"file {i}: field 'filename' missing")
-        files.append(PrFile(str(f["filename"]), as_int(f.get("additions")), as_int(f.get("deletions")),
-                            CHANGE_TYPES.get(str(f.get("status")), "M"),
-                            str(f.get("previous_filename") or "")))
+    for i, x in enumerate(items):
+        f = Obj(item(x, ctx, i).data, ctx, f"file {i}.")
+        path = f.text("filename", PATH, required=True)
+        files.append(PrFile(path, f.integer("additions") or 0, f.integer("deletions") or 0,
+                            CHANGE_TYPES.get(f.text("status", NAME), "M"), f.text("previous_filename", PATH)))
     return [_part(repo, number, files=tuple(files))]
 
 
 def _commits(items: list[Any], doc: Doc, opts: Options) -> list[PrPart]:
     number, repo = _listed(items, ("url", "html_url"), doc, opts, "commits")
+    ctx = f"{doc.where}: PR #{number}"
     hashes, authors = [], []
-    for i, c in enumerate(items):
-        c = as_dict(c, doc.where, i)
-        if not c.get("sha"):
-            raise InputError(f"{doc.where}: PR #{number}", f"commit {i}: field 'sha' missing")
-        hashes.append(str(c["sha"]))
-        login = str((c.get("author") or {}).get("login") or "")
-        git_author = (c.get("commit") or {}).get("author") or {}
+    for i, x in enumerate(items):
+        c = Obj(item(x, ctx, i).data, ctx, f"commit {i}.")
+        sha = c.text("sha", NAME, required=True)
+        hashes.append(sha)
+        login = c.obj("author").text("login", NAME)
+        git_author = c.obj("commit").obj("author")
         if login:  # without a GitHub account the pair says nothing the git log does not
-            authors.append((str(c["sha"]), IdentityRef("github", email=str(git_author.get("email") or ""),
-                                                       name=str(git_author.get("name") or ""), login=login)))
+            authors.append((sha, IdentityRef("github", email=git_author.text("email", NAME),
+                                             name=git_author.text("name", NAME), login=login)))
     return [_part(repo, number, commits=tuple(hashes), commit_authors=tuple(authors))]
 
 
 def _requested(items: list[Any], doc: Doc, opts: Options) -> list[PrPart]:
     number, repo = _listed([], (), doc, opts, "requested reviewers")
-    return [_part(repo, number, requested_reviewers=users(items[0].get("users") or []))]
+    listed = Obj(items[0], f"{doc.where}: PR #{number}")
+    return [_part(repo, number, requested_reviewers=users(listed.objs("users")))]
 
 
 _PARSERS = {"github-pull": _pulls, "github-pulls": _pulls,
@@ -325,18 +313,25 @@ def _part(repo: str, number: int, **children: Any) -> PrPart:
     return PrPart(_pr(repo, number, **children))
 
 
-def _target(item: Mapping[str, Any], url_fields: Sequence[str], number_re: re.Pattern[str], doc: Doc,
+def _target(o: Obj, url_fields: Sequence[str], number_re: re.Pattern[str], doc: Doc,
             opts: Options, what: str, i: int, *, path: re.Pattern[str] = _PATH_PR) -> tuple[int, str]:
     """(PR number, repo) of one item: from its URLs, else from the document's API path."""
-    urls = [str(item.get(f) or "") for f in url_fields]
-    number = next((int(m.group(1)) for u in urls if (m := number_re.search(u))), None)
+    urls = [o.text(f) for f in url_fields]
+    number = next((_url_number(m.group(1), o.ctx, what, i) for u in urls if (m := number_re.search(u))), None)
     if number is None:
         m = path.search(doc.api_path)
         if m is None:
             raise InputError(doc.where, f"{what} {i}: cannot tell its PR (no PR URL in the item, and the path"
                                         " is not laid out like the API: repos/OWNER/REPO/pulls/N/...)")
-        number = int(m.group(1))
-    return number, opts.repo or repo_of([*urls, item.get("url")], doc, f"{doc.where}: PR #{number}")
+        number = _url_number(m.group(1), doc.where, what, i)
+    return number, repo_of([*urls, o.text("url")], doc, f"{doc.where}: PR #{number}", opts.repo)
+
+
+def _url_number(digits: str, where: str, what: str, i: int) -> int:
+    """A PR or issue number read from a URL or a path, within what a store holds (2^31-1)."""
+    if len(digits) > 10 or int(digits) > NUMBER[1]:
+        raise InputError(where, f"{what} {i}: number {digits[:40]} in its URL is out of range (0 to {NUMBER[1]})")
+    return int(digits)
 
 
 def _listed(items: list[Any], url_fields: Sequence[str], doc: Doc, opts: Options,
@@ -346,12 +341,7 @@ def _listed(items: list[Any], url_fields: Sequence[str], doc: Doc, opts: Options
     if m is None:
         raise InputError(doc.where, f"{what}: cannot tell which PR they belong to; save the response as"
                                     f" repos/OWNER/REPO/pulls/N/{what.replace(' ', '_')}.json")
-    number = int(m.group(1))
-    urls = [str(x.get(f) or "") for x in items[:1] if isinstance(x, dict) for f in url_fields]
-    return number, opts.repo or repo_of(urls, doc, f"{doc.where}: PR #{number}")
-
-
-def _full_name(d: Mapping[str, Any]) -> str:
-    base = d.get("base")
-    repo = base.get("repo") if isinstance(base, dict) else None
-    return str(repo.get("full_name") or "") if isinstance(repo, dict) else ""
+    number = _url_number(m.group(1), doc.where, what, 0)
+    ctx = f"{doc.where}: PR #{number}"
+    urls = [Obj(x, ctx, f"{what} 0.").text(f) for x in items[:1] if isinstance(x, dict) for f in url_fields]
+    return number, repo_of(urls, doc, ctx, opts.repo)

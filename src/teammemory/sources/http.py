@@ -1,20 +1,30 @@
-"""HTTP for the live sync clients: one client factory, one request loop, three paging styles.
+"""HTTP for the live sync clients: one client factory, one request loop (paging: `sources.paging`).
+
+`make_client` checks before anything is sent (`sources.http_checks`): the base URL is
+http(s)://HOST; a client that carries credentials (a token header, or user:password in the URL)
+talks plain `http://` only to the loopback unless `allow_insecure`. Tokens are checked by
+`check_token` when they are read.
 
 `send()` implements once, for GitHub and Jira alike:
-- conditional requests: an `EtagCache` (in memory, for one run, keyed by the full request URL)
-  sends `If-None-Match`; a 304 returns the cached reply. GitHub does not count a 304 against the
-  quota, so re-reading an unchanged page within a run is free;
+- conditional requests: an `EtagCache` (in memory, for one run, keyed by the request URL as
+  `redact.url` prints it) sends `If-None-Match`; a 304 returns the cached reply. GitHub does not
+  count a 304 against the quota, so re-reading an unchanged page within a run is free;
 - primary rate limits: a 403/429 with `X-RateLimit-Remaining: 0` sleeps until
   `X-RateLimit-Reset` (+1 s); a reset further away than `RetryPolicy.max_wait` is a SourceError
   (a clock that far off, or a limit that low, needs a human, not a silent hour-long hang);
 - secondary limits: a 403/429 with `Retry-After` sleeps that long; a 403/429 whose body mentions
   'secondary rate limit' or 'abuse' sleeps `secondary_wait`, doubled on each repeat;
-- transient failures (5xx, connection errors, timeouts): exponential back-off with jitter, at most
-  `attempts` tries; 401 is 'token refused'; other 4xx name the URL and the API's own message;
-- a body that is not JSON is a SourceError naming the URL.
-Errors and log lines name the URL and never a header: the token lives only in the client.
-Paging: `follow_link_pages` (GitHub `Link: rel="next"`), `start_at_pages` (Jira Server
-startAt/maxResults/total) and `token_pages` (Jira Cloud nextPageToken), all generators.
+- time: httpx's timeouts (`timeout`, default TIMEOUT) bound each wait for a connection or for the
+  next bytes, and `RetryPolicy.deadline` the whole request, headers and body (`sources.deadline`):
+  a server that trickles its answer fails like a silent one;
+- failures that can recover (timeouts, broken connections, 408, 5xx): exponential back-off with
+  jitter, at most `attempts` tries, each retry announced on the log (stderr) with its number.
+  Anything else fails at once with one line (`sources.http_errors`): the deadline, 401 ('token
+  refused'), other 4xx (the URL and the API's own message), a body that is not JSON. So with
+  the defaults a silent server fails within 4 x 15 s plus at most 7 s of back-off, a trickling
+  one within 60 s, and each retry says so as it goes.
+Errors and log lines name the URL through `redact.url` and never a header: the token lives only
+in the client.
 """
 
 from __future__ import annotations
@@ -23,23 +33,33 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from teammemory import __version__
+from teammemory import __version__, redact
 from teammemory.errors import SourceError
+from teammemory.sources.deadline import Watchdog
+from teammemory.sources.http_checks import check_base_url, check_secure
+from teammemory.sources.http_errors import ERRORS, Failure, classify
 
 log = logging.getLogger(__name__)
 
 Params = Mapping[str, str | int] | None
 SECONDARY_MARKERS = ("secondary rate limit", "abuse")
+TIMEOUT = 15.0  # seconds: the longest wait for a connection, or for the next bytes of an answer
+DEADLINE = 60.0  # seconds: the longest one request may take in all, however it trickles
+ATTEMPTS = 4  # tries of one request facing failures that can recover
+MAX_PAGES = 10_000  # pages of one listing (a million items): far above any real one
+_WATCHDOGS: weakref.WeakKeyDictionary[httpx.Client, Watchdog] = weakref.WeakKeyDictionary()
 
 
 class HttpStatusError(SourceError):
-    """An HTTP error status that retries could not (or should not) get past; `status` is kept."""
+    """An HTTP error status that retries could not (or should not) get past; `status` is kept
+    (0 when no answer came at all)."""
 
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
@@ -48,20 +68,23 @@ class HttpStatusError(SourceError):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard to try: transient retries, back-off bounds, and the longest rate-limit wait."""
+    """How hard to try: transient retries, back-off bounds, the longest rate-limit wait, and the
+    deadline of one request."""
 
-    attempts: int = 5  # tries for one request facing 5xx / connection errors
+    attempts: int = ATTEMPTS  # tries for one request facing timeouts / 5xx / broken connections
     backoff: float = 1.0  # first back-off in seconds, doubled on each retry
     max_backoff: float = 60.0
     max_wait: float = 3900.0  # GitHub resets hourly: a longer wait means something is wrong
     secondary_wait: float = 60.0  # secondary limit without Retry-After (GitHub's advice: >= 1 min)
     rate_waits: int = 10  # rate-limit waits allowed for one request before giving up
+    deadline: float = DEADLINE  # seconds one attempt may take in all (connect, headers, body)
     rand: Callable[[], float] = random.random  # jitter source; tests pass a constant
 
 
 @dataclass(frozen=True)
 class Reply:
-    """One parsed JSON response: the URL asked, the status, the body and the next-page link."""
+    """One parsed JSON response: the URL asked (as `redact.url` prints it), the status, the body
+    and the next-page link."""
 
     url: str
     status: int
@@ -92,26 +115,36 @@ class EtagCache:
 
 @dataclass(frozen=True)
 class Http:
-    """What a fetcher needs to talk to one API: the client, the policy, the clock and the cache."""
+    """What a fetcher needs to talk to one API: the client, the policy, the clock, the cache and
+    the most pages one listing may have (`sources.paging`)."""
 
     client: httpx.Client
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.time
     etags: EtagCache = field(default_factory=EtagCache)
+    max_pages: int = MAX_PAGES
 
     def get(self, url: str, params: Params = None) -> Reply:
         return send(self.client, "GET", url, params, retry_policy=self.policy, sleep=self.sleep,
                     clock=self.clock, etags=self.etags)
 
 
-def make_client(base_url: str, *, auth_headers: Mapping[str, str], timeout: float = 30.0,
-                transport: httpx.BaseTransport | None = None,
-                headers: Mapping[str, str] | None = None) -> httpx.Client:
-    """An httpx client for one API; redirects are followed (httpx drops auth on a host change)."""
+def make_client(base_url: str, *, auth_headers: Mapping[str, str], timeout: float = TIMEOUT,
+                transport: httpx.BaseTransport | None = None, headers: Mapping[str, str] | None = None,
+                allow_insecure: bool = False, name: str = "base URL") -> httpx.Client:
+    """An httpx client for one API; redirects are followed (httpx drops auth on a host change).
+
+    A user:password in `base_url` becomes the client's basic auth and leaves the URL, so no
+    request URL (which httpx logs and errors print) ever holds it. `name` is what an InputError
+    calls the URL (the CLI passes its option, `--base-url`)."""
+    url = check_base_url(base_url, name=name)
+    check_secure(url, credentials=bool(auth_headers) or bool(url.userinfo), allow_insecure=allow_insecure,
+                 name=name)
+    auth = httpx.BasicAuth(url.username, url.password) if url.userinfo else None
     all_headers = {"User-Agent": f"teammemory/{__version__}", **(headers or {}), **auth_headers}
-    return httpx.Client(base_url=base_url, headers=all_headers, timeout=timeout, transport=transport,
-                        follow_redirects=True)
+    return httpx.Client(base_url=url.copy_with(username=None, password=None), headers=all_headers, auth=auth,
+                        timeout=timeout, transport=transport, follow_redirects=True)
 
 
 def request_json(client: httpx.Client, method: str, url: str, params: Params = None, *,
@@ -126,16 +159,26 @@ def send(client: httpx.Client, method: str, url: str, params: Params = None, *,
          retry_policy: RetryPolicy, sleep: Callable[[float], None] = time.sleep,
          clock: Callable[[], float] = time.time, etags: EtagCache | None = None) -> Reply:
     """Send until a usable answer, a refusal, or the policy's limits; return the parsed reply."""
-    request = client.build_request(method, url, params=dict(params) if params else None)
-    where = f"{method} {_public_url(request.url)}"
-    cached = etags.etag(str(request.url)) if etags is not None and method == "GET" else None
+    watchdog = _watchdog(client)
+    try:
+        request = client.build_request(method, url, params=dict(params) if params else None,
+                                       extensions={"trace": watchdog.trace})
+    except ERRORS as exc:
+        failure = classify(exc, expired=False, deadline=0, timeout=client.timeout)
+        raise SourceError(f"{method} {redact.url(url)}: {failure.what}") from None
+    key = redact.url(str(request.url))
+    where = f"{method} {key}"
+    cached = etags.etag(key) if etags is not None and method == "GET" else None
     if cached:
         request.headers["If-None-Match"] = cached
     failures = waits = 0
     while True:
-        response = _attempt(client, request, where)
+        outcome = _attempt(client, request, watchdog, retry_policy)
+        if isinstance(outcome, Failure) and not outcome.retry:
+            raise HttpStatusError(f"{where}: {outcome.what}", 0)
+        response = outcome if isinstance(outcome, httpx.Response) else None
         if response is not None and response.status_code == 304 and cached and etags is not None:
-            return etags.replay(str(request.url))
+            return etags.replay(key)
         wait = _rate_limit_wait(response, clock(), retry_policy, waits) if response is not None else None
         if wait is not None:
             waits += 1
@@ -143,28 +186,37 @@ def send(client: httpx.Client, method: str, url: str, params: Params = None, *,
             log.warning("%s: rate limited, waiting %.0f s", where, wait)
             sleep(wait)
             continue
-        if response is None or response.status_code >= 500:
+        if response is None or response.status_code >= 500 or response.status_code == 408:
             failures += 1
-            _check_failures(response, failures, retry_policy, where)
+            what = _describe(outcome)
+            _check_failures(response, what, failures, retry_policy, where)
             delay = backoff(failures, retry_policy)
-            log.warning("%s: %s, retry %d in %.1f s", where, _describe(response), failures, delay)
+            log.warning("%s: %s; retry %d of %d in %.1f s", where, what, failures, retry_policy.attempts - 1,
+                        delay)
             sleep(delay)
             continue
-        reply = _reply(response, where)
+        reply = _reply(response, key, where)
         if etags is not None and method == "GET":
-            etags.remember(str(request.url), response.headers.get("ETag"), reply)
+            etags.remember(key, response.headers.get("ETag"), reply)
         return reply
 
 
-def _attempt(client: httpx.Client, request: httpx.Request, where: str) -> httpx.Response | None:
-    """One try; None stands for a transport failure (refused, reset, timed out) worth a retry."""
-    try:
-        response = client.send(request)
-        response.read()
-        return response
-    except httpx.TransportError as exc:
-        log.warning("%s: %s", where, type(exc).__name__)
-        return None
+def _watchdog(client: httpx.Client) -> Watchdog:
+    """The client's one watchdog (it must see every connection the client opens)."""
+    watchdog = _WATCHDOGS.get(client)
+    if watchdog is None:
+        watchdog = _WATCHDOGS[client] = Watchdog()
+    return watchdog
+
+
+def _attempt(client: httpx.Client, request: httpx.Request, watchdog: Watchdog,
+             policy: RetryPolicy) -> httpx.Response | Failure:
+    """One try, body included, within the deadline; a Failure when no response came."""
+    with watchdog.limit(policy.deadline) as expired:
+        try:
+            return client.send(request)
+        except ERRORS as exc:
+            return classify(exc, expired=expired(), deadline=policy.deadline, timeout=client.timeout)
 
 
 def backoff(failure: int, policy: RetryPolicy) -> float:
@@ -196,20 +248,19 @@ def _check_wait(wait: float, waits: int, policy: RetryPolicy, where: str) -> Non
         raise SourceError(f"{where}: still rate limited after {policy.rate_waits} waits; try again later")
 
 
-def _check_failures(response: httpx.Response | None, failures: int, policy: RetryPolicy, where: str) -> None:
+def _check_failures(response: httpx.Response | None, what: str, failures: int, policy: RetryPolicy,
+                    where: str) -> None:
     if failures < policy.attempts:
         return
     status = response.status_code if response is not None else 0
-    raise HttpStatusError(f"{where}: {_describe(response)} after {failures} attempts", status)
+    raise HttpStatusError(f"{where}: {what} after {failures} attempts", status)
 
 
-def _describe(response: httpx.Response | None) -> str:
-    if response is None:
-        return "no response (connection failed or timed out)"
-    return f"HTTP {response.status_code}"
+def _describe(outcome: httpx.Response | Failure) -> str:
+    return outcome.what if isinstance(outcome, Failure) else f"HTTP {outcome.status_code}"
 
 
-def _reply(response: httpx.Response, where: str) -> Reply:
+def _reply(response: httpx.Response, url: str, where: str) -> Reply:
     """Turn a final response into a Reply, or raise the error it stands for."""
     status = response.status_code
     if status == 401:
@@ -217,12 +268,12 @@ def _reply(response: httpx.Response, where: str) -> Reply:
     if status >= 400:
         raise HttpStatusError(f"{where}: HTTP {status}: {_api_message(response)}", status)
     if status == 204 or not response.content:
-        return Reply(str(response.request.url), status, None, _next(response), dict(response.headers))
+        return Reply(url, status, None, _next(response), dict(response.headers))
     try:
         data = json.loads(response.content)
     except ValueError as exc:
         raise SourceError(f"{where}: response is not JSON ({exc.__class__.__name__}: {exc})") from None
-    return Reply(str(response.request.url), status, data, _next(response), dict(response.headers))
+    return Reply(url, status, data, _next(response), dict(response.headers))
 
 
 def _api_message(response: httpx.Response) -> str:
@@ -245,61 +296,3 @@ def _api_message(response: httpx.Response) -> str:
 def _next(response: httpx.Response) -> str | None:
     link = response.links.get("next")
     return link.get("url") if link else None
-
-
-def _public_url(url: httpx.URL) -> str:
-    """The URL without any user:password part (it never holds one here, but errors are printed)."""
-    return str(url.copy_with(username=None, password=None)) if url.userinfo else str(url)
-
-
-def follow_link_pages(http: Http, url: str, params: Params = None) -> Iterator[Any]:
-    """Yield each page's JSON, following `Link: rel="next"` (which carries the query itself).
-
-    A next link to another host is refused: following it would send the token there.
-    """
-    reply = http.get(url, params)
-    yield reply.data
-    while reply.next_url:
-        _check_same_origin(http.client, reply.next_url, reply.url)
-        reply = http.get(reply.next_url)
-        yield reply.data
-
-
-def _check_same_origin(client: httpx.Client, next_url: str, came_from: str) -> None:
-    target, base = httpx.URL(next_url), client.base_url
-    if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
-        raise SourceError(f"{came_from}: next page is on another host ({target.host}); refusing to send the"
-                          " token there")
-
-
-def start_at_pages(http: Http, url: str, params: Params = None, *, items_key: str,
-                   page_size: int = 100) -> Iterator[Any]:
-    """Yield Jira Server pages ({startAt, maxResults, total, <items_key>: [...]}) until `total`."""
-    start = 0
-    while True:
-        data = http.get(url, {**(params or {}), "startAt": start, "maxResults": page_size}).data
-        items = _items(data, items_key, url)
-        yield data
-        start = int(data.get("startAt", start)) + len(items)
-        if not items or start >= int(data.get("total", 0)):
-            return
-
-
-def token_pages(http: Http, url: str, params: Params = None, *, items_key: str,
-                token_param: str = "nextPageToken") -> Iterator[Any]:
-    """Yield Jira Cloud pages until one has no `nextPageToken` (or says `isLast`)."""
-    token: str | None = None
-    while True:
-        page_params = {**(params or {}), **({token_param: token} if token else {})}
-        data = http.get(url, page_params).data
-        _items(data, items_key, url)
-        yield data
-        token = data.get(token_param)
-        if not token or data.get("isLast") is True:
-            return
-
-
-def _items(data: Any, key: str, url: str) -> list[Any]:
-    if not isinstance(data, dict) or not isinstance(data.get(key, []), list):
-        raise SourceError(f"{url}: expected an object with a '{key}' list")
-    return list(data.get(key, []))

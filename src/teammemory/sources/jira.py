@@ -14,7 +14,10 @@ updated ASC`. Jira reads that date in the *user's* time zone, which we do not kn
 cursor is moved back OVERLAP seconds (the largest UTC offset west, plus a margin): a rerun
 re-reads a few hours of issues (idempotent writes make that harmless) and never misses one.
 Credentials (`auth_headers`): JIRA_API_TOKEN with JIRA_EMAIL -> basic auth (Cloud API token);
-JIRA_API_TOKEN alone -> Bearer (Server/DC personal access token); neither -> anonymous.
+JIRA_API_TOKEN alone -> Bearer (Server/DC personal access token); neither -> anonymous, or the
+user:password of the base URL (httpx sends them as basic auth; they are never printed or stored:
+every URL shown passes through `redact.url`). Both variables are checked before use. Every
+listing is guarded against paging that loops (`sources.paging`).
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ from typing import Any
 
 import httpx
 
-from teammemory.errors import SourceError
-from teammemory.sources.http import Http, HttpStatusError, make_client, start_at_pages, token_pages
+from teammemory.errors import InputError, SourceError
+from teammemory.sources.http import TIMEOUT, Http, HttpStatusError, make_client
+from teammemory.sources.http_checks import check_token
+from teammemory.sources.paging import start_at_pages, token_pages
 
 log = logging.getLogger(__name__)
 
@@ -43,21 +48,31 @@ _ORDER_BY = re.compile(r"\s+order\s+by\s+.*$", re.IGNORECASE | re.DOTALL)
 
 def auth_headers(env: Mapping[str, str]) -> dict[str, str]:
     """Basic (email + API token, Cloud) or Bearer (personal access token, Server/DC) or none."""
-    token = env.get("JIRA_API_TOKEN", "").strip()
+    token = check_token("JIRA_API_TOKEN", env.get("JIRA_API_TOKEN", ""))
     if not token:
         return {}
     email = env.get("JIRA_EMAIL", "").strip()
+    if any(ord(c) < 32 or ord(c) == 127 for c in email):
+        raise InputError("JIRA_EMAIL", "holds a line break or a control character; set it again")
     if email:
         pair = base64.b64encode(f"{email}:{token}".encode()).decode("ascii")
         return {"Authorization": f"Basic {pair}"}
     return {"Authorization": f"Bearer {token}"}
 
 
-def make_jira_client(base_url: str, *, env: Mapping[str, str], timeout: float = 30.0,
-                     transport: httpx.BaseTransport | None = None) -> httpx.Client:
+def missing_token(env: Mapping[str, str], base_url: str) -> str | None:
+    """The warning to show when neither JIRA_API_TOKEN nor the URL's user:password is set."""
+    if env.get("JIRA_API_TOKEN", "").strip() or httpx.URL(base_url).userinfo:
+        return None
+    return "JIRA_API_TOKEN is not set: anonymous requests see only what the site shows to everyone"
+
+
+def make_jira_client(base_url: str, *, env: Mapping[str, str], timeout: float = TIMEOUT,
+                     transport: httpx.BaseTransport | None = None, allow_insecure: bool = False,
+                     name: str = "base URL") -> httpx.Client:
     """A client for one Jira site (its base URL, with any context path), authenticated from `env`."""
     return make_client(base_url, auth_headers=auth_headers(env), timeout=timeout, transport=transport,
-                       headers={"Accept": "application/json"})
+                       headers={"Accept": "application/json"}, allow_insecure=allow_insecure, name=name)
 
 
 def is_cloud_host(host: str) -> bool:

@@ -13,6 +13,8 @@ its category key, priority, type, components, labels, resolution, times (`2016-0
 +0200` -> UTC epoch seconds), reporter/assignee, comments (`fields.comment.comments` and perceval's
 `comments_data`), issue links, parent or epic link, and status transitions from the changelog.
 `key` and `fields` are required; everything else may be missing (a user without displayName is fine).
+Every field read must have the type the API gives it (text, an object, a list, ...; `description`
+and comment bodies text or an ADF object), or the issue is refused naming the field (`sources.fields`).
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from teammemory.errors import InputError
 from teammemory.model import IdentityRef, Issue, IssueComment, IssueLink, Transition
-from teammemory.sources import jsonfiles
+from teammemory.sources import adf, checks, fields, jsonfiles
+from teammemory.sources.checks import NAME
+from teammemory.sources.fields import Obj, kind_of, show
 
 CATEGORIES = ("new", "indeterminate", "done")
 EPIC_LINK = "Epic Link"
@@ -70,10 +73,10 @@ def read_document(data: Any, where: str, path_hint: str = "") -> JiraDocument:
     if kind == "perceval" or (isinstance(data, list) and data and jsonfiles.shape(data[0]) == "perceval"):
         return _perceval(data if isinstance(data, list) else [data], where)
     if kind == "jira-comments":
-        return _comment_page(data, where, path_hint)
+        return _comment_page(Obj(data, where), path_hint)
     if kind == "jira-fields":
-        return JiraDocument(epic_fields=frozenset(str(f.get("id")) for f in data
-                                                  if f.get("name") == EPIC_LINK))
+        listed = [Obj(f, where, f"[{i}].") for i, f in enumerate(data)]
+        return JiraDocument(epic_fields=frozenset(f.ident("id") for f in listed if f.text("name") == EPIC_LINK))
     if kind in ("error", "empty"):
         return JiraDocument(skipped={f"skipped.{kind}": 1})
     raise InputError(where, f"not Jira issue data (looks like: {kind})")
@@ -83,7 +86,7 @@ def _issues(items: Iterable[Any], where: str) -> tuple[tuple[Mapping[str, Any], 
     out = []
     for i, item in enumerate(items):
         if not isinstance(item, dict):
-            raise InputError(where, f"issues[{i}]: not an object")
+            raise InputError(where, f"issues[{i}]: expected an object, got {kind_of(item)}")
         out.append((item, where))
     return tuple(out)
 
@@ -93,26 +96,29 @@ def _perceval(items: list[Any], where: str) -> JiraDocument:
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("data"), dict):
             raise InputError(where, f"item {i}: perceval item without 'data'")
-        if str(item.get("backend_name", "")).lower() != "jira":
+        if Obj(item, where, f"[{i}].").text("backend_name").lower() != "jira":
             skipped += 1
             continue
         issues.append((item["data"], where))
     return JiraDocument(tuple(issues), skipped={"skipped.perceval-other": skipped} if skipped else {})
 
 
-def _comment_page(data: Mapping[str, Any], where: str, path_hint: str) -> JiraDocument:
-    comments = tuple(c for c in data["comments"] if isinstance(c, dict))
+def _comment_page(page: Obj, path_hint: str) -> JiraDocument:
+    comments = page.objs("comments")
     if not comments:
         return JiraDocument(skipped={"skipped.empty": 1})
     m = _ISSUE_IN_PATH.search(path_hint)
     issue = m.group(1) if m else ""
     if not issue:
-        m = _ISSUE_IN_URL.search(str(comments[0].get("self", "")))
+        m = _ISSUE_IN_URL.search(comments[0].text("self"))
         issue = m.group(1) if m else ""
     if not issue:
-        raise InputError(where, "comment page: cannot tell its issue (no comment 'self' URL; save it as"
-                                " .../issue/KEY/comment.json)")
-    return JiraDocument(comment_pages=(CommentPage(issue, comments, where),))
+        raise InputError(page.ctx, "comment page: cannot tell its issue (no comment 'self' URL; save it as"
+                                   " .../issue/KEY/comment.json)")
+    problem = checks.text_problem(issue, NAME)  # it may become the key the comments are stored under
+    if problem:
+        raise InputError(page.ctx, f"comment page: the issue its URL names: {problem}")
+    return JiraDocument(comment_pages=(CommentPage(issue, tuple(c.data for c in comments), page.ctx),))
 
 
 def _epic_ids_from_names(names: Mapping[str, Any]) -> frozenset[str]:
@@ -121,53 +127,52 @@ def _epic_ids_from_names(names: Mapping[str, Any]) -> frozenset[str]:
 
 def parse_issue(raw: Mapping[str, Any], where: str, *, epic_fields: frozenset[str] = frozenset()) -> Issue:
     """One raw Jira issue -> Issue. `where` names the file; errors add the issue and the field."""
-    key = raw.get("key")
-    if not isinstance(key, str) or not key:
-        raise InputError(where, f"issue id {raw.get('id', '?')}: field 'key' missing")
+    key = Obj(raw, f"{where}: issue id {_label(raw.get('id'))}").text("key", NAME, required=True)
     ctx = f"{where}: issue {key}"
-    f = raw.get("fields")
-    if not isinstance(f, dict):
-        raise InputError(ctx, "field 'fields' missing" if f is None else "field 'fields' is not an object")
-    status = jsonfiles.obj(f, "status", ctx)
-    category = str(jsonfiles.obj(status, "statusCategory", ctx).get("key") or "")
+    o = Obj(raw, ctx)
+    o.ident("id")  # read only to tell comment pages their issue, but it must be an id
+    if not o.present("fields"):
+        raise InputError(ctx, "field 'fields' missing")
+    if not isinstance(o.get("fields"), dict):
+        raise o.wrong("fields", "an object")
+    f = o.obj("fields")
+    status = f.obj("status")
+    category = status.obj("statusCategory").text("key", NAME)
     return Issue(
-        key=key, summary=_text(f.get("summary")), description=_text(f.get("description")),
-        status=_name(status), status_category=category if category in CATEGORIES else "",
-        priority=_name(jsonfiles.obj(f, "priority", ctx)), issue_type=_name(jsonfiles.obj(f, "issuetype", ctx)),
-        resolution=_name(jsonfiles.obj(f, "resolution", ctx)), labels=tuple(str(x) for x in _seq(f, "labels", ctx)),
-        components=tuple(_name(c) for c in _seq(f, "components", ctx) if isinstance(c, dict)),
-        created_at=jira_time(f.get("created"), ctx, "fields.created"),
-        updated_at=jira_time(f.get("updated"), ctx, "fields.updated"),
-        resolved_at=jira_time(f.get("resolutiondate"), ctx, "fields.resolutiondate"),
-        reporter=user(f.get("reporter")), assignee=user(f.get("assignee")),
-        parent_key=str(jsonfiles.obj(f, "parent", ctx).get("key") or "") or _epic(f, epic_fields),
-        url=browse_url(str(raw.get("self") or ""), key),
-        comments=parse_comments(_all_comments(raw, f, ctx), ctx), links=_links(f, ctx),
-        transitions=_transitions(raw, ctx))
+        key=key, summary=f.text("summary"), description=rich_text(f, "description"),
+        status=status.text("name", NAME), status_category=category if category in CATEGORIES else "",
+        priority=f.obj("priority").text("name", NAME), issue_type=f.obj("issuetype").text("name", NAME),
+        resolution=f.obj("resolution").text("name", NAME), labels=f.texts("labels", NAME),
+        components=tuple(c.text("name", NAME) for c in f.objs("components")),
+        created_at=f.time("created"), updated_at=f.time("updated"), resolved_at=f.time("resolutiondate"),
+        reporter=person(f, "reporter"), assignee=person(f, "assignee"),
+        parent_key=f.obj("parent").text("key", NAME) or _epic(f, epic_fields),
+        url=browse_url(o.text("self"), key),
+        comments=parse_comments(_all_comments(o, f), ctx), links=_links(f),
+        transitions=_transitions(o))
 
 
+def _label(value: Any) -> str:
+    """An issue's id as its messages show it, before anything about it is known to be right."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return "?"
+    text = value if isinstance(value, str) else str(value) if abs(value) < 10**40 else ""
+    return text if 0 < len(text) <= 40 and text.isprintable() else show(value)
 
 
-def _seq(d: Mapping[str, Any], name: str, ctx: str) -> list[Any]:
-    value = d.get(name)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise InputError(ctx, f"field 'fields.{name}' is not a list")
-    return value
-
-
-def _name(d: Mapping[str, Any]) -> str:
-    return str(d.get("name") or "")
-
-
-def _text(value: Any) -> str:
+def rich_text(o: Obj, name: str) -> str:
     """Plain strings as they are (v2 wiki markup); Atlassian Document Format (v3) turned into text."""
-    if value is None:
-        return ""
+    value = o.get(name)
     if isinstance(value, dict):
-        return adf_to_text(value)
-    return str(value)
+        return adf.adf_to_text(o.obj(name))
+    if value is not None and not isinstance(value, str):
+        raise o.wrong(name, "text, an ADF object or null")
+    return o.text(name)
+
+
+def adf_to_text(node: Mapping[str, Any]) -> str:
+    """Plain text of an ADF document (see `sources.adf`)."""
+    return adf.adf_to_text(Obj(node, "ADF document"))
 
 
 def jira_time(value: Any, ctx: str, name: str) -> int | None:
@@ -176,28 +181,26 @@ def jira_time(value: Any, ctx: str, name: str) -> int | None:
     Jira always sends an offset; a time without one is taken as UTC so the answer cannot depend
     on the machine's time zone.
     """
-    if value in (None, ""):
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(ctx, f"field '{name}' is not a Jira time: {value!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp())
+    return fields.time_value(value, ctx, name)
 
 
-def user(u: Any) -> IdentityRef | None:
-    """A Jira user: Cloud has accountId (no name), Server has key and name."""
-    if not isinstance(u, dict):
-        return None
-    account = str(u.get("accountId") or u.get("key") or "")
-    login = str(u.get("name") or "")
-    email = str(u.get("emailAddress") or "")
+def user(u: Any, ctx: str = "", name: str = "user") -> IdentityRef | None:
+    """A Jira user: Cloud has accountId (no name), Server has key and name; null is no one."""
+    return None if u is None else _identity(Obj.of(u, ctx, name))
+
+
+def person(o: Obj, name: str) -> IdentityRef | None:
+    """The user in field `name` of `o`: an object or null."""
+    return _identity(o.obj(name))
+
+
+def _identity(u: Obj) -> IdentityRef | None:
+    account = u.text("accountId", NAME) or u.text("key", NAME)
+    login, email = u.text("name", NAME), u.text("emailAddress", NAME)
     if not (account or login or email):
         return None
     return IdentityRef(source="jira", account_id=account, login=login, email=email,
-                       display_name=str(u.get("displayName") or ""))
+                       display_name=u.text("displayName", NAME))
 
 
 def browse_url(self_url: str, key: str) -> str:
@@ -209,134 +212,61 @@ def browse_url(self_url: str, key: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{base}/browse/{key}"
 
 
-def _epic(f: Mapping[str, Any], epic_fields: frozenset[str]) -> str:
+def _epic(f: Obj, epic_fields: frozenset[str]) -> str:
     """The epic link: the custom field named 'Epic Link' (told by /field or a page's `names`, or
     perceval's `{name, value}` form)."""
-    for fid in sorted(k for k in f if k.startswith("customfield_")):
-        value = f[fid]
+    for fid in sorted(k for k in f.data if k.startswith("customfield_")):
+        value = f.get(fid)
         if isinstance(value, dict) and value.get("name") == EPIC_LINK:
-            value = value.get("value")
-        elif fid not in epic_fields:
+            key = f.obj(fid).text("value", NAME)
+        elif fid in epic_fields:
+            key = f.text(fid, NAME)
+        else:
             continue
-        if isinstance(value, str) and value:
-            return value
+        if key:
+            return key
     return ""
 
 
-def _all_comments(raw: Mapping[str, Any], f: Mapping[str, Any], ctx: str) -> list[Any]:
-    block = jsonfiles.obj(f, "comment", ctx)
-    comments = list(block.get("comments") or [])
-    extra = raw.get("comments_data")
-    if extra is not None and not isinstance(extra, list):
-        raise InputError(ctx, "field 'comments_data' is not a list")
-    return comments + list(extra or [])
+def _all_comments(o: Obj, f: Obj) -> list[Obj]:
+    return f.obj("comment").objs("comments") + o.objs("comments_data")
 
 
 def parse_comments(items: Iterable[Any], ctx: str) -> tuple[IssueComment, ...]:
-    """Comments by id (first seen wins), in the order given."""
+    """Comments by id (first seen wins), in the order given; raw objects or `Obj`s."""
     out: dict[str, IssueComment] = {}
     for i, c in enumerate(items):
-        if not isinstance(c, dict) or c.get("id") in (None, ""):
-            raise InputError(ctx, f"comment {i}: field 'id' missing")
-        cid = str(c["id"])
-        out.setdefault(cid, IssueComment(
-            cid, user(c.get("author")), _text(c.get("body")),
-            jira_time(c.get("created"), ctx, f"comment {cid}.created"),
-            jira_time(c.get("updated"), ctx, f"comment {cid}.updated")))
+        raw = c.data if isinstance(c, Obj) else c
+        if not isinstance(raw, dict):
+            raise InputError(ctx, f"comment {i}: expected an object, got {kind_of(raw)}")
+        cid = Obj(raw, ctx, f"comment {i}.").ident("id", required=True)
+        o = Obj(raw, ctx, f"comment {cid}.")
+        out.setdefault(cid, IssueComment(cid, person(o, "author"), rich_text(o, "body"),
+                                         o.time("created"), o.time("updated")))
     return tuple(out.values())
 
 
-def _links(f: Mapping[str, Any], ctx: str) -> tuple[IssueLink, ...]:
+def _links(f: Obj) -> tuple[IssueLink, ...]:
     out = []
-    for link in _seq(f, "issuelinks", ctx):
-        if not isinstance(link, dict):
-            continue
-        kind = jsonfiles.obj(link, "type", ctx)
+    for link in f.objs("issuelinks"):
+        kind = link.obj("type")
         for side, direction in (("inwardIssue", "inward"), ("outwardIssue", "outward")):
-            other = link.get(side)
-            if isinstance(other, dict) and other.get("key"):
-                out.append(IssueLink(str(other["key"]), _name(kind), direction,
-                                     str(kind.get(direction) or "")))
+            other = link.obj(side).text("key", NAME)
+            if other:
+                out.append(IssueLink(other, kind.text("name", NAME), direction, kind.text(direction, NAME)))
     return tuple(out)
 
 
-def _transitions(raw: Mapping[str, Any], ctx: str) -> tuple[Transition, ...]:
+def _transitions(o: Obj) -> tuple[Transition, ...]:
     """Status changes from `changelog.histories[].items[]` with field 'status', oldest first."""
     out = []
-    for h in jsonfiles.obj(raw, "changelog", ctx).get("histories") or []:
-        if not isinstance(h, dict):
-            continue
-        for item in h.get("items") or []:
-            if isinstance(item, dict) and item.get("field") == "status":
-                at = jira_time(h.get("created"), ctx, f"changelog history {h.get('id', '?')}.created")
+    for h in o.obj("changelog").objs("histories"):
+        label = f"changelog history {h.ident('id') or '?'}.created"
+        for item in h.objs("items"):
+            if item.text("field", NAME) == "status":
+                at = h.time("created", label)
                 if at is None:
-                    raise InputError(ctx, f"field 'changelog history {h.get('id', '?')}.created' missing")
-                out.append(Transition(at, str(item.get("fromString") or ""), str(item.get("toString") or ""),
-                                      user(h.get("author"))))
+                    raise InputError(o.ctx, f"field '{label}' missing")
+                out.append(Transition(at, item.text("fromString", NAME), item.text("toString", NAME),
+                                      person(h, "author")))
     return tuple(sorted(out, key=lambda t: (t.at, t.from_status, t.to_status)))
-
-
-# Atlassian Document Format (API v3 rich text) -> plain text ---------------------------------
-
-_BLOCKS = {"paragraph", "heading", "codeBlock", "blockquote", "bulletList", "orderedList", "rule",
-           "panel", "table", "mediaSingle", "mediaGroup", "blockCard", "expand", "taskList", "decisionList"}
-
-
-def adf_to_text(node: Mapping[str, Any]) -> str:
-    """Plain text of an ADF document: blocks separated by blank lines, lists as `- `/`1. ` lines,
-    code blocks fenced with ```, mentions as their text, links as `text (url)`."""
-    return "\n\n".join(b for b in _blocks(node.get("content") or []) if b).strip()
-
-
-def _blocks(nodes: Iterable[Any]) -> list[str]:
-    return [_block(n) for n in nodes if isinstance(n, dict)]
-
-
-def _block(n: Mapping[str, Any]) -> str:
-    kind, content = n.get("type"), n.get("content") or []
-    if kind == "codeBlock":
-        return "```\n" + _inline(content) + "\n```"
-    if kind in ("bulletList", "orderedList", "taskList", "decisionList"):
-        return "\n".join(_item(kind, i, item) for i, item in enumerate(content, 1) if isinstance(item, dict))
-    if kind == "blockquote":
-        return "\n".join("> " + line for line in "\n\n".join(_blocks(content)).split("\n"))
-    if kind == "rule":
-        return "---"
-    if kind in ("table", "tableRow", "tableCell", "tableHeader", "panel", "expand", "layoutSection",
-                "layoutColumn", "mediaSingle", "mediaGroup"):
-        return "\n".join(b for b in _blocks(content) if b)
-    if kind == "blockCard":
-        return str((n.get("attrs") or {}).get("url") or "")
-    return _inline(content) if kind in _BLOCKS or content else _leaf(n)
-
-
-def _item(kind: Any, i: int, item: Mapping[str, Any]) -> str:
-    bullet = f"{i}." if kind == "orderedList" else "-"
-    text = "\n".join(_blocks(item.get("content") or [])) or _inline(item.get("content") or [])
-    return f"{bullet} " + text.replace("\n", "\n  ")
-
-
-def _inline(nodes: Iterable[Any]) -> str:
-    return "".join(_leaf(n) if not n.get("content") else _block(n) for n in nodes if isinstance(n, dict))
-
-
-def _leaf(n: Mapping[str, Any]) -> str:
-    kind, attrs = n.get("type"), n.get("attrs") or {}
-    if kind == "text":
-        text = str(n.get("text") or "")
-        for mark in n.get("marks") or []:
-            href = (mark.get("attrs") or {}).get("href") if isinstance(mark, dict) else None
-            if mark.get("type") == "link" and href and href != text:
-                text = f"{text} ({href})"
-        return text
-    if kind == "hardBreak":
-        return "\n"
-    if kind == "mention":
-        return str(attrs.get("text") or attrs.get("id") or "")
-    if kind in ("inlineCard", "blockCard"):
-        return str(attrs.get("url") or "")
-    if kind == "emoji":
-        return str(attrs.get("text") or attrs.get("shortName") or "")
-    if kind in ("date", "status"):
-        return str(attrs.get("text") or attrs.get("timestamp") or "")
-    return ""

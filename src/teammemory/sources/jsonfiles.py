@@ -38,8 +38,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from teammemory.errors import InputError
+from teammemory.sources.fields import Obj
 
 RECORDINGS = ("betamax", "nock")
+STATUS = (100, 599)
 
 
 def json_files(paths: Sequence[Path]) -> list[Path]:
@@ -61,11 +63,21 @@ def read_json(path: Path) -> Any:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(path), f"cannot read: {exc}") from None
+    return loads(text, str(path))
+
+
+def loads(text: str | bytes, where: str) -> Any:
+    """`json.loads` whose every failure is an InputError naming `where`: broken JSON (with its
+    line and column), nesting deeper than Python's parser goes (about 1000 levels: it raises
+    RecursionError), and integers longer than Python converts (4300 digits: ValueError)."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        where = f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        raise InputError(str(path), where) from None
+        raise InputError(where, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise InputError(where, "not readable JSON: nested too deeply (the parser stops near 1000 levels)") from None
+    except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise InputError(where, f"not readable JSON: a number too long to read ({str(exc).split(';')[0]})") from None
 
 
 def shape(data: Any) -> str:
@@ -165,53 +177,53 @@ def unpack_recording(data: Any, where: str) -> list[Response]:
     """
     kind = shape(data)
     if kind == "betamax":
-        return [_betamax(i, x, where) for i, x in enumerate(_list(data["http_interactions"], where))]
+        top = Obj(data, where)
+        return [_betamax(i, x) for i, x in enumerate(top.objs("http_interactions"))]
     if kind == "nock":
-        return [_nock(i, x) for i, x in enumerate(data)]
+        return [_nock(i, Obj(x, where, f"[{i}].")) for i, x in enumerate(data)]
     raise InputError(where, f"not a recorded HTTP session (found {kind})")
 
 
-def _list(value: Any, where: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise InputError(where, "field 'http_interactions' is not a list")
-    return value
+def _betamax(i: int, x: Obj) -> Response:
+    request, response = x.obj("request"), x.obj("response")
+    uri, status = request.text("uri"), response.obj("status").integer("code", STATUS)
+    if not uri or status is None:
+        raise InputError(x.ctx, f"interaction {i}: needs request.uri and response.status.code")
+    body = response.obj("body")
+    text = body.text("string")
+    if not text and body.present("base64_string"):
+        text = _unzip(body.text("base64_string"), f"{x.ctx}: interaction {i}")
+    parts = urlsplit(uri)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return Response(i, (request.text("method") or "GET").upper(), path, status,
+                    _loads(text, f"{x.ctx} (response {i})"))
 
 
-def _betamax(i: int, x: Any, where: str) -> Response:
+def _unzip(b64: str, where: str) -> str:
     try:
-        request, response = x["request"], x["response"]
-        uri = urlsplit(request["uri"])
-        status = int(response["status"]["code"])
-        body = response.get("body") or {}
-    except (KeyError, TypeError, ValueError):
-        raise InputError(where, f"interaction {i}: needs request.uri and response.status.code") from None
-    text = body.get("string") or ""
-    if not text and body.get("base64_string"):
-        raw = base64.b64decode(body["base64_string"])
-        text = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8", "replace")
-    path = uri.path + (f"?{uri.query}" if uri.query else "")
-    return Response(i, str(request.get("method", "GET")).upper(), path, status, _loads(text))
+        raw = base64.b64decode(b64, validate=True)
+        return (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8", "replace")
+    except (ValueError, OSError, EOFError) as exc:  # binascii.Error, BadGzipFile, a truncated stream
+        raise InputError(where, f"field 'base64_string': not base64 (gzip) data: {exc}") from None
 
 
-def _nock(i: int, x: Mapping[str, Any]) -> Response:
+def _nock(i: int, x: Obj) -> Response:
     body = x.get("response")
     if isinstance(body, str):
-        body = _loads(body)
-    return Response(i, str(x["method"]).upper(), str(x["path"]), int(x["status"]), body)
+        body = _loads(x.text("response"), f"{x.ctx} (response {i})")
+    status = x.integer("status", STATUS)
+    if not x.text("method") or not x.text("path") or status is None:
+        raise InputError(x.ctx, f"recording {i}: needs method, path and status")
+    return Response(i, x.text("method").upper(), x.text("path"), status, body)
 
 
-def _loads(text: str) -> Any:
+def _loads(text: str, where: str) -> Any:
+    """A recorded body: JSON, or None for what is not JSON (an empty 204, HTML); JSON that cannot
+    be read (see `loads`) is an InputError."""
     try:
-        return json.loads(text) if text.strip() else None
-    except json.JSONDecodeError:
-        return None
+        return loads(text, where) if text.strip() else None
+    except InputError as exc:
+        if exc.what.startswith("not valid JSON"):
+            return None
+        raise
 
-
-def obj(d: Mapping[str, Any], name: str, ctx: str) -> Mapping[str, Any]:
-    """Field `name` of `d` as an object ({} when absent or null); InputError names `ctx` otherwise."""
-    value = d.get(name)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise InputError(ctx, f"field '{name}' is not an object")
-    return value

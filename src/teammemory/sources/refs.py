@@ -13,10 +13,26 @@ from functools import lru_cache
 
 from teammemory.model import Ref
 
+# The version of the rules that find issue links (issue_keys, closing_issue_keys, and how
+# gitparse.issue_refs and github_parse.issue_refs apply them): bump it whenever they find other
+# links or word their evidence otherwise, and the next ingest re-derives every stored link
+# (derive.refresh_links; the configured key pattern and ignored projects count on their own).
+LINK_RULES_VERSION = 1
+
+# A PR or issue number is at most 2^31-1 (a PostgreSQL integer, as in the store): a longer
+# number in text is no reference (and "#99999999999" could never be stored).
+MAX_NUMBER = 2**31 - 1
 MERGE_PR = re.compile(r"^Merge pull request #(\d+)\b")
 SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
 # GitHub's closing keywords: `fixes #12`, `Closes: owner/repo#3`; group 1 the repo, group 2 the number
-CLOSING_KEY = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+([\w.-]+/[\w.-]+)?#(\d+)\b", re.I)
+# (GitHub owners have at most 39 characters, repository names 100)
+CLOSING_KEY = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+([\w.-]{1,39}/[\w.-]{1,100})?#(\d+)\b",
+                         re.I)
+
+
+def is_number(digits: str) -> bool:
+    """Digits that can be a PR or issue number (see MAX_NUMBER)."""
+    return len(digits) <= 10 and int(digits) <= MAX_NUMBER
 
 
 @lru_cache(maxsize=16)
@@ -35,6 +51,8 @@ def issue_keys(text: str, where: str, *, pattern: str, ignored: Iterable[str] = 
     found: dict[str, Ref] = {}
     for m in _compile(pattern).finditer(text or ""):
         project, number = m.group(1), m.group(2)
+        if not is_number(number):
+            continue
         key = f"{project}-{int(number)}"
         if project.upper() in skip or key in found:
             continue
@@ -46,13 +64,14 @@ def pr_numbers(subject: str, body: str = "") -> tuple[Ref, ...]:
     """PR numbers from a commit: `Merge pull request #N`, a squash subject `... (#N)`, `Closes #N`."""
     found: dict[str, Ref] = {}
     m = MERGE_PR.search(subject)
-    if m:
+    if m and is_number(m.group(1)):
         found[m.group(1)] = Ref(m.group(1), f"'Merge pull request #{m.group(1)}' in commit subject")
     m = SQUASH_PR.search(subject)
-    if m and m.group(1) not in found:
+    if m and m.group(1) not in found and is_number(m.group(1)):
         found[m.group(1)] = Ref(m.group(1), f"squash subject ends in '(#{m.group(1)})'")
     for m in CLOSING_KEY.finditer(f"{subject}\n{body}"):
-        found.setdefault(m.group(2), Ref(m.group(2), f"'{m.group(0).strip()}' in commit message"))
+        if is_number(m.group(2)):
+            found.setdefault(m.group(2), Ref(m.group(2), f"'{m.group(0).strip()}' in commit message"))
     return tuple(found.values())
 
 
@@ -71,7 +90,7 @@ def closing_issue_keys(text: str, where: str, *, repo: str) -> tuple[Ref, ...]:
     for m in CLOSING_KEY.finditer(text):
         prefix = m.group(1) or ""
         owner_repo = repo if not prefix or prefix.lower() == repo.lower() else prefix
-        if owner_repo.count("/") != 1:
+        if owner_repo.count("/") != 1 or not is_number(m.group(2)):
             continue
         key = f"{owner_repo}#{int(m.group(2))}"
         found.setdefault(key, Ref(key, f"'{m.group(0).strip()}' in {where}"))

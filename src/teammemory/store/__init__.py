@@ -15,9 +15,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 
-from teammemory.errors import StoreError
+from teammemory import redact
+from teammemory.errors import InputError, StoreError, TeamMemoryError
+from teammemory.store import locks, sqlite_file
+from teammemory.store.locks import Lock
 from teammemory.store.queries import Query
 
 Row = dict[str, Any]
@@ -48,15 +51,30 @@ def parse_url(url: str) -> Url:
             rest = rest[2:]
         return Url("sqlite", unquote(rest))
     if "://" in url:
-        raise StoreError(f"store URL {url!r}: unknown scheme (use a file path, sqlite:///..., or postgresql://...)")
+        raise StoreError(f"store URL {redact.url(url)!r}: unknown scheme (use a file path, sqlite:///..., or postgresql://...)")
     return Url("sqlite", url)
 
 
 def _redact(dsn: str) -> str:
-    parsed = urlparse(dsn)
-    if parsed.password:
-        return dsn.replace(f":{parsed.password}@", ":***@")
-    return dsn
+    """The URL or DSN as it may be printed: `redact.url`, the one place secrets are masked."""
+    return redact.url(dsn)
+
+
+PG_CONNECT_TIMEOUT = 10  # seconds; psycopg's own default (130 s) holds a command on a host that never answers
+
+
+def _pg_timeout(target: str) -> dict[str, Any]:
+    """`connect_timeout=PG_CONNECT_TIMEOUT`, unless the URL (or PGCONNECT_TIMEOUT) says otherwise."""
+    import os
+
+    from psycopg import Error
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        given = "connect_timeout" in conninfo_to_dict(target)
+    except Error:  # a malformed URL: connecting reports it
+        given = False
+    return {} if given or os.environ.get("PGCONNECT_TIMEOUT") else {"connect_timeout": PG_CONNECT_TIMEOUT}
 
 
 def _driver_errors() -> tuple[type[BaseException], ...]:
@@ -66,6 +84,21 @@ def _driver_errors() -> tuple[type[BaseException], ...]:
     except ImportError:  # pragma: no cover - depends on the install
         return (sqlite3.Error,)
     return (sqlite3.Error, psycopg.Error)
+
+
+class NotAStore(InputError):
+    """A database that holds another application's tables and no TeamMemory schema.
+
+    Writing to it would silently add TeamMemory's tables to someone else's database, so
+    `Store.write` refuses unless asked (`adopt=True`, which `init-db --force` passes)."""
+
+
+def _failure(exc: BaseException, where: str) -> TeamMemoryError:
+    """A driver error as one line naming the store (see sqlite_file.failure for SQLite's kinds)."""
+    if isinstance(exc, sqlite3.Error):
+        return sqlite_file.failure(exc, where)
+    lines = (line.strip() for line in str(exc).splitlines())  # PostgreSQL's DETAIL and CONTEXT lines
+    return StoreError(f"{where}: " + redact.url("; ".join(line for line in lines if line)))
 
 
 class Reader:
@@ -175,19 +208,27 @@ class Writer(Reader):
 
 
 class Store:
-    """An opened store URL. Connections are made per `read()`/`write()` block."""
+    """An opened store URL. Connections are made per `read()`/`write()` block.
 
-    def __init__(self, url: Url) -> None:
+    `wait`: how long a writer waits for another one before it gives up (see store/locks.py)."""
+
+    def __init__(self, url: Url, *, wait: float | None = None) -> None:
         self.url = url
         self.dialect = url.dialect
+        self.wait = locks.WAIT_SECONDS if wait is None else wait
 
     @classmethod
-    def open(cls, url: str) -> Store:
-        return cls(parse_url(url))
+    def open(cls, url: str, *, wait: float | None = None) -> Store:
+        return cls(parse_url(url), wait=wait)
+
+    @property
+    def where(self) -> str:
+        """'store <url>' as every message names it (a long path shortened)."""
+        return f"store {sqlite_file.shorten(str(self.url))}"
 
     def exists(self) -> bool:
         """True when the store holds a TeamMemory schema."""
-        if self.dialect == "sqlite" and not Path(self.url.target).is_file():
+        if self.dialect == "sqlite" and not sqlite_file.check(Path(self.url.target), self.where):
             return False
         from teammemory.store.migrate import current_version
 
@@ -203,11 +244,12 @@ class Store:
 
         with self._connect(readonly=True) as conn:
             reader = Reader(conn, self.dialect)
-            check_readable(reader, str(self.url))
             try:
+                self._refuse_foreign(reader)
+                check_readable(reader, str(self.url))
                 yield reader
             except _driver_errors() as exc:
-                raise StoreError(f"store {self.url}: {str(exc).strip()}") from exc
+                raise _failure(exc, self.where) from exc
 
     def upgrade(self) -> bool:
         """Apply pending migrations to a store of an older schema; False when nothing was due.
@@ -216,7 +258,7 @@ class Store:
         newer one (reading it refuses)."""
         from teammemory.store.migrate import apply, current_version, latest_version
 
-        if self.dialect == "sqlite" and not Path(self.url.target).is_file():
+        if self.dialect == "sqlite" and not sqlite_file.check(Path(self.url.target), self.where):
             return False
         with self._connect(readonly=True) as conn:
             version = current_version(Reader(conn, self.dialect))
@@ -227,24 +269,48 @@ class Store:
         return True
 
     @contextmanager
-    def write(self) -> Iterator[Writer]:
+    def write(self, *, adopt: bool = False, lock: Lock | None = None, wait: float | None = None,
+              ) -> Iterator[Writer]:
         """One transaction, DDL included: commit at the end, roll back on any error.
+
+        One writer at a time on both backends (store/locks.py): `lock` names a narrower lock
+        taken first on PostgreSQL (an ingest's source and target), so a wait says what it waits
+        for; `wait` overrides `self.wait`. A database that holds another application's tables
+        is refused unless `adopt` (see NotAStore).
 
         SQLite connections run in autocommit mode with an explicit BEGIN: the sqlite3 module's
         implicit transactions would commit `create table` at once, and a failed first ingest
         would leave tables without their schema_migrations row."""
+        wait = self.wait if wait is None else wait
         with self._connect(readonly=False) as conn:
             writer = Writer(conn, self.dialect)
             try:
                 if self.dialect == "sqlite":
-                    conn.execute("begin immediate")
+                    locks.begin_sqlite(conn, self.where, wait)
+                else:
+                    locks.begin_pg(conn, self.where, wait, lock)
+                if not adopt:
+                    self._refuse_foreign(writer)
                 yield writer
+                conn.commit()
             except BaseException as exc:
                 conn.rollback()
                 if isinstance(exc, _driver_errors()):
-                    raise StoreError(f"store {self.url}: {str(exc).strip()}") from exc
+                    raise _failure(exc, self.where) from exc
                 raise
-            conn.commit()
+
+    def _refuse_foreign(self, db: Reader) -> None:
+        """NotAStore when the database has tables but no schema_migrations (see NotAStore)."""
+        if self.dialect == "sqlite":
+            names = sqlite_file.user_tables(db._conn)
+        else:
+            names = [row["name"] for row in db.all("select table_name as name from information_schema.tables"
+                                                   " where table_schema = current_schema() order by table_name")]
+        if names and "schema_migrations" not in names:
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            raise NotAStore(self.where, f"not a TeamMemory store: it holds another application's tables ({shown})"
+                            " and no TeamMemory schema; use another store, or `teammemory init-db --force`"
+                            " to add TeamMemory's tables to it")
 
     @contextmanager
     def _connect(self, *, readonly: bool) -> Iterator[Any]:
@@ -255,22 +321,7 @@ class Store:
             conn.close()
 
     def _connect_sqlite(self, readonly: bool) -> sqlite3.Connection:
-        path = Path(self.url.target)
-        if readonly and not path.is_file():
-            raise StoreError(f"no store at {path}: run `teammemory init-db` (or `teammemory seed` for the demo)")
-        try:
-            conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open store {path}: {exc}") from None
-        conn.row_factory = sqlite3.Row
-        conn.execute("pragma foreign_keys = on")
-        if readonly:
-            conn.execute("pragma query_only = 1")
-        else:
-            conn.execute("pragma journal_mode = wal")
-            conn.execute("pragma synchronous = normal")
-            conn.execute("pragma cache_size = -65536")  # 64 MiB: bulk inserts into big indexes; RSS stays < 300 MB
-        return conn
+        return sqlite_file.connect(Path(self.url.target), self.where, readonly=readonly, wait=self.wait)
 
     def _connect_pg(self, readonly: bool) -> Any:
         try:
@@ -279,9 +330,12 @@ class Store:
         except ImportError:  # pragma: no cover - depends on the install
             raise StoreError("PostgreSQL needs psycopg: pip install 'teammemory[postgres]'") from None
         try:
-            conn = psycopg.connect(self.url.target, row_factory=dict_row, autocommit=False)
+            conn = psycopg.connect(self.url.target, row_factory=dict_row, autocommit=False,
+                                   **_pg_timeout(self.url.target))
         except psycopg.Error as exc:
-            raise StoreError(f"cannot connect to {self.url}: {str(exc).strip()}") from None
+            hint = " (set connect_timeout=SECONDS in the URL to wait longer)" if "timeout" in str(exc) else ""
+            said = redact.url(" ".join(str(exc).split()))  # libpq's message spans lines: one is enough
+            raise StoreError(f"cannot connect to {self.url}: {said}{hint}") from None
         if readonly:
             conn.read_only = True
         return conn

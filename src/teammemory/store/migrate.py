@@ -1,14 +1,19 @@
 """Apply `migrations/NNNN_name.sql` in order, each in the same transaction as its record.
 
-A `NNNN_name.postgresql.sql` twin replaces the portable file on PostgreSQL where the dialects
-must differ (none do yet). A store whose newest migration is unknown to this program is refused.
+A `NNNN_name.<dialect>.sql` twin replaces the portable file on that dialect where the dialects
+must differ (`0002_summaries.sqlite.sql`). A store whose newest migration is unknown to this
+program is refused. A released migration never changes: what a later release needs, an older
+store included, goes into a new one (0004 repairs the stores of releases whose 0001 or 0002 was
+edited afterwards; tests/fixtures/schemas/ holds every released version).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from teammemory.errors import StoreError
 from teammemory.store import Reader, Writer, summaries
@@ -23,7 +28,11 @@ class Migration:
 
 def migrations(dialect: str) -> list[Migration]:
     """All known migrations for `dialect`, oldest first."""
-    folder = resources.files("teammemory.store") / "migrations"
+    return read_migrations(resources.files("teammemory.store") / "migrations", dialect)
+
+
+def read_migrations(folder: Traversable, dialect: str) -> list[Migration]:
+    """The migrations in `folder` for `dialect` (a `.<dialect>.sql` twin replaces its portable file)."""
     found: dict[int, Migration] = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         parts = entry.name.split(".")
@@ -100,17 +109,24 @@ def split_statements(sql: str) -> list[str]:
 
 
 def drop_all(db: Writer) -> None:
-    """Remove every TeamMemory view and table (for `init-db --reset`)."""
-    if db.dialect == "sqlite":
-        views = db.all("select name from sqlite_master where type = 'view'")
-    else:
-        views = db.all("select table_name as name from information_schema.views where table_schema = current_schema()")
-    for row in views:
-        db.execute(f'drop view if exists "{row["name"]}"')
-    if db.dialect == "sqlite":
-        rows = db.all("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'")
-    else:
-        rows = db.all("select table_name as name from information_schema.tables"
-                      " where table_schema = current_schema() and table_type = 'BASE TABLE'")
-    for row in rows:
-        db.execute(f'drop table if exists "{row["name"]}"' + (" cascade" if db.dialect != "sqlite" else ""))
+    """Remove every view and table TeamMemory's migrations create (for `init-db --reset`), and
+    nothing else: a database shared with another application keeps that application's tables."""
+    tables, views = owned_objects(db.dialect)
+    cascade = " cascade" if db.dialect != "sqlite" else ""
+    for name in sorted(views):
+        db.execute(f'drop view if exists "{name}"')
+    for name in sorted(tables | {"schema_migrations"}):
+        db.execute(f'drop table if exists "{name}"{cascade}')
+
+
+_CREATED = re.compile(r"create\s+(table|view)\s+(?:if\s+not\s+exists\s+)?\"?([a-z_][a-z0-9_]*)", re.I)
+
+
+def owned_objects(dialect: str) -> tuple[set[str], set[str]]:
+    """(tables, views) that this program's migrations create."""
+    tables: set[str] = set()
+    views: set[str] = set()
+    for migration in migrations(dialect):
+        for kind, name in _CREATED.findall(migration.sql):
+            (tables if kind.lower() == "table" else views).add(name.lower())
+    return tables, views

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from teammemory import redact
 from teammemory.model import Commit, IdentityRef, Issue, IssueComment, PullRequest, issue_project
 from teammemory.store import Writer, summaries
 
@@ -215,17 +216,22 @@ def write_pull_request(db: Writer, pr: PullRequest, *, with_row: bool = True) ->
 
 
 def get_cursor(db: Writer, source: str, target: str) -> str | None:
-    value = db.scalar("select value from cursors where source = :s and target = :t", s=source, t=target)
+    """The cursor of `target`, looked up as `set_cursor` stores it (`redact.url`: no secret)."""
+    value = db.scalar("select value from cursors where source = :s and target = :t", s=source,
+                      t=redact.url(target))
     return None if value is None else str(value)
 
 
 def set_cursor(db: Writer, source: str, target: str, value: str, *, now: int) -> None:
-    upsert(db, "cursors", [{"source": source, "target": target, "value": value, "updated_at": now}],
+    """Store a cursor; its target passes through `redact.url` (the same way every run, so the
+    next run finds it) and never holds a secret."""
+    upsert(db, "cursors", [{"source": source, "target": redact.url(target), "value": value, "updated_at": now}],
            ("source", "target"))
 
 
 def record_run(db: Writer, *, run_id: str, source: str, target: str, started_at: int, finished_at: int,
                status: str, counts: Mapping[str, int]) -> None:
-    upsert(db, "ingest_runs", [{"run_id": run_id, "source": source, "target": target, "started_at": started_at,
+    upsert(db, "ingest_runs", [{"run_id": run_id, "source": source, "target": redact.url(target),
+                                "started_at": started_at,
                                 "finished_at": finished_at, "status": status,
                                 "counts": json.dumps(dict(counts), sort_keys=True)}], ("run_id",))
