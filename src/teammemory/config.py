@@ -59,6 +59,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("risk.commit", 5.0, "Risk points per commit in the window."),
     Setting("review.max_suggestions", 3, "How many reviewers review-suggest proposes."),
     Setting("onboarding.limit", 5, "How many issues, PRs, files and people onboarding lists."),
+    Setting("identity.match_names", True,
+            "Group accounts by name too (docs/identities.md: same-name, name-only, jira-name, github-name,"
+            " same-local-part, login-name), with the guards against false merges; false leaves only"
+            " emails, logins, aliases and manual merges."),
 )
 
 DEFAULT: dict[str, Any] = {s.name: s.default for s in SETTINGS}  # the one place defaults are declared
@@ -73,6 +77,16 @@ DEFAULT_COMPONENT_RULES: tuple[tuple[str, str], ...] = (
 DEFAULT_BUG_TYPES = ("Bug", "Defect", "Incident", "Problem")
 DEFAULT_IGNORED_PROJECTS = ("UTF", "SHA", "CVE", "ISO", "RFC", "GPL", "LGPL", "TLS", "SSL", "HTTP", "X86", "ARM")
 DEFAULT_BOTS = ("*[bot]", "dependabot*", "renovate*", "github-actions*", "*-bot", "jenkins*", "ci-bot*")
+# Names that say nothing about who someone is: a name made only of these words (or equal to one
+# entry) never matches another by name, nor is a one-word name taken for a login.
+DEFAULT_NAME_STOPLIST = (
+    "root", "admin", "administrator", "unknown", "user", "users", "ubuntu", "build", "builder", "builds",
+    "jenkins", "github", "gitlab", "git", "none", "null", "nil", "test", "tester", "testing", "travis", "ci",
+    "bot", "robot", "system", "nobody", "anonymous", "default", "local", "localhost", "dev", "developer",
+    "server", "service", "daemon", "automation", "deploy", "deployer", "release", "actions", "action",
+    "noreply", "support", "team", "guest", "owner", "vagrant", "docker", "ec2", "pc", "me", "your name",
+    "john doe", "jane doe", "first last", "firstname lastname", "name surname", "my name", "author",
+    "committer", "example", "username", "name")
 
 
 @dataclass(frozen=True)
@@ -117,6 +131,8 @@ class Config:
     review_max_suggestions: int = DEFAULT["review.max_suggestions"]
     onboarding_limit: int = DEFAULT["onboarding.limit"]
     bots: tuple[str, ...] = DEFAULT_BOTS
+    match_names: bool = DEFAULT["identity.match_names"]
+    name_stoplist: tuple[str, ...] = DEFAULT_NAME_STOPLIST
     aliases: tuple[Alias, ...] = ()
     source: str = "defaults"
 
@@ -159,6 +175,8 @@ def _toml_scalars(raw: Mapping[str, Any], path: Path | None) -> dict[str, Any]:
 
 def _coerce(setting: Setting, value: Any, where: str) -> Any:
     kind = type(setting.default)
+    if kind is bool:
+        return _boolean(value, where)
     try:
         if kind is float:
             return float(value)
@@ -167,6 +185,22 @@ def _coerce(setting: Setting, value: Any, where: str) -> Any:
         return str(value)
     except (TypeError, ValueError):
         raise InputError(where, f"expected {kind.__name__}, got {value!r}") from None
+
+
+def _boolean(value: Any, where: str) -> bool:
+    """A toml boolean, or an environment value 'true/false', '1/0', 'yes/no', 'on/off'."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if isinstance(value, str) and text in ("true", "1", "yes", "on", "false", "0", "no", "off"):
+        return text in ("true", "1", "yes", "on")
+    raise InputError(where, f"expected true or false, got {value!r}")
+
+
+def _words(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise InputError(where, f"expected a list of strings, got {value!r}")
+    return tuple(v.strip().lower() for v in value)
 
 
 def _build(raw: Mapping[str, Any], s: Mapping[str, Any], source: str, path: Path | None) -> Config:
@@ -188,6 +222,8 @@ def _build(raw: Mapping[str, Any], s: Mapping[str, Any], source: str, path: Path
         review_max_suggestions=s["review.max_suggestions"],
         onboarding_limit=s["onboarding.limit"],
         bots=tuple(ident.get("bots", DEFAULT_BOTS)),
+        match_names=s["identity.match_names"],
+        name_stoplist=_words(ident.get("name_stoplist", DEFAULT_NAME_STOPLIST), f"{where}: identity.name_stoplist"),
         aliases=_aliases(ident.get("aliases", ()), where),
         source=source,
     )

@@ -57,7 +57,8 @@ class FileChange:
     is_binary: bool = False
 
 
-CommitRole = Literal["author", "co-author", "reviewer", "acked-by", "signed-off-by", "committer", "github-author"]
+CommitRole = Literal["author", "co-author", "reviewer", "acked-by", "tested-by", "signed-off-by", "committer",
+                     "github-author"]
 
 # The roles in which a commit credits a person with its work: wrote it, co-wrote it, or reviewed it
 # (a reviewer trailer). Acking, signing off and committing credit no work; 'github-author' is the

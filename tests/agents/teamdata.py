@@ -50,7 +50,9 @@ def h(n: int) -> str:
 
 MEHMET_GIT = IdentityRef("git", "mehmet@acme.io", "Mehmet Turac")
 AYSE_GIT = IdentityRef("git", "ayse@acme.io", "Ayşe Demir")
-AYSE_GIT_OLD = IdentityRef("git", "ayse.demir@oldmail.com", "Ayşe Demir")  # not merged: only suggested
+# Ayşe under the noreply email of a second GitHub account (login 'ayse-old'; her other account is
+# 'ademir'): two GitHub logins, so the name rules leave the two apart; hygiene only suggests them.
+AYSE_GIT_OLD = IdentityRef("git", "5550123+ayse-old@users.noreply.github.com", "Ayşe Demir")
 BOT_GIT = IdentityRef("git", "49699333+dependabot[bot]@users.noreply.github.com", "dependabot[bot]")
 MEHMET_GH = IdentityRef("github", login="mturac", display_name="Mehmet Turac")
 AYSE_GH = IdentityRef("github", email="ayse@acme.io", login="ademir", display_name="Ayşe Demir")

@@ -5,7 +5,7 @@ from dataclasses import replace
 from teammemory.config import Alias, Config
 from teammemory.identity import people
 from teammemory.identity.resolve import resolve
-from teammemory.model import Commit, IdentityRef, PullRequest
+from teammemory.model import Commit, CommitPerson, IdentityRef, PullRequest
 from teammemory.store import Store
 from teammemory.store.write import write_commits, write_identities, write_pull_request
 
@@ -39,28 +39,35 @@ def test_resolution_across_three_systems(store: Store) -> None:
         resolve(db, Config())
     devs = _developers(store)
     # Jira display name wins; git 'Ayse Demir' has more commits (2 vs 1) than 'Ayşe Demir'.
+    # The noreply account is named 'mturac': Mehmet Turac's initial + last name, and no one
+    # else's handle, so login-name joins it (with its GitHub account) to Mehmet.
     assert devs == {
         "ayse-demir": sorted([AYSE.key, AYSE2.key, AYSE_GH.key]),
         "dependabot-bot": [BOT.key],
-        "mehmet-turac": sorted([GIT.key, JIRA.key]),
-        "mturac": sorted([NOREPLY.key, GH.key]),
+        "mehmet-turac": sorted([GIT.key, JIRA.key, NOREPLY.key, GH.key]),
     }
     with store.read() as db:
-        rules = {r["key"]: r["rule"] for r in db.all("select key, rule from identities")}
+        why = {r["key"]: (r["rule"], r["evidence"]) for r in db.all("select key, rule, evidence from identities")}
         bots = {r["key"]: r["is_bot"] for r in db.all("select key, is_bot from developers")}
-    assert rules[AYSE_GH.key] == "commit-login"
-    assert rules[NOREPLY.key] == "noreply-login"
-    assert rules[JIRA.key] == "same-email"
-    assert bots == {"ayse-demir": 0, "dependabot-bot": 1, "mehmet-turac": 0, "mturac": 0}
+    assert why[AYSE_GH.key][0] == "commit-login"
+    # the tree from GIT (an end of the strongest edge, same-email with JIRA): NOREPLY hangs on
+    # GIT by its name, GH on NOREPLY by the noreply email
+    assert why[JIRA.key][0] == "same-email"
+    assert why[NOREPLY.key] == ("login-name", "name 'mturac' is Mehmet Turac <mehmet.turac@acme.io>'s name "
+                                              "written as one word")
+    assert why[GH.key][0] == "noreply-login"
+    assert bots == {"ayse-demir": 0, "dependabot-bot": 1, "mehmet-turac": 0}
 
 
 def test_alias_then_manual_merge_and_split_survive_reresolution(store: Store) -> None:
+    # names off: aliases and overrides must hold whatever the name rules would do
+    names_off = Config(match_names=False)
     with store.write() as db:
         write_commits(db, [commit("a1", GIT), commit("a2", NOREPLY)])
         write_identities(db, [GH, JIRA])
-        resolve(db, Config())
+        resolve(db, names_off)
     assert len(_developers(store)) == 2
-    config = replace(Config(), aliases=(Alias("Mehmet", ("email:mehmet.turac@acme.io", "login:mturac")),))
+    config = replace(names_off, aliases=(Alias("Mehmet", ("email:mehmet.turac@acme.io", "login:mturac")),))
     with store.write() as db:
         resolve(db, config)
     assert _developers(store) == {"mehmet-turac": sorted([GIT.key, NOREPLY.key, GH.key, JIRA.key])}
@@ -74,3 +81,51 @@ def test_alias_then_manual_merge_and_split_survive_reresolution(store: Store) ->
         people.add_override(db, config, "merge", "mehmet-turac", "mturac")
         resolve(db, config)
     assert _developers(store) == {"mehmet-turac": sorted([GIT.key, NOREPLY.key, GH.key, JIRA.key])}
+
+
+SIJIE = IdentityRef("git", "sijie@apache.org", "Sijie Guo")
+SIJIE_OLD = IdentityRef("git", "sijieg@twitter.com", "Sijie Guo")
+SIJIE_TRAILER = IdentityRef("git", "", "Sijie Guo")  # `Reviewers: Sijie Guo`
+
+
+def _reviewed(h: str, author: IdentityRef, reviewer: IdentityRef) -> Commit:
+    return replace(commit(h, author), people=(CommitPerson("reviewer", reviewer, "Reviewers: trailer"),))
+
+
+def test_name_rules_join_emails_and_trailer_names_and_can_be_turned_off(store: Store) -> None:
+    with store.write() as db:
+        write_commits(db, [commit("b1", SIJIE), commit("b2", SIJIE_OLD), _reviewed("b3", AYSE, SIJIE_TRAILER)])
+        resolve(db, Config())
+    assert _developers(store)["sijie-guo"] == sorted([SIJIE.key, SIJIE_OLD.key, SIJIE_TRAILER.key])
+    with store.write() as db:
+        resolve(db, Config(match_names=False))
+    assert sorted(k for k, accs in _developers(store).items() if "sijie" in k) == ["sijie-guo", "sijie-guo-2",
+                                                                                  "sijie-guo-3"]
+
+
+def test_a_split_account_is_never_rejoined_by_a_name_rule(store: Store) -> None:
+    with store.write() as db:
+        write_commits(db, [commit("b1", SIJIE), commit("b2", SIJIE_OLD), _reviewed("b3", AYSE, SIJIE_TRAILER)])
+        resolve(db, Config())
+        people.add_override(db, Config(), "split", SIJIE_OLD.key)
+    with store.write() as db:
+        resolve(db, Config())  # a later ingest re-resolves: the name rules must not undo the split
+    devs = _developers(store)
+    assert devs["sijie-guo"] == sorted([SIJIE.key, SIJIE_TRAILER.key])
+    assert [k for k, accs in devs.items() if accs == [SIJIE_OLD.key]] == ["sijie-guo-2"]
+    with store.read() as db:
+        assert db.scalar("select rule from identities where key = :k", k=SIJIE_OLD.key) == "manual-split"
+
+
+def test_login_local_part_from_a_pr_and_its_commits(store: Store) -> None:
+    jdoe_gh = IdentityRef("github", login="jdoe")
+    jane = IdentityRef("git", "jdoe@company.com", "J D")  # 'J D' is no full name: only the PR ties her
+    with store.write() as db:
+        write_commits(db, [commit("c1", jane), commit("c2", GIT)])
+        write_pull_request(db, PullRequest("r", 9, "x", author=jdoe_gh, commits=("c1", "c2")))
+        resolve(db, Config())
+    devs = _developers(store)
+    assert sorted(jdoe_gh.key in accs and jane.key in accs for accs in devs.values()) == [False, True]
+    with store.read() as db:
+        why = db.all("select rule, evidence from identities where key = :k", k=jdoe_gh.key)[0]
+    assert (why["rule"], why["evidence"]) == ("login-local-part", "r PR #9 by @jdoe holds commits by jdoe@company.com")

@@ -8,6 +8,7 @@ from teammemory.config import Config
 from teammemory.errors import InputError
 from teammemory.model import CommitPerson, FileChange, IdentityRef, Ref
 from teammemory.sources import gitparse
+from teammemory.sources.mailmap import parse_mailmap
 
 H = "a" * 40
 P1 = "b" * 40
@@ -116,13 +117,26 @@ def test_apache_reviewers_trailer_with_and_without_emails() -> None:
     ]
 
 
-def test_trailer_forms_of_one_person() -> None:
-    assert gitparse.parse_person("<ana@example.com>") == IdentityRef("git", "ana@example.com", "")
-    assert gitparse.parse_person("ana@example.com") == IdentityRef("git", "ana@example.com", "")
-    assert gitparse.parse_person("  ") is None
-    # the same person twice in one role is one credit
-    twice = "x\n\nReviewed-by: Ana <ana@example.com>\nReviewed-by: Ana <ana@example.com>\n"
-    assert len(parse(chunk(twice)).people) == 1
+def test_commit_people_come_from_trailers_and_prose() -> None:
+    """Trailer and prose forms in detail: test_trailers.py, test_credits.py; here, that parse_commit uses them."""
+    message = ("Speed up lexer\n\nPatch by Ana Lima; reviewed by Bo Li for PROJ-3.\n\n"
+               "Reviewer: Cy Ng <cy@example.com>\nTested-by: Dee <None>\n"
+               "Reviewed-by: Ana Lima <ana@example.com>\nReviewed-by: Ana Lima <ana@example.com>\n")
+    assert parse(chunk(message)).people == (
+        CommitPerson("reviewer", IdentityRef("git", "cy@example.com", "Cy Ng"), "Reviewer trailer"),
+        CommitPerson("tested-by", IdentityRef("git", "", "Dee"), "Tested-by trailer"),
+        CommitPerson("reviewer", IdentityRef("git", "ana@example.com", "Ana Lima"), "Reviewed-by trailer"),
+        # 'Patch by Ana Lima' is the author (Ana Lima <ana@example.com>): no co-author credit
+        CommitPerson("reviewer", IdentityRef("git", "", "Bo Li"), "'reviewed by' in message body"),
+    )
+
+
+def test_mailmap_is_applied_to_trailers_only_when_given() -> None:
+    message = "x\n\nReviewed-by: Bo <bo@home.org>\n"
+    mailmap = parse_mailmap("Bo Li <bo@example.com> <bo@home.org>\n")
+    assert parse(chunk(message)).people[0].who == IdentityRef("git", "bo@home.org", "Bo")
+    mapped = gitparse.parse_commit(chunk(message), repo="proj", config=CONFIG, mailmap=mailmap)
+    assert mapped.people[0].who == IdentityRef("git", "bo@example.com", "Bo Li")
 
 
 def test_subject_line_is_never_a_trailer() -> None:

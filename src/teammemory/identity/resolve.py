@@ -1,6 +1,7 @@
 """Read accounts, apply the rules of identity.match plus config aliases and manual overrides,
-and write `developers` and `identities.developer_key/rule/evidence`. Runs inside ingestion's
-transaction (derive.refresh), so people are always consistent with the data.
+then the name rules of identity.by_name (unless `identity.match_names` is off), and write
+`developers` and `identities.developer_key/rule/evidence`. Runs inside ingestion's transaction
+(derive.refresh), so people are always consistent with the data.
 
 How each developer is named and keyed is identity/naming.py's.
 """
@@ -8,11 +9,12 @@ How each developer is named and keyed is identity/naming.py's.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 
 from teammemory.config import Config
-from teammemory.identity.match import Account, Edge, alias_edges, group, matches, rule_edges
+from teammemory.identity.by_name import merge_by_name
+from teammemory.identity.match import Account, alias_edges, group, rule_edges
 from teammemory.identity.naming import write_people
+from teammemory.identity.overrides import read_overrides
 from teammemory.store import Reader, Writer
 
 
@@ -23,11 +25,13 @@ def resolve(db: Writer, config: Config) -> int:
     if not accounts:
         db.execute("delete from developers")
         return 0
-    merges, split = _overrides(db, accounts)
-    edges = rule_edges(accounts, _commit_logins(db))
-    edges += alias_edges(accounts, [(a.name, a.identities) for a in config.aliases]) + merges
-    groups = group(accounts, edges, split)
-    write_people(db, accounts, groups, config, _commit_counts(db))
+    manual = read_overrides(db, accounts)
+    edges = rule_edges(accounts, _commit_logins(db), _pr_logins(db))
+    edges += alias_edges(accounts, [(a.name, a.identities) for a in config.aliases]) + list(manual.merges)
+    groups = group(accounts, edges, set(manual.split))
+    if config.match_names:
+        merge_by_name(groups, accounts, set(manual.split), config.name_stoplist)
+    write_people(db, accounts, groups, config, _commit_counts(db), manual.split)
     return len(groups.groups())
 
 
@@ -39,21 +43,27 @@ def _commit_logins(db: Reader) -> list[tuple[str, str, str]]:
     return sorted((r["git"], r["gh"], f"{r['evidence']} names the author of the commit") for r in rows)
 
 
+def _pr_logins(db: Reader) -> list[tuple[str, str, str, str, str]]:
+    """(GitHub identity, its login, git author identity, its email, 'repo PR #N') for every author
+    of a commit of a PR and the PR's author; match.rule_edges keeps the pairs whose local part is
+    the login. One row per pair, with the smallest PR as the evidence."""
+    # CROSS JOIN keeps SQLite's join order: from the (few) pull requests to their commits, not
+    # from every commit (100,000 commits: 400 ms the other way round, 3 ms this way)
+    rows = db.all("select gh.key as gh, gh.login as login, g.key as git, g.email as email, p.repo as repo,"
+                  " min(p.number) as number"
+                  " from pull_requests p cross join identities gh cross join pr_commits pc"
+                  " cross join commits c cross join identities g"
+                  " where gh.key = p.author_key and gh.source = 'github' and gh.login <> ''"
+                  " and pc.repo = p.repo and pc.number = p.number"
+                  " and c.repo = pc.repo and c.hash = pc.hash and g.key = c.author_key"
+                  " group by gh.key, gh.login, g.key, g.email, p.repo")
+    best: dict[tuple[str, str], tuple[str, str, str, str, str]] = {}
+    for r in sorted(rows, key=lambda r: (r["repo"], int(r["number"]))):
+        best.setdefault((r["gh"], r["git"]), (r["gh"], r["login"], r["git"], r["email"],
+                                               f"{r['repo']} PR #{r['number']}"))
+    return sorted(best.values())
+
+
 def _commit_counts(db: Reader) -> Counter[str]:
     rows = db.all("select author_key as k, count(*) as n from commits group by author_key")
     return Counter({r["k"]: int(r["n"]) for r in rows})
-
-
-def _overrides(db: Reader, accounts: Sequence[Account]) -> tuple[list[Edge], set[str]]:
-    """Manual merges (A B) and splits (A) in the order they were made; A/B are keys or specs."""
-    merges: list[Edge] = []
-    split: set[str] = set()
-    for row in db.all("select seq, action, a, b from identity_overrides order by seq"):
-        left = [acc.key for acc in accounts if matches(acc, row["a"])]
-        if row["action"] == "split":
-            split.update(left)
-            continue
-        right = [acc.key for acc in accounts if matches(acc, row["b"])]
-        merges += [Edge(x, y, "manual-merge", f"teammemory identities merge {row['a']} {row['b']}")
-                   for x in left[:1] for y in left[1:] + right]
-    return merges, split

@@ -24,7 +24,7 @@ from teammemory import derive
 from teammemory.config import Config
 from teammemory.ingest import IngestSummary, run
 from teammemory.model import Commit
-from teammemory.sources import gitlog, gitparse
+from teammemory.sources import checks, gitlog, gitparse, mailmap
 from teammemory.store import Store, Writer, summaries
 from teammemory.store.write import get_cursor, set_cursor, write_commits, write_repository
 
@@ -79,9 +79,11 @@ def ingest_commits(db: Writer, repo: gitlog.GitRepo, name: str, *, config: Confi
     counts["removed"] = remove_commits(db, name, plan.remove)
     if plan.revs:
         total = gitlog.count_commits(repo, plan.revs, no_walk=plan.no_walk) if show_progress else 0
+        people_map = mailmap.parse_mailmap(gitlog.read_mailmap(repo))  # git maps authors; we map trailers
         chunks = closing(gitlog.log_chunks(repo, plan.revs, no_walk=plan.no_walk))  # stops git on error
         with chunks as raw, progress_bar(show_progress, total, name) as advance:
-            commits = (gitparse.parse_commit(c, repo=name, config=config) for c in raw)
+            commits = (checks.check_commit(gitparse.parse_commit(c, repo=name, config=config, mailmap=people_map))
+                       for c in raw)  # what a store cannot hold is refused by commit, alike on both
             write_all(db, commits, counts, advance, derive.subject_classifier(config),
                       derive.component_classifier(config))
     write_repository(db, name, path=str(repo.path), branch=repo.branch, head=repo.head, ingested_at=now)

@@ -1,4 +1,5 @@
-"""CLI commands that build the memory: init-db, seed, ingest git|jira|github, identities."""
+"""CLI commands that build the memory: init-db, seed, ingest git|jira|github (and the identities
+group, from commands_identities)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from teammemory.identity import people
 from teammemory.ingest import IngestSummary
-from teammemory.outputs.options import JsonFlag, State, errors, parse_now, stdout
-from teammemory.outputs.render import to_json
+from teammemory.outputs.commands_identities import identities_app
+from teammemory.outputs.options import State, errors, stdout
 from teammemory.store import Store, migrate
 
 ingest_app = typer.Typer(help="Ingest git history, Jira issues, or GitHub pull requests and issues.",
                          no_args_is_help=True,
                          rich_markup_mode=None)
-identities_app = typer.Typer(help="Developers and their identities across git, GitHub and Jira.",
-                             invoke_without_command=True, rich_markup_mode=None)
 
 
 def register(app: typer.Typer) -> None:
@@ -30,13 +27,15 @@ def register(app: typer.Typer) -> None:
 
 def init_db(ctx: typer.Context,
             reset: Annotated[bool, typer.Option("--reset", help="Drop every table first (all data is lost).")] = False,
+            force: Annotated[bool, typer.Option(
+                "--force", help="Add TeamMemory's tables to a database that holds another application's.")] = False,
             ) -> None:
     """Create the store, or migrate it to this version's schema."""
     state: State = ctx.obj
-    with errors():
+    with errors(ctx):
         config = state.config()
         store = Store.open(config.db_url)
-        with store.write() as db:
+        with store.write(adopt=force) as db:
             if reset:
                 migrate.drop_all(db)
             applied = migrate.apply(db)
@@ -52,7 +51,7 @@ def seed(ctx: typer.Context,
     from teammemory import demo
 
     state: State = ctx.obj
-    with errors():
+    with errors(ctx):
         config = state.config()
         store = Store.open(config.db_url)
         summary = demo.seed(store, folder)
@@ -81,7 +80,7 @@ def ingest_git(ctx: typer.Context,
     from teammemory.ingest.git import ingest_git as run
 
     state: State = ctx.obj
-    with errors():
+    with errors(ctx):
         config = state.config()
         summary = run(Store.open(config.db_url), path, config=config, name=name, branch=branch, progress=not quiet)
         print_summary(summary, quiet)
@@ -95,7 +94,7 @@ def ingest_jira(ctx: typer.Context,
     from teammemory.ingest.jira import ingest_jira_files
 
     state: State = ctx.obj
-    with errors():
+    with errors(ctx):
         config = state.config()
         print_summary(ingest_jira_files(Store.open(config.db_url), files, config=config))
 
@@ -110,55 +109,7 @@ def ingest_github(ctx: typer.Context,
     from teammemory.ingest.github import ingest_github_files
 
     state: State = ctx.obj
-    with errors():
+    with errors(ctx):
         config = state.config()
         print_summary(ingest_github_files(Store.open(config.db_url), files, config=config, repo=repo))
 
-
-@identities_app.callback()
-def identities(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """List developers with their identities and the rule that tied each one."""
-    if ctx.invoked_subcommand is not None:
-        return
-    state: State = ctx.obj
-    with errors():
-        config = state.config()
-        with Store.open(config.db_url).read() as db:
-            result = people.list_developers(db)
-    if as_json:
-        stdout().file.write(to_json("identities", parse_now(None), result) + "\n")
-        return
-    table = Table("developer", "name", "source", "identity", "rule", box=None, pad_edge=False)
-    for dev in result.developers:
-        for i, ident in enumerate(dev.identities):
-            label = " ".join(x for x in (ident.name or ident.display_name, f"<{ident.email}>" if ident.email else "",
-                                         f"@{ident.login}" if ident.login else "",
-                                         f"[{ident.account_id}]" if ident.account_id else "") if x)
-            table.add_row(dev.key if i == 0 else "", (dev.name + (" (bot)" if dev.is_bot else "")) if i == 0 else "",
-                          ident.source, label, ident.rule)
-    stdout().print(table)
-
-
-@identities_app.command("merge")
-def identities_merge(ctx: typer.Context,
-                     a: Annotated[str, typer.Argument(help="Developer key, identity key, email:/login:/jira:/name:")],
-                     b: Annotated[str, typer.Argument(help="The one to merge into A (same forms).")]) -> None:
-    """Make A and B one developer; the fix survives re-ingestion."""
-    _override(ctx, "merge", a, b)
-
-
-@identities_app.command("split")
-def identities_split(ctx: typer.Context,
-                     a: Annotated[str, typer.Argument(help="Identity key or spec to take out of its developer.")],
-                     ) -> None:
-    """Take an identity (or every identity of a developer) out of automatic grouping."""
-    _override(ctx, "split", a, "")
-
-
-def _override(ctx: typer.Context, action: str, a: str, b: str) -> None:
-    state: State = ctx.obj
-    with errors():
-        config = state.config()
-        with Store.open(config.db_url).write() as db:
-            count = people.add_override(db, config, action, a, b)
-    stdout().print(f"{action} recorded; {count} developers now")

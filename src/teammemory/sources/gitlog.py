@@ -89,6 +89,27 @@ def open_repo(path: Path, branch: str | None = None) -> GitRepo:
     return GitRepo(path, label, head)
 
 
+def read_mailmap(repo: GitRepo) -> str:
+    """The text of `.mailmap` in the ingested revision (`<head>:.mailmap`), '' when it has none.
+
+    git log maps authors and committers (`%aN`, `%aE`) by the work tree's `.mailmap`, which in a
+    clean clone is this file; trailers are mapped by it in the parser (`sources.mailmap`). Read
+    from the revision, not the work tree, so the same commits give the same people.
+    """
+    blob = f"{repo.head}:.mailmap"
+    if git(repo.path, "cat-file", "-t", blob).stdout.strip() != "blob":
+        return ""
+    try:
+        done = subprocess.run(["git", "-C", str(repo.path), "cat-file", "blob", blob], capture_output=True,
+                              env=git_env(repo.path), check=False)
+    except FileNotFoundError:
+        raise SourceError("git is not installed (or not on PATH)") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise SourceError(f"git cat-file {blob} in {repo.path} failed: {message}")
+    return done.stdout.decode("utf-8", "replace")
+
+
 def is_ancestor(repo: GitRepo, old: str, new: str) -> bool:
     """True when commit `old` exists here and is an ancestor of (or equal to) `new`."""
     return git(repo.path, "merge-base", "--is-ancestor", old, new).returncode == 0

@@ -1,5 +1,8 @@
 """Pure: one raw `git log` chunk -> `model.Commit` (files, people, reverts, issue and PR refs).
 
+People credited in the message (trailers, "reviewed by X") are read by `sources.trailers` and
+`sources.credits`.
+
 A chunk is what `sources.gitlog` yields for one commit: the fields of its fixed `--format`,
 then its `--raw` records, then its `--numstat` records, everything NUL-terminated (`-z`):
 
@@ -22,25 +25,19 @@ from __future__ import annotations
 
 from teammemory.config import Config
 from teammemory.errors import InputError
-from teammemory.model import Commit, CommitPerson, CommitRole, FileChange, IdentityRef, Ref
-from teammemory.sources import refs
+from teammemory.model import Commit, FileChange, IdentityRef, Ref
+from teammemory.sources import credits, refs
+from teammemory.sources.mailmap import EMPTY, Mailmap
 
 HEADER_FIELDS = 9  # hash, parents, author name/email/date, committer name/email/date, message
 REVERT_MARK = "This reverts commit "
 HEX = frozenset("0123456789abcdefABCDEF")
 
-# trailer key (lower case) -> (role, evidence); `Reviewers:` is Apache-style, a comma list
-TRAILERS: dict[str, tuple[CommitRole, str]] = {
-    "co-authored-by": ("co-author", "Co-authored-by trailer"),
-    "reviewed-by": ("reviewer", "Reviewed-by trailer"),
-    "acked-by": ("acked-by", "Acked-by trailer"),
-    "signed-off-by": ("signed-off-by", "Signed-off-by trailer"),
-    "reviewers": ("reviewer", "Reviewers trailer"),
-}
-
-
-def parse_commit(chunk: str, *, repo: str, config: Config) -> Commit:
+def parse_commit(chunk: str, *, repo: str, config: Config, mailmap: Mailmap = EMPTY) -> Commit:
     """Map one chunk (see the module docstring) to a Commit of `repo`.
+
+    People beyond author and committer come from trailers and prose credit (`sources.credits`),
+    mapped by the repository's `mailmap` as git maps the author and committer.
 
     InputError names the commit (or the chunk's start when even the hash is unreadable) and
     what is wrong with it.
@@ -55,14 +52,14 @@ def parse_commit(chunk: str, *, repo: str, config: Config) -> Commit:
     committed_at, committed_offset = parse_date(c_date, where)
     parent_hashes = tuple(parents.split())
     subject, _, body = message.partition("\n")
+    author = IdentityRef("git", a_email, a_name)
     return Commit(
-        repo=repo, hash=sha,
-        author=IdentityRef("git", a_email, a_name), committer=IdentityRef("git", c_email, c_name),
+        repo=repo, hash=sha, author=author, committer=IdentityRef("git", c_email, c_name),
         authored_at=authored_at, authored_offset=authored_offset,
         committed_at=committed_at, committed_offset=committed_offset,
         message=message, parents=parent_hashes,
         files=parse_changes(fields[HEADER_FIELDS] if len(fields) > HEADER_FIELDS else "", where),
-        people=parse_trailers(body),
+        people=credits.commit_people(body, author=author, mailmap=mailmap),
         reverts=parse_revert(subject, message),
         issue_refs=issue_refs(message, is_merge=len(parent_hashes) > 1, config=config, repo=repo),
         pr_refs=refs.pr_numbers(subject, body),
@@ -137,58 +134,6 @@ def _numstat_record(token: str, tokens: list[str], i: int, counts: dict[str, tup
     before = counts.get(path, (0, 0, False))
     counts[path] = (before[0] + a, before[1] + d, before[2] or binary)
     return i + step
-
-
-def parse_trailers(body: str) -> tuple[CommitPerson, ...]:
-    """People credited in `Key: Name <email>` lines of the body, e.g. `Co-authored-by: Bo <bo@x.org>`
-    or Apache's `Reviewers: Ana <ana@x.org>, Bo Li` (emails may be missing)."""
-    if ":" not in body:
-        return ()
-    found: dict[tuple[str, str], CommitPerson] = {}
-    for line in body.split("\n"):
-        key, sep, value = line.partition(":")
-        trailer = TRAILERS.get(key.strip().lower()) if sep and len(key) < 20 else None
-        if trailer is None:
-            continue
-        role, evidence = trailer
-        for text in split_people(value) if evidence.startswith("Reviewers") else (value,):
-            who = parse_person(text)
-            if who is not None:
-                found.setdefault((who.key, role), CommitPerson(role, who, evidence))
-    return tuple(found.values())
-
-
-def split_people(value: str) -> list[str]:
-    """`'Ana <a@x>, Bo Li, "Li, Cy" <c@x>'` -> the three people, splitting on commas outside `<>`/quotes."""
-    out: list[str] = []
-    current: list[str] = []
-    depth, quoted = 0, False
-    for ch in value:
-        if ch == "," and depth == 0 and not quoted:
-            out.append("".join(current))
-            current = []
-            continue
-        depth += (ch == "<") - (ch == ">")
-        quoted ^= ch == '"'
-        current.append(ch)
-    out.append("".join(current))
-    return out
-
-
-def parse_person(text: str) -> IdentityRef | None:
-    """`'Ana Lima <ana@x.org>'`, `'<ana@x.org>'`, `'ana@x.org'` or `'Ana Lima'` -> a git identity."""
-    text = text.strip()
-    if "<" in text:
-        name, _, rest = text.partition("<")
-        email = rest.partition(">")[0].strip()
-        name = name.strip().strip('"').strip()
-    elif "@" in text and " " not in text:
-        name, email = "", text
-    else:
-        name, email = text.strip('"').strip(), ""
-    if not name and not email:
-        return None
-    return IdentityRef("git", email, " ".join(name.split()))
 
 
 def parse_revert(subject: str, message: str) -> str:
