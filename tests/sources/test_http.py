@@ -177,6 +177,13 @@ def test_malformed_json_names_the_url(server: ReplayServer, fake: FakeTime) -> N
                      retry_policy=RetryPolicy(), sleep=fake.sleep, clock=fake.clock)
 
 
+def test_json_nested_too_deeply_is_one_clear_error(server: ReplayServer, fake: FakeTime) -> None:
+    server.add("GET", "/deep", b"[" * 100_000 + b"]" * 100_000, headers={"Content-Type": "application/json"})
+    with pytest.raises(SourceError, match=r"GET http://127\.0\.0\.1:\d+/deep: response is not readable JSON"):
+        request_json(make_http(server.url, fake).client, "GET", "/deep", {},
+                     retry_policy=RetryPolicy(), sleep=fake.sleep, clock=fake.clock)
+
+
 def test_refused_token_never_shows_the_token(server: ReplayServer, fake: FakeTime,
                                              caplog: pytest.LogCaptureFixture) -> None:
     server.add("GET", "/user", {"message": "Bad credentials"}, status=401)

@@ -273,6 +273,8 @@ def _reply(response: httpx.Response, url: str, where: str) -> Reply:
         data = json.loads(response.content)
     except ValueError as exc:
         raise SourceError(f"{where}: response is not JSON ({exc.__class__.__name__}: {exc})") from None
+    except RecursionError:  # json.loads gives up near 1000 levels of nesting
+        raise SourceError(f"{where}: response is not readable JSON (nested too deeply)") from None
     return Reply(url, status, data, _next(response), dict(response.headers))
 
 
