@@ -46,3 +46,13 @@ def test_bad_files_name_the_culprit(tmp_path: Path) -> None:
         config.load(tmp_path / "missing.toml", env={})
     with pytest.raises(InputError, match="TEAMMEMORY_RISK_DAYS"):
         config.load(None, env={"TEAMMEMORY_RISK_DAYS": "soon"})
+
+
+@pytest.mark.parametrize("days", ["0", "36501", "-5"])
+def test_risk_days_out_of_range_names_the_setting(tmp_path: Path, days: str) -> None:
+    path = tmp_path / "teammemory.toml"
+    path.write_text(f"[risk]\ndays = {days}\n")
+    with pytest.raises(InputError, match=r"risk\.days.*out of range: 1 to 36500 days"):
+        config.load(path, env={})
+    with pytest.raises(InputError, match=r"TEAMMEMORY_RISK_DAYS|risk\.days"):
+        config.load(None, env={"TEAMMEMORY_RISK_DAYS": days})

@@ -203,8 +203,13 @@ def _words(value: Any, where: str) -> tuple[str, ...]:
     return tuple(v.strip().lower() for v in value)
 
 
+MAX_DAYS = 36500  # a window longer than a century is a typo (and overflows date arithmetic)
+
+
 def _build(raw: Mapping[str, Any], s: Mapping[str, Any], source: str, path: Path | None) -> Config:
     where = str(path) if path else "config"
+    if not 1 <= s["risk.days"] <= MAX_DAYS:
+        raise InputError(f"{where}: risk.days", f"{s['risk.days']} is out of range: 1 to {MAX_DAYS} days")
     components = raw.get("components", {})
     issues = raw.get("issues", {})
     bug = raw.get("bug_fix", {})
@@ -218,7 +223,7 @@ def _build(raw: Mapping[str, Any], s: Mapping[str, Any], source: str, path: Path
         bug_issue_types=tuple(bug.get("issue_types", DEFAULT_BUG_TYPES)),
         bug_message_pattern=s["bug_fix.message_pattern"],
         expertise=ExpertiseWeights(**{k.split(".")[1]: v for k, v in s.items() if k.startswith("expertise.")}),
-        risk=RiskWeights(**{k.split(".")[1]: v for k, v in s.items() if k.startswith("risk.")}),
+        risk=RiskWeights(**{k.split(".")[1]: v for k, v in s.items() if k.startswith("risk.")}),  # days checked below
         review_max_suggestions=s["review.max_suggestions"],
         onboarding_limit=s["onboarding.limit"],
         bots=tuple(ident.get("bots", DEFAULT_BOTS)),
