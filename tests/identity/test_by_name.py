@@ -213,3 +213,51 @@ def test_the_result_does_not_depend_on_the_order_accounts_are_read() -> None:
         shuffled = list(accounts)
         random.Random(seed).shuffle(shuffled)
         assert resolve(shuffled) == expected
+
+
+def _self_commit(accounts: Sequence[Account], commits: Sequence[tuple[str, str, str, str]]) -> list[list[str]]:
+    groups = group(accounts, rule_edges(accounts, []), set())
+    merge_by_name(groups, accounts, frozenset(), DEFAULT_NAME_STOPLIST, None, commits)
+    return sorted(sorted(g) for g in groups.groups())
+
+
+def test_self_commit_joins_one_word_names_that_authored_and_committed_one_commit() -> None:
+    # Flask de01dfb7: 'Max <maxim.suraev@here.com>' authored, 'Max <msuraev@sysmocom.de>' committed;
+    # 'Max <garbados@gmail.com>' (2012) shares only the name: it stays apart
+    max_ = [acc("g1", "git", "maxim.suraev@here.com", "Max"), acc("g2", "git", "msuraev@sysmocom.de", "Max"),
+            acc("g3", "git", "garbados@gmail.com", "Max")]
+    assert _self_commit(max_, []) == [["g1"], ["g2"], ["g3"]]
+    assert _self_commit(max_, [("g1", "g2", "committer", "de01dfb7aa")]) == [["g1", "g2"], ["g3"]]
+    groups = group(max_, rule_edges(max_, []), set())
+    merge_by_name(groups, max_, frozenset(), DEFAULT_NAME_STOPLIST, None, [("g2", "g1", "committer", "de01dfb7aa")])
+    assert {k: (e.rule, e.evidence) for k, e in groups.joined_by.items()}["g2"] == (
+        "self-commit", "commit de01dfb7 authored, and committed, under one name: Max <msuraev@sysmocom.de> "
+                       "and Max <maxim.suraev@here.com>")
+    # a committer must carry the very name: 'Max' committing 'Max Countryman' proves nothing
+    countryman = [*max_, acc("g4", "git", "maxc@me.com", "Max Countryman")]
+    assert _self_commit(countryman, [("g4", "g3", "committer", "b1")]) == [["g1"], ["g2"], ["g3"], ["g4"]]
+
+
+def test_self_commit_joins_a_co_author_under_the_first_word_of_the_authors_name() -> None:
+    # Flask 577eec19: Sarthak Vineet Kumar's squash merge, "Co-authored-by: Sarthak <sarthak@MacBook.local>"
+    sarthak = [acc("g1", "git", "sarthakchaudhary13@gmail.com", "Sarthak Vineet Kumar"),
+               acc("g2", "git", "sarthak@MacBook.local", "Sarthak"), acc("g3", "git", "v@x.org", "Vineet")]
+    assert _self_commit(sarthak, [("g1", "g2", "co-author", "577eec19")]) == [["g1", "g2"], ["g3"]]
+    # another word of the name is not its first: no join; nor without the commit
+    assert _self_commit(sarthak, [("g1", "g3", "co-author", "577eec19")]) == [["g1"], ["g2"], ["g3"]]
+    assert _self_commit(sarthak, []) == [["g1"], ["g2"], ["g3"]]
+
+
+def test_self_commit_needs_one_name_two_emails_no_placeholder_and_no_conflict() -> None:
+    accounts = [acc("g1", "git", "ana@x.org", "Ana"), acc("g2", "git", "bo@y.org", "Bo"),      # a maintainer's commit
+                acc("g3", "git", "u1@x.org", "unknown"), acc("g4", "git", "u2@y.org", "Unknown"),  # placeholder
+                acc("g5", "git", "1+cy@users.noreply.github.com", "Cy"),                          # two logins
+                acc("g6", "git", "2+cyn@users.noreply.github.com", "Cy"),
+                acc("g7", "git", "", "Dee"), acc("g8", "git", "dee@x.org", "Dee")]               # a trailer name
+    commits = [("g1", "g2", "committer", "a1"), ("g3", "g4", "co-author", "a2"), ("g5", "g6", "committer", "a3"),
+               ("g7", "g8", "committer", "a4")]
+    # a name with no email is no account of a commit: the rule asks both for an email
+    alone = [[k] for k in ("g1", "g2", "g3", "g4", "g5", "g6", "g7", "g8")]
+    assert _self_commit(accounts, commits) == alone
+    random.Random(3).shuffle(accounts)
+    assert _self_commit(accounts, commits[::-1]) == alone

@@ -129,3 +129,53 @@ def test_login_local_part_from_a_pr_and_its_commits(store: Store) -> None:
     with store.read() as db:
         why = db.all("select rule, evidence from identities where key = :k", k=jdoe_gh.key)[0]
     assert (why["rule"], why["evidence"]) == ("login-local-part", "r PR #9 by @jdoe holds commits by jdoe@company.com")
+
+
+def test_a_trailer_email_that_lost_its_at_sign_joins_the_real_one_by_rule_not_by_name(store: Store) -> None:
+    # BookKeeper: "Dustin <dcastor@salesforce.com>" commits; trailers "Signed-off-by: Dustin
+    # <dcastorsalesforce.com>" and "Dustin Castor <dcastorsalesforce.com>" (the parser keeps the
+    # email as written). Names off: only mangled-email and same-email can join them.
+    dustin = IdentityRef("git", "dcastor@salesforce.com", "Dustin")
+    short = IdentityRef("git", "dcastorsalesforce.com", "Dustin")
+    full = IdentityRef("git", "dcastorsalesforce.com", "Dustin Castor")
+    other = IdentityRef("git", "kudayashankarsalesforce.com", "Kishore")  # spells no real email here
+    with store.write() as db:
+        write_commits(db, [commit("d1", dustin), _reviewed("d2", AYSE, short), _reviewed("d3", AYSE, full),
+                           _reviewed("d4", AYSE, other)])
+        resolve(db, Config(match_names=False))
+    devs = _developers(store)
+    assert devs["dustin"] == sorted([dustin.key, short.key, full.key])
+    assert devs["kishore"] == [other.key]
+    with store.read() as db:
+        why = {r["key"]: (r["rule"], r["evidence"]) for r in db.all("select key, rule, evidence from identities")}
+    # a mangled email is no email for same-email: each spelling ties to the real one on its own
+    lost = "email dcastorsalesforce.com is dcastor@salesforce.com with its '@' lost"
+    assert {why[short.key], why[full.key]} == {("mangled-email", lost)}
+    assert why[other.key][0] != "mangled-email"
+
+
+def test_a_pr_merge_commit_ties_the_branch_author_to_the_login_and_its_one_word_name(store: Store) -> None:
+    # Flask 6bf42f9a "Merge pull request #1577 from sprin/1102_warn_on_run" (David Lord's merge of
+    # Steffen Prince's one commit); a one-word account 'sprin' elsewhere is that login's.
+    david = IdentityRef("git", "davidism@gmail.com", "David Lord")
+    steffen = IdentityRef("git", "steffen@sprin.io", "Steffen Prince")
+    sprin = IdentityRef("git", "sprin@localhost.localdomain", "sprin")
+    merge = "Merge pull request #1577 from sprin/1102_warn_on_run\n"
+    with store.write() as db:
+        write_commits(db, [Commit("pallets/flask", "m0", david, david, 1, 0, 1, 0, "start", ()),
+                           Commit("pallets/flask", "b1", steffen, steffen, 2, 0, 2, 0, "warn on run", ("m0",)),
+                           Commit("pallets/flask", "m1", david, david, 3, 0, 3, 0, merge, ("m0", "b1")),
+                           Commit("pallets/flask", "s1", sprin, sprin, 4, 0, 4, 0, "docs", ("m1",))])
+        resolve(db, Config())
+    devs = _developers(store)
+    assert devs["steffen-prince"] == sorted([steffen.key, sprin.key])
+    with store.read() as db:
+        why = db.all("select rule, evidence from identities where key = :k", k=sprin.key)[0]
+    assert (why["rule"], why["evidence"]) == (
+        "login-name", "name 'sprin' is Steffen Prince <steffen@sprin.io>'s GitHub login @sprin by its merge commit "
+                      "m1 of PR #1577 from sprin/1102_warn_on_run")
+    # without the merge commit nothing ties them: 'sprin' is no spelling of Steffen Prince's name
+    with store.write() as db:
+        db.execute("delete from commits where hash = 'm1'")
+        resolve(db, Config())
+    assert sorted(_developers(store)) == ["david-lord", "sprin", "steffen-prince"]

@@ -84,11 +84,32 @@ def test_unclosed_angle_bracket_at_the_end_and_a_missing_comma() -> None:
         ("Ana", "ana@x.org"), ("Bo Li", "bo@x.org")]
 
 
-def test_an_email_without_at_sign_is_dropped_and_the_evidence_says_so() -> None:
+def test_an_email_that_lost_its_at_sign_is_kept_as_written_and_the_evidence_says_so() -> None:
+    # kept so that the mangled-email rule can tie it to sijie@apache.org; the evidence says it is none
     assert people("Signed-off-by: Sijie Guo <sijieapache.org>\n") == [
-        ("signed-off-by", "Sijie Guo", "", "Signed-off-by trailer; email 'sijieapache.org' dropped (no '@')")]
+        ("signed-off-by", "Sijie Guo", "sijieapache.org",
+         "Signed-off-by trailer; email 'sijieapache.org' kept as written: no '@', not a real address")]
+    # text that cannot be an email (a space, no dot) is still dropped
+    assert people("Signed-off-by: Sijie Guo <sijie apache>\n") == [
+        ("signed-off-by", "Sijie Guo", "", "Signed-off-by trailer; email 'sijie apache' dropped (no '@')")]
+    assert people("Signed-off-by: Sijie Guo <sijie>\n") == [
+        ("signed-off-by", "Sijie Guo", "", "Signed-off-by trailer; email 'sijie' dropped (no '@')")]
     # without a name nothing is left: no person
     assert people("Reviewers: <sijieapache.org>\n") == []
+    # an email where the name goes beats a mangled one in the brackets
+    assert people("Reviewers: sijie@apache.org <sijieapache.org>\n") == [
+        ("reviewer", "", "sijie@apache.org",
+         "Reviewers trailer; email 'sijieapache.org' kept as written: no '@', not a real address")]
+
+
+def test_a_mention_whose_email_lost_its_at_sign_is_the_same_credit_as_the_real_one() -> None:
+    # BookKeeper bfd77268: two squashed merges, "Sijie Guo <sijieapache.org>" and "Sijie Guo <sijie@apache.org>"
+    assert people("Reviewers: Sijie Guo <sijieapache.org>\nReviewers: Sijie Guo <sijie@apache.org>\n") == [
+        ("reviewer", "Sijie Guo", "sijie@apache.org", "Reviewers trailer")]
+    # a different role keeps its own credit
+    assert [(r, e) for r, _, e, _ in people("Signed-off-by: Sijie Guo <sijieapache.org>\n"
+                                             "Reviewers: Sijie Guo <sijie@apache.org>\n")] == [
+        ("signed-off-by", "sijieapache.org"), ("reviewer", "sijie@apache.org")]
 
 
 def test_logins_are_name_only_accounts() -> None:
@@ -162,6 +183,7 @@ def test_one_credit_per_person_and_role() -> None:
     ("Ana Lima (on Linux and macOS) <ana@x.org>", ("Ana Lima", "ana@x.org", "")),  # a comment, not a name
     ("Ana <ana@x.org", ("Ana", "ana@x.org", "; unclosed '<' repaired")),
     ("Ana <ana x.org>", ("Ana", "", "; email 'ana x.org' dropped (no '@')")),
+    ("Ana <anax.org>", ("Ana", "anax.org", "; email 'anax.org' kept as written: no '@', not a real address")),
     ("sijie@apache.org <sijie@apache.org>", ("", "sijie@apache.org", "")),  # bookkeeper, 10 commits
     ("sijie@apache.org <None>", ("", "sijie@apache.org", "")),
     ("[Ivan Kelly <ivank@apache.org>", ("Ivan Kelly", "ivank@apache.org", "")),  # bookkeeper 26e03dc8d

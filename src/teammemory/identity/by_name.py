@@ -16,13 +16,22 @@ matters):
    ('massakam@yahoo-corp.jp', 'massakam@lycorp.co.jp') that is the handle of one of them (its
    login-like name, or its full name written as one word), unless generic ('support', 'info'),
    a noreply address, or a word of the account's own name ('michael@a.org' of Michael Marshall).
-3. login-name: one-word names and local parts that are another developer's handle
+3. self-commit: a commit's author and its committer, or its author and a `Co-authored-by:`
+   co-author, are two git accounts (both with an email) under one name (after case and
+   accents; for a co-author also a one-word name that is the first word of the other's full
+   name), not a placeholder: one person whose commit was amended or rebased under another
+   email config ('Max <maxim.suraev@here.com>' authored, 'Max <msuraev@sysmocom.de>' committed
+   Flask's de01dfb7), or whose branch commits GitHub's squash merge lists as co-authors
+   ('Sarthak <sarthak@MacBook.local>' on Sarthak Vineet Kumar's 577eec19). The commit is the
+   proof beyond the name that a one-word name needs (a maintainer committing someone else's
+   patch carries their own name, not the author's).
+4. login-name: one-word names and local parts that are another developer's handle
    (identity/login_name.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
 from teammemory.identity import login_name, names
@@ -31,8 +40,12 @@ from teammemory.identity.match import Account, Groups
 
 
 def merge_by_name(groups: Groups, accounts: Sequence[Account], split: AbstractSet[str],
-                  stoplist: Collection[str]) -> None:
-    """The rules of the module docstring, in its order, on `groups` (changed in place)."""
+                  stoplist: Collection[str], logins: Mapping[str, tuple[str, str]] | None = None,
+                  commits: Sequence[tuple[str, str, str, str]] = ()) -> None:
+    """The rules of the module docstring, in its order, on `groups` (changed in place); `logins`:
+    the GitHub logins identity/merge_login.py proved git accounts own (login-name reads them);
+    `commits`: (author account, committer or co-author account, 'committer' | 'co-author', hash)
+    of commits where the two differ."""
     stop = frozenset(names.fold(w).strip() for w in stoplist)
     joiner = Joiner(groups, accounts, split)
     facts = sorted((facts_of(a, stop) for a in accounts), key=lambda f: (not f.email, f.key))
@@ -44,7 +57,32 @@ def merge_by_name(groups: Groups, accounts: Sequence[Account], split: AbstractSe
         if len({f.person.initials for f in buckets[key] if f.person} - {""}) < 2:
             join_bucket(joiner, buckets[key], f"same name {key!r}")
     _merge_by_local_part(joiner, facts)
-    login_name.merge(joiner, facts)
+    _merge_self_commits(joiner, {f.key: f for f in facts}, commits, stop)
+    login_name.merge(joiner, facts, logins)
+
+
+def _merge_self_commits(joiner: Joiner, facts: Mapping[str, Facts], commits: Sequence[tuple[str, str, str, str]],
+                        stop: frozenset[str]) -> None:
+    """Rule 3: each author/committer or author/co-author pair under one name joins, by the first
+    commit (by hash) that shows it."""
+    for author, other, role, sha in sorted(commits, key=lambda c: (c[3], c[0], c[1], c[2])):
+        a, c = facts.get(author), facts.get(other)
+        if a is None or c is None or a.acc.source != "git" or c.acc.source != "git" or not a.email or not c.email:
+            continue
+        if joiner.root(author) != joiner.root(other) and _one_name(a.shown, c.shown, role == "co-author", stop):
+            how = "committed" if role == "committer" else "co-authored"
+            join_bucket(joiner, [a, c], f"commit {sha[:8]} authored, and {how}, under one name", "self-commit")
+
+
+def _one_name(author: str, other: str, first_word: bool, stop: frozenset[str]) -> bool:
+    """'Max' and 'max'; with `first_word` also 'Sarthak' and 'Sarthak Vineet Kumar'; never a placeholder."""
+    x, y = names.fold(author).strip(), names.fold(other).strip()
+    if not x or not y or x in stop or y in stop:
+        return False
+    if x == y:
+        return True
+    short, long_ = sorted((x.split(), y.split()), key=len)
+    return first_word and len(short) == 1 and len(long_) > 1 and short[0] == long_[0] and len(short[0]) >= 3
 
 
 def _merge_by_local_part(joiner: Joiner, facts: Sequence[Facts]) -> None:

@@ -24,7 +24,7 @@ begin, and the joins are made in account-key order, each under the conflict guar
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from teammemory.identity import names, normalize
 from teammemory.identity.joiner import Facts, Joiner, join_bucket
@@ -35,8 +35,9 @@ Ask = tuple[str, str, Sequence[str]]  # (what is asked, the word, the kinds of h
 EVERY_KIND = ("login", "local", "name", "spelling")
 
 
-def merge(joiner: Joiner, facts: Sequence[Facts]) -> None:
-    """Apply the rule to `joiner`'s groups; `facts` in the name rules' order."""
+def merge(joiner: Joiner, facts: Sequence[Facts], logins: Mapping[str, tuple[str, str]] | None = None) -> None:
+    """Apply the rule to `joiner`'s groups; `facts` in the name rules' order; `logins`: git account
+    -> (GitHub login, how) that identity/merge_login.py proved it owns."""
     same: dict[str, list[Facts]] = {}
     for f in facts:
         if f.handle:
@@ -49,7 +50,7 @@ def merge(joiner: Joiner, facts: Sequence[Facts]) -> None:
     for f in facts:
         if not joiner.split(f.key):
             root = joiner.root(f.key)
-            for kind, word, how in _owned(f):
+            for kind, word, how in _owned(f, (logins or {}).get(f.key)):
                 if word in wanted:
                     owners.setdefault((kind, word), {}).setdefault(root, (f.key, how))
     claims = [edge for f in sorted(facts, key=lambda f: f.key) for edge in _claim(joiner, f, asks[f.key], owners)]
@@ -57,9 +58,11 @@ def merge(joiner: Joiner, facts: Sequence[Facts]) -> None:
         joiner.join([edge])
 
 
-def _owned(f: Facts) -> Iterator[tuple[str, str, str]]:
+def _owned(f: Facts, proved: tuple[str, str] | None = None) -> Iterator[tuple[str, str, str]]:
     """(kind, word, how the account owns it) for every handle of one account."""
     acc = f.acc
+    if proved is not None:
+        yield "login", names.squash(proved[0]), f"{f.label}'s {proved[1]}"
     if acc.source == "github" and acc.login:
         yield "login", names.squash(acc.login), f"the GitHub login @{acc.login}"
     login = normalize.noreply_login(acc.email)

@@ -11,10 +11,12 @@ The rules that need no name, strongest first (RULES is the order; `group` applie
                     author is E
   login-local-part  a PR by GitHub user L holds a commit by E, and E's local part is L
                     ('jdoe' and jdoe@company.com; '.', '_', '-' ignored)
+  merge-login       a `Merge pull request #N from L/branch` commit whose branch one git account
+                    wrote ties that account to login L (identity/merge_login.py)
   config-alias      an `[[identity.aliases]]` entry in teammemory.toml
   manual-merge      `teammemory identities merge A B` (identity/overrides.py)
 then the name rules of identity/by_name.py (same-name, name-only, jira-name, github-name,
-same-local-part, login-name), which join whole groups and refuse joins that conflict
+same-local-part, self-commit, login-name), which join whole groups and refuse joins that conflict
 (identity/conflict.py). `manual-split` takes an identity out of every automatic rule.
 
 Which edge an account records: the edges that joined groups form a tree over each developer;
@@ -31,8 +33,10 @@ from dataclasses import dataclass
 
 from teammemory.identity import names, normalize
 
-RULES = ("same-email", "mangled-email", "noreply-login", "commit-login", "login-local-part", "config-alias",
-         "manual-merge", "same-name", "name-only", "jira-name", "github-name", "same-local-part", "login-name")
+RULES = ("same-email", "mangled-email", "noreply-login", "commit-login", "login-local-part", "merge-login",
+         "config-alias",
+         "manual-merge", "same-name", "name-only", "jira-name", "github-name", "same-local-part", "self-commit",
+         "login-name")
 RANK = {rule: i for i, rule in enumerate(RULES)}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from teammemory.config import Config
+from teammemory.identity import merge_login
 from teammemory.identity.by_name import merge_by_name
 from teammemory.identity.match import Account, alias_edges, group, rule_edges
 from teammemory.identity.naming import write_people
@@ -27,10 +28,13 @@ def resolve(db: Writer, config: Config) -> int:
         return 0
     manual = read_overrides(db, accounts)
     edges = rule_edges(accounts, _commit_logins(db), _pr_logins(db))
+    proved = merge_login.merge_logins(_git_commits(db))
+    edges += merge_login.edges(accounts, proved)
     edges += alias_edges(accounts, [(a.name, a.identities) for a in config.aliases]) + list(manual.merges)
     groups = group(accounts, edges, set(manual.split))
     if config.match_names:
-        merge_by_name(groups, accounts, set(manual.split), config.name_stoplist)
+        merge_by_name(groups, accounts, set(manual.split), config.name_stoplist, merge_login.owned_logins(proved),
+                      _self_commits(db))
     write_people(db, accounts, groups, config, _commit_counts(db), manual.split)
     return len(groups.groups())
 
@@ -62,6 +66,26 @@ def _pr_logins(db: Reader) -> list[tuple[str, str, str, str, str]]:
         best.setdefault((r["gh"], r["git"]), (r["gh"], r["login"], r["git"], r["email"],
                                                f"{r['repo']} PR #{r['number']}"))
     return sorted(best.values())
+
+
+def _git_commits(db: Reader) -> list[merge_login.GitCommit]:
+    """Every commit's graph and subject, for the merge-login rule's walk of PR branches."""
+    rows = db.all("select repo, hash, author_key, subject, parents from commits")
+    return [merge_login.GitCommit(r["repo"], r["hash"], r["author_key"], r["subject"], tuple(r["parents"].split()))
+            for r in rows]
+
+
+def _self_commits(db: Reader) -> list[tuple[str, str, str, str]]:
+    """(author, committer or co-author, its role, first hash) of every pair of different accounts
+    on one commit, for the self-commit name rule."""
+    rows = db.all("select author_key as a, committer_key as c, 'committer' as role, min(hash) as h from commits"
+                  " where author_key <> committer_key group by author_key, committer_key"
+                  " union all"
+                  " select c.author_key as a, p.identity_key as c, 'co-author' as role, min(c.hash) as h"
+                  " from commit_people p join commits c on c.repo = p.repo and c.hash = p.hash"
+                  " where p.role = 'co-author' and p.identity_key <> c.author_key"
+                  " group by c.author_key, p.identity_key")
+    return [(r["a"], r["c"], r["role"], r["h"]) for r in rows]
 
 
 def _commit_counts(db: Reader) -> Counter[str]:

@@ -14,7 +14,10 @@ What real histories contain, and what becomes of it:
     Reviewers: Andrey Yegorov <None>        `<None>`, `<none>`, `<>`: no email
     Reviewers: ivankelly, sijie             name-only accounts (identity resolution ties them)
     Reviewers: Jane <jane@x.org, John Doe <john@y.org>   an unclosed `<` ends at the comma: two people
-    Signed-off-by: Sijie Guo <sijieapache.org>   not an email: the name stays, the evidence says
+    Signed-off-by: Sijie Guo <sijieapache.org>   an email that lost its '@': kept as written (the
+                                                 `mangled-email` rule ties it to sijie@apache.org),
+                                                 the evidence says it is no real address
+    Signed-off-by: Sijie Guo <sijie apache>      not an email: the name stays, the evidence says
                                                  the email was dropped
     Reviewers: A <a@x.org>, B <b@x.org>,    a list line ending in a comma continues on the next
       C <c@x.org>                           line; so does any line indented deeper than its key
@@ -198,24 +201,29 @@ def parse_person(text: str) -> Parsed | None:
             name = text
     name = " ".join((name.replace('"', " ") if '"' in name else name).split())
     if "@" in name:  # `sijie@apache.org <sijie@apache.org>`: a merge script without display names
-        name, email = "", email or (name if " " not in name else "")
+        name, email = "", (email if "@" in email else "") or (name if " " not in name else "")
     elif name and not is_name(name):
         name = COMMENT.sub("", name).strip() if "(" in name else ""  # `Ana Lima (on Linux)`
         name = name if is_name(name) else ""
-    if not name and not email:
+    if not name and "@" not in email:  # `<sijieapache.org>` alone: nobody to credit soundly
         return None
     return IdentityRef("git", email, name), note
 
 
 def parse_email(inner: str, *, closed: bool) -> tuple[str, str]:
     """What is between `<` and `>` -> (email, note). An unclosed bracket's email ends at the first
-    space or comma; `None`/empty means no email; text without '@' is not an email and is dropped."""
+    space or comma; `None`/empty means no email. Text without '@' is no email: one that reads like
+    an email with its '@' lost (`sijieapache.org`, no spaces, a dot) is kept as written so that
+    identity resolution's `mangled-email` rule can tie it to the real one (never as an address:
+    normalize.email reads it as none); any other is dropped."""
     email = inner.strip()
     note = "" if closed else "; unclosed '<' repaired"
     if not closed:
         email = email.replace(",", " ").split(" ", 1)[0] if email else ""
     if email.lower() in NO_EMAIL:
         return "", note
+    if "@" not in email and "." in email and " " not in email:  # `sijieapache.org`: a merge script lost the '@'
+        return email, note + f"; email {email!r} kept as written: no '@', not a real address"
     if "@" not in email[1:] or " " in email:
         return "", note + f"; email {email!r} dropped (no '@')"
     return email, note
@@ -246,15 +254,17 @@ def apply_mailmap(parsed: Parsed, mailmap: Mailmap) -> Parsed:
 
 def unique(people: list[CommitPerson]) -> tuple[CommitPerson, ...]:
     """One credit per person and role, first mention kept; a name-only mention of someone the same
-    role also names with an email is the same credit (`reviewed by Ana` + `Reviewers: Ana <a@x>`)."""
+    role also names with an email is the same credit (`reviewed by Ana` + `Reviewers: Ana <a@x>`),
+    and so is a mention whose email lost its '@' (`Ana <ax>` + `Ana <a@x>`)."""
     if len(people) < 2:
         return tuple(people)
     with_email: set[tuple[str, str]] = set()
-    if any(not p.who.email for p in people):
-        with_email = {(p.role, p.who.name.lower()) for p in people if p.who.email and p.who.name}
+    if any("@" not in p.who.email for p in people):  # no email, or one that lost its '@'
+        with_email = {(p.role, p.who.name.lower()) for p in people if "@" in p.who.email and p.who.name}
     seen: dict[tuple[str, CommitRole], CommitPerson] = {}
     for p in people:
-        if with_email and not p.who.email and p.who.source == "git" and (p.role, p.who.name.lower()) in with_email:
+        if (with_email and "@" not in p.who.email and p.who.source == "git"
+                and (p.role, p.who.name.lower()) in with_email):
             continue
         seen.setdefault((p.who.key, p.role), p)
     return tuple(seen.values())
