@@ -6,23 +6,18 @@ folded names (full, one-word, name words, initial + last name), names run togeth
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from teammemory.identity import normalize
+from teammemory.identity import names, normalize
 from teammemory.identity.match import Account
-
-SPECIAL = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss",
-                         "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th"})
 
 
 def fold(text: str) -> str:
     """'Ayşe  DEMİR' -> 'ayse demir', 'Yılmaz' -> 'yilmaz', '冉小龙' stays: case, accents and
-    punctuation do not tell people apart; letters of other scripts are kept, not dropped."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(SPECIAL))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[\W_]+", " ", bare.casefold()).split())
+    punctuation do not tell people apart; letters of other scripts are kept, not dropped. The
+    letters are folded as the name rules fold them (names.fold), then punctuation goes."""
+    return " ".join(re.sub(r"[\W_]+", " ", names.fold(text)).split())
 
 
 @dataclass

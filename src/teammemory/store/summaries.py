@@ -27,14 +27,14 @@ rewritten history) out of the file sums. The cost follows what changed, not the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from teammemory.model import CREDITED_ROLES, Commit
 from teammemory.store import Writer
+from teammemory.store.queries import in_list
 
 ROLES = "(" + ", ".join(f"'{role}'" for role in CREDITED_ROLES) + ")"
-CHUNK = 500
 
 # Every summary is read from the new commits outward (`cross join` fixes SQLite's join order;
 # PostgreSQL plans freely): the commits left to summarize, in key order, then their rows by key,
@@ -101,17 +101,10 @@ def restate_files(db: Writer, files: Iterable[tuple[str, str]]) -> None:
                    " (select cf.hash from commit_files cf where cf.repo = :repo and cf.path = :path)", rows)
 
 
-def _in_chunks(values: Sequence[str]) -> Iterator[tuple[str, dict[str, str]]]:
-    """(':v0, :v1, ...', their parameters) for each slice of CHUNK values: an `in (...)` list."""
-    for start in range(0, len(values), CHUNK):
-        part = {f"v{i}": v for i, v in enumerate(values[start:start + CHUNK])}
-        yield ", ".join(f":{k}" for k in part), part
-
-
 def files_of(db: Writer, repo: str, hashes: Sequence[str]) -> list[str]:
     """The paths these commits changed (read before they are deleted, for `forget_commits`)."""
     paths: set[str] = set()
-    for marks, part in _in_chunks(hashes):
+    for marks, part in in_list(hashes):
         paths |= {str(r["path"]) for r in db.all(
             f"select distinct path from commit_files where repo = :repo and hash in ({marks})", repo=repo, **part)}
     return sorted(paths)
@@ -120,7 +113,7 @@ def files_of(db: Writer, repo: str, hashes: Sequence[str]) -> list[str]:
 def forget_commits(db: Writer, repo: str, paths: Sequence[str]) -> None:
     """After commits were deleted: recount the file sums of the paths they changed (component rows
     go with the commits themselves, see ingest.git.COMMIT_TABLES)."""
-    for marks, part in _in_chunks(paths):
+    for marks, part in in_list(paths):
         db.execute(f"delete from file_authors where repo = :repo and path in ({marks})", repo=repo, **part)
         db.execute(_FILE_SUMS.format(tables="commit_files cf cross join commits c",  # these files' commits
                                      where=f"cf.repo = :repo and cf.path in ({marks}) and c.summarized = 1"),
