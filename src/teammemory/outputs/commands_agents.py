@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from teammemory.config import Config
+from teammemory.config import MAX_DAYS, Config
 from teammemory.outputs.options import (
     JsonFlag,
     NowOption,
@@ -51,7 +51,7 @@ class Bounds:
 # date an agent derives from `--now` a real date; lists are cut in Python and SQL `limit`.
 BOUNDS: dict[str, Bounds] = {
     "number": Bounds("NUMBER", 1, 2**31 - 1),
-    "days": Bounds("--days", 1, 36500, " days"),
+    "days": Bounds("--days", 1, MAX_DAYS, " days"),
     "limit": Bounds("--limit", 1, 100_000),
 }
 
