@@ -57,22 +57,29 @@ def check(path: Path, where: str) -> bool:
 
 
 def connect(path: Path, where: str, *, readonly: bool, wait: float) -> sqlite3.Connection:
-    """A configured connection to the checked file `path`; driver errors as one line."""
+    """A configured connection to the checked file `path`; driver errors as one line. A file that
+    fails to open is left as it was found: `-wal`/`-shm` files the attempt created are removed."""
     if not check(path, where) and readonly:
         raise StoreError(f"no store at {shorten(str(path))}: run `teammemory init-db`"
                          " (or `teammemory seed` for the demo)")
+    sidecars = [p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if not p.exists()]
     try:
-        conn = connect_read(path, where, wait) if readonly else \
-            sqlite3.connect(str(path), isolation_level=None, timeout=wait)
-    except sqlite3.Error as exc:
-        if readonly or path.exists():
+        try:
+            conn = connect_read(path, where, wait) if readonly else \
+                sqlite3.connect(str(path), isolation_level=None, timeout=wait)
+        except sqlite3.Error as exc:
+            if readonly or path.exists():
+                raise failure(exc, where) from None
+            raise StoreError(f"cannot open store {shorten(str(path))}: {exc}") from None
+        try:
+            return _configure(conn, readonly)
+        except sqlite3.Error as exc:
+            conn.close()
             raise failure(exc, where) from None
-        raise StoreError(f"cannot open store {shorten(str(path))}: {exc}") from None
-    try:
-        return _configure(conn, readonly)
-    except sqlite3.Error as exc:
-        conn.close()
-        raise failure(exc, where) from None
+    except TeamMemoryError:
+        for created in sidecars:
+            created.unlink(missing_ok=True)
+        raise
 
 
 def _configure(conn: sqlite3.Connection, readonly: bool) -> sqlite3.Connection:
