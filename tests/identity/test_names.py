@@ -80,6 +80,13 @@ def test_fold_squash_and_spellings() -> None:
     assert fold("Øyvind Łukasz") == "oyvind lukasz"
     assert squash("Ivan.Kelly_x-y") == "ivankellyxy"
     assert spellings("ivan kelly") == ("ivankelly", "kellyivan", "ikelly")
-    assert spellings("flavio paiva junqueira") == ("flaviopaivajunqueira", "flaviojunqueira", "fjunqueira")
+    assert spellings("flavio paiva junqueira") == ("flaviopaivajunqueira", "flaviojunqueira", "fjunqueira",
+                                                   "flaviopaiva")
     assert one_word(" Arvin ", STOP) == "arvin" and one_word("lamber-ken", STOP) == "lamberken"
     assert one_word("JV", STOP) == "" and one_word("Ivan Kelly", STOP) == "" and one_word("root", STOP) == ""
+
+
+def test_a_number_in_a_name_tells_people_apart() -> None:
+    # 'Build Agent 1' / 'Ann Lee 2': the number is part of who it is, never dropped as noise
+    assert full_name("Ann Lee 2", frozenset()) != full_name("Ann Lee 3", frozenset())
+    assert full_name("Ann Lee 2", frozenset()) != full_name("Ann Lee", frozenset())

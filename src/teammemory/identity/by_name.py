@@ -25,7 +25,9 @@ matters):
    ('Sarthak <sarthak@MacBook.local>' on Sarthak Vineet Kumar's 577eec19). The commit is the
    proof beyond the name that a one-word name needs (a maintainer committing someone else's
    patch carries their own name, not the author's).
-4. login-name: one-word names and local parts that are another developer's handle
+4. closes-login, commit-handle, repeat-co-author: what a merge script's `This closes #N from
+   L/branch`, a commit's handles and repeated co-authorship prove (identity/commit_proof.py).
+5. login-name: one-word names and local parts that are another developer's handle
    (identity/login_name.py).
 """
 
@@ -34,18 +36,19 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
-from teammemory.identity import login_name, names
+from teammemory.identity import commit_proof, login_name, names
 from teammemory.identity.joiner import Facts, Joiner, facts_of, join_bucket
 from teammemory.identity.match import Account, Groups
 
 
 def merge_by_name(groups: Groups, accounts: Sequence[Account], split: AbstractSet[str],
                   stoplist: Collection[str], logins: Mapping[str, tuple[str, str]] | None = None,
-                  commits: Sequence[tuple[str, str, str, str]] = ()) -> None:
+                  commits: Sequence[tuple[str, str, str, str]] = (), proof: commit_proof.Proof | None = None) -> None:
     """The rules of the module docstring, in its order, on `groups` (changed in place); `logins`:
     the GitHub logins identity/merge_login.py proved git accounts own (login-name reads them);
     `commits`: (author account, committer or co-author account, 'committer' | 'co-author', hash)
-    of commits where the two differ."""
+    of commits where the two differ; `proof`: what else commits say (identity/commit_proof.py;
+    None: `commits` alone)."""
     stop = frozenset(names.fold(w).strip() for w in stoplist)
     joiner = Joiner(groups, accounts, split)
     facts = sorted((facts_of(a, stop) for a in accounts), key=lambda f: (not f.email, f.key))
@@ -57,7 +60,9 @@ def merge_by_name(groups: Groups, accounts: Sequence[Account], split: AbstractSe
         if len({f.person.initials for f in buckets[key] if f.person} - {""}) < 2:
             join_bucket(joiner, buckets[key], f"same name {key!r}")
     _merge_by_local_part(joiner, facts)
-    _merge_self_commits(joiner, {f.key: f for f in facts}, commits, stop)
+    by_key = {f.key: f for f in facts}
+    _merge_self_commits(joiner, by_key, commits, stop)
+    commit_proof.merge(joiner, by_key, proof or commit_proof.Proof(pairs=commits), stop)
     login_name.merge(joiner, facts, logins)
 
 

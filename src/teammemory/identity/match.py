@@ -16,7 +16,8 @@ The rules that need no name, strongest first (RULES is the order; `group` applie
   config-alias      an `[[identity.aliases]]` entry in teammemory.toml
   manual-merge      `teammemory identities merge A B` (identity/overrides.py)
 then the name rules of identity/by_name.py (same-name, name-only, jira-name, github-name,
-same-local-part, self-commit, login-name), which join whole groups and refuse joins that conflict
+same-local-part, self-commit, closes-login, commit-handle, repeat-co-author, login-name),
+which join whole groups and refuse joins that conflict
 (identity/conflict.py). `manual-split` takes an identity out of every automatic rule.
 
 Which edge an account records: the edges that joined groups form a tree over each developer;
@@ -36,7 +37,7 @@ from teammemory.identity import names, normalize
 RULES = ("same-email", "mangled-email", "noreply-login", "commit-login", "login-local-part", "merge-login",
          "config-alias",
          "manual-merge", "same-name", "name-only", "jira-name", "github-name", "same-local-part", "self-commit",
-         "login-name")
+         "closes-login", "commit-handle", "repeat-co-author", "login-name")
 RANK = {rule: i for i, rule in enumerate(RULES)}
 
 

@@ -74,7 +74,7 @@ def full_name(value: str, stoplist: frozenset[str]) -> PersonName | None:
         last, first = text.split(",")
         text = f"{first} {last}"
     words = [w.replace("'", "") for w in _SEPARATORS.split(fold(text))]
-    words = [w for w in words if w and not w.isdigit() and w not in _SUFFIXES]
+    words = [w for w in words if w and w not in _SUFFIXES]  # a number stays: 'Ann Lee 2' is not 'Ann Lee 3'
     if not words or _stopped(words, stoplist):
         return None
     if len(words) == 1 and len(words[0]) >= 3 and _ideographic(words[0]):
@@ -124,10 +124,12 @@ def one_word(value: str, stop: frozenset[str]) -> str:
 
 def spellings(key: str) -> tuple[str, ...]:
     """A name key written as one word: 'ivan kelly' -> ('ivankelly', 'kellyivan', 'ikelly'); with
-    more words, all of them, first+last and initial+last ('flavio paiva junqueira' ->
-    'flaviopaivajunqueira', 'flaviojunqueira', 'fjunqueira')."""
+    more words, all of them, first+last, initial+last and the given names without the family name
+    ('flavio paiva junqueira' -> 'flaviopaivajunqueira', 'flaviojunqueira', 'fjunqueira',
+    'flaviopaiva'; 'kishore kasi udayashankar' is the login 'kishorekasi')."""
     words = key.split()
     if len(words) < 2:
         return tuple(words)
-    middle = "".join(reversed(words)) if len(words) == 2 else words[0] + words[-1]
-    return ("".join(words), middle, words[0][0] + words[-1])
+    if len(words) == 2:
+        return ("".join(words), "".join(reversed(words)), words[0][0] + words[-1])
+    return ("".join(words), words[0] + words[-1], words[0][0] + words[-1], "".join(words[:-1]))

@@ -9,10 +9,12 @@ How each developer is named and keyed is identity/naming.py's.
 from __future__ import annotations
 
 from collections import Counter
+from typing import NamedTuple
 
 from teammemory.config import Config
 from teammemory.identity import merge_login
 from teammemory.identity.by_name import merge_by_name
+from teammemory.identity.commit_reads import read_authored, read_co_authors, read_proof
 from teammemory.identity.match import Account, alias_edges, group, rule_edges
 from teammemory.identity.naming import write_people
 from teammemory.identity.overrides import read_overrides
@@ -32,10 +34,13 @@ def resolve(db: Writer, config: Config) -> int:
     edges += merge_login.edges(accounts, proved)
     edges += alias_edges(accounts, [(a.name, a.identities) for a in config.aliases]) + list(manual.merges)
     groups = group(accounts, edges, set(manual.split))
+    authored = read_authored(db)
     if config.match_names:
+        co_authored = read_co_authors(db)  # one query for both the pairs and their proof
+        pairs = _self_commits(db, co_authored)
         merge_by_name(groups, accounts, set(manual.split), config.name_stoplist, merge_login.owned_logins(proved),
-                      _self_commits(db))
-    write_people(db, accounts, groups, config, _commit_counts(db), manual.split)
+                      pairs, read_proof(db, pairs, co_authored=co_authored, authored=authored))
+    write_people(db, accounts, groups, config, Counter(authored), manual.split)
     return len(groups.groups())
 
 
@@ -70,24 +75,22 @@ def _pr_logins(db: Reader) -> list[tuple[str, str, str, str, str]]:
 
 def _git_commits(db: Reader) -> list[merge_login.GitCommit]:
     """Every commit's graph and subject, for the merge-login rule's walk of PR branches."""
-    rows = db.all("select repo, hash, author_key, subject, parents from commits")
-    return [merge_login.GitCommit(r["repo"], r["hash"], r["author_key"], r["subject"], tuple(r["parents"].split()))
-            for r in rows]
+    rows = db.fetch("select repo, hash, author_key, subject, parents from commits", _CommitRow)  # plain tuples
+    return [merge_login.GitCommit(r.repo, r.hash, r.author_key, r.subject, tuple(r.parents.split())) for r in rows]
 
 
-def _self_commits(db: Reader) -> list[tuple[str, str, str, str]]:
+class _CommitRow(NamedTuple):
+    repo: str
+    hash: str
+    author_key: str
+    subject: str
+    parents: str
+
+
+def _self_commits(db: Reader, co_authored: dict[tuple[str, str], tuple[int, str]]) -> list[tuple[str, str, str, str]]:
     """(author, committer or co-author, its role, first hash) of every pair of different accounts
-    on one commit, for the self-commit name rule."""
-    rows = db.all("select author_key as a, committer_key as c, 'committer' as role, min(hash) as h from commits"
-                  " where author_key <> committer_key group by author_key, committer_key"
-                  " union all"
-                  " select c.author_key as a, p.identity_key as c, 'co-author' as role, min(c.hash) as h"
-                  " from commit_people p join commits c on c.repo = p.repo and c.hash = p.hash"
-                  " where p.role = 'co-author' and p.identity_key <> c.author_key"
-                  " group by c.author_key, p.identity_key")
-    return [(r["a"], r["c"], r["role"], r["h"]) for r in rows]
-
-
-def _commit_counts(db: Reader) -> Counter[str]:
-    rows = db.all("select author_key as k, count(*) as n from commits group by author_key")
-    return Counter({r["k"]: int(r["n"]) for r in rows})
+    on one commit, for the self-commit name rule (the co-author pairs as read_co_authors read them)."""
+    rows = db.all("select author_key as a, committer_key as c, min(hash) as h from commits"
+                  " where author_key <> committer_key group by author_key, committer_key")
+    return [(r["a"], r["c"], "committer", r["h"]) for r in rows] + \
+        [(a, c, "co-author", h) for (a, c), (_, h) in co_authored.items()]
