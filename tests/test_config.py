@@ -56,3 +56,41 @@ def test_risk_days_out_of_range_names_the_setting(tmp_path: Path, days: str) -> 
         config.load(path, env={})
     with pytest.raises(InputError, match=r"TEAMMEMORY_RISK_DAYS|risk\.days"):
         config.load(None, env={"TEAMMEMORY_RISK_DAYS": days})
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[risk]\ndays = 30\ndayz = 30\n", r"teammemory.toml:3: unknown key risk.dayz; did you mean risk.days\?"),
+    ("[riskk]\ndays = 30\n", r"teammemory.toml:1: unknown section \[riskk\]; did you mean \[risk\]\?"),
+    ("# top\nrisk.dayz = 3\n", r"teammemory.toml:2: unknown key risk.dayz; did you mean risk.days\?"),
+    ("days = 3\n", r"teammemory.toml:1: unknown key 'days' .*did you mean risk.days\?"),
+    ("[identity]\nbot = ['x']\n", r"teammemory.toml:2: unknown key identity.bot; did you mean identity.bots\?"),
+    ("[issues]\nproject_key = ['A']\n", r":2: unknown key issues.project_key; did you mean issues.project_keys\?"),
+    ("[components]\nrules = [\n {glob = 'a/**', componnt = 'x'},\n]\n",
+     r":3: unknown key 'componnt' in components.rules\[0\] \(it takes glob, component\); did you mean component\?"),
+    ("[[identity.aliases]]\nname = 'x'\nidentitys = ['a']\n",
+     r":3: unknown key 'identitys' in identity.aliases\[0\].*did you mean identities\?"),
+    ("[zzz]\nx = 1\n", r"teammemory.toml:1: unknown section \[zzz\]$"),
+])
+def test_unknown_sections_and_keys_are_named_with_their_line(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "teammemory.toml"
+    path.write_text(text)
+    with pytest.raises(InputError, match=message):
+        config.load(path, env={})
+
+
+def test_every_key_the_docs_show_is_known(tmp_path: Path) -> None:
+    """The example file of docs/configuration.md loads: every key it shows is a known one."""
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    example = docs.split("## Lists and tables", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "teammemory.toml"
+    path.write_text(example)
+    assert config.load(path, env={}).source == str(path)
+    assert {s.name for s in config.SETTINGS} <= config.known_keys()
+
+
+def test_the_demo_config_is_known(tmp_path: Path) -> None:
+    from teammemory import demo
+
+    path = tmp_path / "teammemory.toml"
+    path.write_text(demo.CONFIG)
+    assert config.load(path, env={}).project_keys == ("PROJ",)

@@ -9,6 +9,7 @@ SETTINGS. Nothing is loaded at import time.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,43 +37,114 @@ class Setting:
 
 KEY_PATTERN = r"(?<![A-Za-z0-9])([A-Z][A-Z0-9_]{1,9})-([1-9][0-9]{0,6})(?![A-Za-z0-9])"
 
+# The bug-fix rule (derive.classify_subject; docs/tests-and-fixes.md has its measured precision):
+# a fix word or a symptom, minus subjects about docs, typos, comments, refactors and upgrades
+# only, except when a subject names a real defect outright.
+BUG_FIX_PATTERN = (
+    r"\b(fix|fixes|fixed|fixing|bug|bugs|bugfix|hotfix|regression|crash|crashes|crashed|broken|breaks"
+    r"|fails?|failed|failing|failure|npe|nullpointer(exception)?|deadlock|leaks?|workaround"
+    r"|does ?n[o']t|doesn't|isn't|is not|not working|missing|wrong|incorrect(ly)?)\b")
+NOT_FIX_PATTERN = (
+    r"^\W*minor\b|^\W*refactor|^\W*(bump|upgrade)\b|\b(typos?|spelling|misspell\w*|javadocs?|docs?"
+    r"|documentation|documented|docstrings?|comments?|grammar|wording|readme|changelog|changes\.txt"
+    r"|release notes|linkcheck|whitespace|indentation)\b")
+ALWAYS_FIX_PATTERN = (
+    r"\[bug\]|\b(bug|bugs|bugfix|npe|nullpointer(exception)?|crash|crashes|crashed|regression|deadlock"
+    r"|data (loss|corruption))\b")
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("store.db", "teammemory.db", "Store URL: a SQLite file path, sqlite:///path, or postgresql://...",
             "TEAMMEMORY_DB"),
     Setting("issues.key_pattern", KEY_PATTERN,
             "Regular expression for issue keys; group 1 is the project, group 2 the number (an underscore"
             " may touch a key, as in a branch `feature/PROJ-12_login`)."),
-    Setting("bug_fix.message_pattern",
-            r"\b(fix|fixes|fixed|fixing|bug|bugs|bugfix|hotfix|regression|crash|crashes|broken)\b",
+    Setting("bug_fix.message_pattern", BUG_FIX_PATTERN,
             "Case-insensitive regex: a commit whose subject matches is a bug fix (word boundaries,"
-            " so 'prefix' and 'debug' do not count)."),
+            " so 'prefix' and 'debug' do not count), unless bug_fix.not_fix_pattern matches too."),
+    Setting("bug_fix.not_fix_pattern", NOT_FIX_PATTERN,
+            "Case-insensitive regex: a subject that matches is not a bug fix even when it says 'fix'"
+            " (MINOR:, docs, typo, javadoc, comment, refactor, dependency bumps), unless"
+            " bug_fix.always_fix_pattern matches; '' turns the exclusion off."),
+    Setting("bug_fix.always_fix_pattern", ALWAYS_FIX_PATTERN,
+            "Case-insensitive regex: a subject that matches is a bug fix whatever else it says"
+            " ([BUG], bug, NPE, crash, regression, deadlock, data loss or corruption)."),
     Setting("expertise.commit", 10.0, "Expertise points per commit to the path."),
     Setting("expertise.review", 8.0, "Expertise points per review of a PR that touched the path."),
     Setting("expertise.comment", 2.0, "Expertise points per comment on the path's issues and PRs."),
     Setting("expertise.churn_divisor", 20.0, "Expertise churn term: lines added+deleted divided by this."),
     Setting("expertise.recency_bonus", 20.0, "Largest recency bonus (activity today)."),
     Setting("expertise.recency_days", 180.0, "Days after which the recency bonus reaches zero."),
+    Setting("expertise.scoring", "fading",
+            "How expertise and review routing weigh work: 'fading' (half-life decay, mass changes capped,"
+            " inactive people left out; agents/scoring.py) or 'article' (the article's formula, exact terms)."),
+    Setting("expertise.half_life_days", 365.0, "Fading scoring: days after which a contribution counts half."),
+    Setting("expertise.mass_files", 20.0,
+            "Fading scoring: a commit touching more files than this counts mass_files/files of a commit on each."),
+    Setting("expertise.inactive_days", 730.0,
+            "Fading scoring: people with no activity for longer than this are left out (0 keeps everyone)."),
+    Setting("expertise.review_activity", 30.0,
+            "Review routing (fading): points per faded review the candidate did anywhere in the repository"
+            " (trailer, PR review or PR merge), added to their file expertise (0 turns it off)."),
+    Setting("expertise.review_activity_half_life_days", 30.0,
+            "Review routing (fading): days after which a review counts half in the reviewing-activity term."),
     Setting("risk.days", 90, "Default window of the risk agents, in days."),
     Setting("risk.churn", 1.0, "Risk points per changed line (added+deleted) in the window."),
     Setting("risk.bug_fix", 100.0, "Risk points per bug-fix commit in the window."),
     Setting("risk.contributor", 25.0, "Risk points per distinct developer in the window."),
     Setting("risk.commit", 5.0, "Risk points per commit in the window."),
+    # Risk signals beyond the article's score (agents/risk_signals.py); weights chosen with the
+    # backtest (docs/backtest.md, "Risk signals"): 0 where a signal did not beat the article alone.
+    Setting("risk.revert", 0.0, "Risk points per revert commit in the window that changed the file."),
+    Setting("risk.incident", 0.0,
+            "Risk points per incident the file's changes caused (0: no incidents in the histories measured)."),
+    Setting("risk.recent_fix", 100.0,
+            "Risk points per bug fix of the file's history, each faded by 2^(-age/recent_fix_half_life_days)"
+            " (100: top-20 % hit rate 61 % -> 78 % on BookKeeper, 66 % -> 74 % on Flask)."),
+    Setting("risk.recent_fix_half_life_days", 365.0, "Days after which a bug fix counts half in risk.recent_fix."),
+    Setting("risk.untested_change", 0.0,
+            "Risk points per change in the window in which the file's covering test did not change."),
+    Setting("risk.unreviewed_infra", 0.0,
+            "Risk points per change of a configuration/infrastructure file (risk.infra_patterns) with no"
+            " approving review (an APPROVED PR review or a Reviewed-by trailer) (0: no reviews in a git-only store)."),
+    Setting("risk.infra_patterns",
+            "Dockerfile **/Dockerfile **/Dockerfile.* **/docker-compose*.yml **/docker-compose*.yaml"
+            " deploy/** **/deploy/** **/*.tf **/*.tfvars terraform/** **/terraform/** .github/workflows/**"
+            " **/charts/** helm/** **/helm/** k8s/** **/k8s/** kubernetes/** **/kubernetes/**",
+            "Space-separated path globs of configuration/infrastructure files (risk.unreviewed_infra)."),
+    Setting("risk.coupling", 0.0,
+            "Risk points per degree (0-100) of the file's strongest change coupling over the window's commits."),
     Setting("review.max_suggestions", 3, "How many reviewers review-suggest proposes."),
     Setting("onboarding.limit", 5, "How many issues, PRs, files and people onboarding lists."),
+    Setting("bus_factor.inactive_days", 180,
+            "bus-factor: a person with no commit for longer than this is inactive (orphaned files,"
+            " knowledge islands)."),
+    Setting("coupling.max_changeset", 30,
+            "coupling: change sets (commits, PRs, issues) touching more files than this are ignored."),
+    Setting("coupling.min_shared", 3, "coupling: the fewest shared change sets a coupled file needs."),
     Setting("identity.match_names", True,
             "Group accounts by name too (docs/identities.md: same-name, name-only, jira-name, github-name,"
-            " same-local-part, login-name), with the guards against false merges; false leaves only"
+            " same-local-part, self-commit, closes-login, commit-handle, repeat-co-author, login-name), with"
+            " the guards against false merges; false leaves only"
             " emails, logins, aliases and manual merges."),
 )
 
+RISK_SIGNAL_WEIGHTS = ("risk.revert", "risk.incident", "risk.recent_fix", "risk.recent_fix_half_life_days",
+                       "risk.untested_change", "risk.unreviewed_infra", "risk.coupling")
 DEFAULT: dict[str, Any] = {s.name: s.default for s in SETTINGS}  # the one place defaults are declared
 
-DEFAULT_COMPONENT_RULES: tuple[tuple[str, str], ...] = (
-    ("src/*/**", "{1}"),
-    ("lib/*/**", "{1}"),
-    ("tests/*/**", "{1}"),
-    ("test/*/**", "{1}"),
-    ("*/**", "{1}"),
+# With no rules in teammemory.toml, components come from the repository's layout (`{layout}`:
+# Maven/Gradle modules, Go, Python and JS packages, Ruby lib/<name>, src/<name>; components.py).
+DEFAULT_COMPONENT_RULES: tuple[tuple[str, str], ...] = (("**", "{layout}"),)
+# Test files by the conventions of each ecosystem, first match wins; a pattern's first `*` is the
+# name of the file it tests (docs/tests-and-fixes.md; agents/covering_tests.py).
+DEFAULT_TEST_PATTERNS: tuple[str, ...] = (
+    "**/*Test.java", "**/*Tests.java", "**/*TestCase.java", "**/*IT.java", "**/Test*.java",
+    "**/*Test.kt", "**/*Tests.kt", "**/*Spec.scala", "**/*Test.scala", "**/*Suite.scala",
+    "**/*Tests.cs", "**/*Test.cs", "**/*_test.go", "**/*.test.*", "**/*.spec.*", "**/__tests__/*.*",
+    "**/*_spec.rb", "**/*_test.rb", "**/test_*.rb", "**/tests/*.rs", "**/test_*.py", "**/*_test.py",
+    "**/conftest.py", "**/src/test/**", "**/src/it/**", "**/src/integrationTest/**", "**/__tests__/**",
+    "**/testdata/**", "**/fixtures/**", "**/cassettes/**", "**/*.Tests/**", "**/*.Test/**",
+    "tests/**", "test/**", "spec/**", "**/tests/**", "**/test/**", "**/spec/**",
 )
 DEFAULT_BUG_TYPES = ("Bug", "Defect", "Incident", "Problem")
 DEFAULT_IGNORED_PROJECTS = ("UTF", "SHA", "CVE", "ISO", "RFC", "GPL", "LGPL", "TLS", "SSL", "HTTP", "X86", "ARM")
@@ -97,6 +169,12 @@ class ExpertiseWeights:
     churn_divisor: float = DEFAULT["expertise.churn_divisor"]
     recency_bonus: float = DEFAULT["expertise.recency_bonus"]
     recency_days: float = DEFAULT["expertise.recency_days"]
+    scoring: str = DEFAULT["expertise.scoring"]
+    half_life_days: float = DEFAULT["expertise.half_life_days"]
+    mass_files: float = DEFAULT["expertise.mass_files"]
+    inactive_days: float = DEFAULT["expertise.inactive_days"]
+    review_activity: float = DEFAULT["expertise.review_activity"]
+    review_activity_half_life_days: float = DEFAULT["expertise.review_activity_half_life_days"]
 
 
 @dataclass(frozen=True)
@@ -106,6 +184,14 @@ class RiskWeights:
     bug_fix: float = DEFAULT["risk.bug_fix"]
     contributor: float = DEFAULT["risk.contributor"]
     commit: float = DEFAULT["risk.commit"]
+    revert: float = DEFAULT["risk.revert"]
+    incident: float = DEFAULT["risk.incident"]
+    recent_fix: float = DEFAULT["risk.recent_fix"]
+    recent_fix_half_life_days: float = DEFAULT["risk.recent_fix_half_life_days"]
+    untested_change: float = DEFAULT["risk.untested_change"]
+    unreviewed_infra: float = DEFAULT["risk.unreviewed_infra"]
+    infra_patterns: str = DEFAULT["risk.infra_patterns"]
+    coupling: float = DEFAULT["risk.coupling"]
 
 
 @dataclass(frozen=True)
@@ -126,10 +212,16 @@ class Config:
     key_pattern: str = DEFAULT["issues.key_pattern"]
     bug_issue_types: tuple[str, ...] = DEFAULT_BUG_TYPES
     bug_message_pattern: str = DEFAULT["bug_fix.message_pattern"]
+    bug_not_fix_pattern: str = DEFAULT["bug_fix.not_fix_pattern"]
+    bug_always_fix_pattern: str = DEFAULT["bug_fix.always_fix_pattern"]
+    test_patterns: tuple[str, ...] = DEFAULT_TEST_PATTERNS
     expertise: ExpertiseWeights = field(default_factory=ExpertiseWeights)
     risk: RiskWeights = field(default_factory=RiskWeights)
     review_max_suggestions: int = DEFAULT["review.max_suggestions"]
     onboarding_limit: int = DEFAULT["onboarding.limit"]
+    bus_factor_inactive_days: int = DEFAULT["bus_factor.inactive_days"]
+    coupling_max_changeset: int = DEFAULT["coupling.max_changeset"]
+    coupling_min_shared: int = DEFAULT["coupling.min_shared"]
     bots: tuple[str, ...] = DEFAULT_BOTS
     match_names: bool = DEFAULT["identity.match_names"]
     name_stoplist: tuple[str, ...] = DEFAULT_NAME_STOPLIST
@@ -155,12 +247,120 @@ def load(path: Path | None = None, *, env: Mapping[str, str] | None = None, db: 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        text = path.read_bytes().decode("utf-8")
+        raw = tomllib.loads(text)
     except FileNotFoundError:
         raise InputError(str(path), "config file not found") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"not valid TOML: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(str(path), f"not valid TOML: {exc}") from None
+    check_keys(raw, str(path), text)
+    return raw
+
+
+# What a teammemory.toml may hold besides the scalar SETTINGS: lists and tables, by dotted name,
+# each list of tables with the keys its items take. A typo is an error that names the key
+# (check_keys); a section or key `_build` reads must be listed here or in SETTINGS.
+STRUCTURED_KEYS: dict[str, tuple[str, ...]] = {
+    "components.rules": ("glob", "component"),
+    "issues.project_keys": (),
+    "issues.ignored_projects": (),
+    "bug_fix.issue_types": (),
+    "tests.patterns": (),
+    "identity.bots": (),
+    "identity.name_stoplist": (),
+    "identity.aliases": ("name", "identities"),
+}
+
+
+def known_keys() -> set[str]:
+    """Every dotted key a teammemory.toml may set."""
+    return {s.name for s in SETTINGS} | set(STRUCTURED_KEYS)
+
+
+def check_keys(raw: Mapping[str, Any], where: str, text: str = "") -> None:
+    """InputError for the first unknown section or key (`[riskk]`, `[risk] dayz`), naming it with
+    its file and line (found in `text`; tomllib gives no positions) and the closest known one."""
+    known = known_keys()
+    sections = sorted({k.split(".", 1)[0] for k in known})
+    for section, value in raw.items():
+        if not isinstance(value, dict):
+            hint = _close(section, sorted(known), by=lambda k: k.split(".", 1)[1])
+            _unknown(where, text, section, "", f"unknown key {section!r} (settings live in tables,"
+                     f" such as [risk] days = 90){hint}")
+        if section not in sections:
+            _unknown(where, text, section, "", f"unknown section [{section}]{_close(section, sections, shown='[{}]')}")
+        for key, item in value.items():
+            dotted = f"{section}.{key}"
+            if dotted not in known:
+                same = sorted(k for k in known if k.startswith(section + "."))
+                hint = _close(dotted, same) or _close(dotted, sorted(known))
+                _unknown(where, text, section, key, f"unknown key {dotted}{hint}")
+            _check_items(where, text, dotted, item, STRUCTURED_KEYS.get(dotted, ()))
+
+
+def _check_items(where: str, text: str, dotted: str, items: Any, keys: tuple[str, ...]) -> None:
+    """The keys of each table in a list of tables (`[[identity.aliases]]`, `rules = [{...}]`)."""
+    if not keys or not isinstance(items, list):
+        return
+    for i, item in enumerate(items):
+        for key in item if isinstance(item, dict) else ():
+            if key not in keys:
+                hint = _close(key, list(keys))
+                section, name = dotted.split(".", 1)
+                _unknown(where, text, section, name, f"unknown key {key!r} in {dotted}[{i}]"
+                         f" (it takes {', '.join(keys)}){hint}", find=key)
+
+
+def _close(name: str, choices: list[str], by: Any = None, shown: str = "{}") -> str:
+    """'; did you mean X?' for the closest of `choices` (compared by `by(choice)`), or ''."""
+    import difflib
+
+    by = by or (lambda k: k)
+    match = difflib.get_close_matches(name, [by(c) for c in choices], n=1, cutoff=0.6)
+    found = next((c for c in choices if by(c) == match[0]), "") if match else ""
+    return f"; did you mean {shown.format(found)}?" if found else ""
+
+
+def _unknown(where: str, text: str, section: str, key: str, what: str, find: str = "") -> None:
+    line = _line_of(text, section, key, find)
+    raise InputError(f"{where}:{line}" if line else where, what)
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]*?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_.\"' -]+?)\s*=")
+
+
+def _line_of(text: str, section: str, key: str, find: str = "") -> int:
+    """The 1-based line that sets `section.key` (or opens [section], or names `find` after
+    it), or 0 when the file writes it in a way this simple scan does not follow."""
+    table = ""
+    seen = False
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header:
+            table = _bare(header.group(1))
+            seen = seen or table.split(".", 1)[0] == section
+            if not key and table.split(".", 1)[0] == section:
+                return number
+            continue
+        m = _KEY.match(line)
+        name = _bare(m.group(1)) if m else ""
+        full = f"{table}.{name}" if table else name
+        seen = seen or (bool(m) and full.split(".", 1)[0] == section)
+        if not key and full.split(".", 1)[0] == section and m:
+            return number
+        if key and full == f"{section}.{key}" and not find:
+            return number
+        if find and seen and re.search(rf"(^|[{{\s,]){re.escape(find)}\s*=", line):
+            return number
+    return 0
+
+
+def _bare(name: str) -> str:
+    """A toml key as written (`"risk" . days`) as a dotted name (`risk.days`)."""
+    return ".".join(part.strip().strip("\"'") for part in name.split("."))
 
 
 def _toml_scalars(raw: Mapping[str, Any], path: Path | None) -> dict[str, Any]:
@@ -210,6 +410,11 @@ def _build(raw: Mapping[str, Any], s: Mapping[str, Any], source: str, path: Path
     where = str(path) if path else "config"
     if not 1 <= s["risk.days"] <= MAX_DAYS:
         raise InputError(f"{where}: risk.days", f"{s['risk.days']} is out of range: 1 to {MAX_DAYS} days")
+    for name in RISK_SIGNAL_WEIGHTS:  # a signal only adds: the ranking's bounds rely on it
+        if not 0 <= s[name] < float("inf"):
+            raise InputError(f"{where}: {name}", f"{s[name]} is out of range: a number >= 0")
+    if s["expertise.scoring"] not in ("fading", "article"):
+        raise InputError(f"{where}: expertise.scoring", f"{s['expertise.scoring']!r} is not 'fading' or 'article'")
     components = raw.get("components", {})
     issues = raw.get("issues", {})
     bug = raw.get("bug_fix", {})
@@ -222,10 +427,16 @@ def _build(raw: Mapping[str, Any], s: Mapping[str, Any], source: str, path: Path
         key_pattern=s["issues.key_pattern"],
         bug_issue_types=tuple(bug.get("issue_types", DEFAULT_BUG_TYPES)),
         bug_message_pattern=s["bug_fix.message_pattern"],
+        bug_not_fix_pattern=s["bug_fix.not_fix_pattern"],
+        bug_always_fix_pattern=s["bug_fix.always_fix_pattern"],
+        test_patterns=tuple(str(g) for g in raw.get("tests", {}).get("patterns", DEFAULT_TEST_PATTERNS)),
         expertise=ExpertiseWeights(**{k.split(".")[1]: v for k, v in s.items() if k.startswith("expertise.")}),
         risk=RiskWeights(**{k.split(".")[1]: v for k, v in s.items() if k.startswith("risk.")}),  # days checked below
         review_max_suggestions=s["review.max_suggestions"],
         onboarding_limit=s["onboarding.limit"],
+        bus_factor_inactive_days=s["bus_factor.inactive_days"],
+        coupling_max_changeset=s["coupling.max_changeset"],
+        coupling_min_shared=s["coupling.min_shared"],
         bots=tuple(ident.get("bots", DEFAULT_BOTS)),
         match_names=s["identity.match_names"],
         name_stoplist=_words(ident.get("name_stoplist", DEFAULT_NAME_STOPLIST), f"{where}: identity.name_stoplist"),

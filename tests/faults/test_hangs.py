@@ -230,7 +230,7 @@ def test_a_silent_server_through_the_cli_prints_each_retry(db: str, monkeypatch:
     monkeypatch.setattr(commands_sync, "RetryPolicy", functools.partial(RetryPolicy, backoff=0.01))
     with hostile_servers.silent() as url:
         code, _, err, took = cli(db, "sync", "github", "o/r", "--base-url", url, "--timeout", "0.1")
-    assert code == 1 and took < 5
+    assert code == 1 and took < 20  # a hang guard, not a timing: ~1 s when quiet
     lines = err.splitlines()
     retry = r"warning: GET http://127\.0\.0\.1:\d+/repos/o/r/pulls\?\S+: no data for 0\.1 s \(read timeout\); retry"
     assert [bool(re.match(f"{retry} {n} of {ATTEMPTS - 1} in", line)) for n, line in enumerate(lines[:-1], 1)] \

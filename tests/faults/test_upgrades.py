@@ -133,7 +133,9 @@ def test_the_repair_migrations_change_nothing_on_a_fresh_store(blank: Callable[[
     store = build_release(blank(), "f006a5b")  # the last release before the repairs
     before = schema(store)
     with store.write() as db:
-        assert [m.version for m in migrate.apply(db)] == [4, 5]
+        for m in migrate.migrations(db.dialect):  # 0004 and 0005 alone (0006 adds repository identity)
+            for statement in migrate.split_statements(m.sql) if m.version in (4, 5) else ():
+                db.execute(statement)
         assert db.all("select source, target from cursors") == []  # nothing to re-derive
     assert schema(store) == before
 

@@ -99,7 +99,7 @@ def test_github_sync_then_incremental_rerun(store: Store, server: ReplayServer, 
     script_github(server, realdata)
     http = github_http(server.url)
     first = sync_github(store, REPO, config=Config(), client=http, clock=lambda: CLOCK)
-    assert first.counts == {"pull_requests": 2, "reviews": 5, "review_comments": 3, "comments": 1, "files": 2,
+    assert first.counts == {"pull_requests": 2, "reviews": 5, "review_comments": 3, "comments": 1, "file_changes": 2,
                             "commits": 2, "issues": 2, "issue_comments": 3, "not_modified": 0}
     # pr_commits: PR 235 lists 2 commits + its merge commit; PR 671 only its merge commit
     expected = {"pull_requests": 2, "reviews": 5, "review_comments": 3, "pr_comments": 1, "pr_files": 2,

@@ -27,7 +27,7 @@ def test_sync_github_command(tmp_path: Path, server: ReplayServer, realdata: Pat
     result = runner.invoke(app, ["--db", db, "sync", "github", REPO, "--base-url", server.url],
                            env={"GITHUB_TOKEN": TOKEN})
     assert result.exit_code == 0, result.output
-    assert f"ingested github {REPO}" in result.output and "pull_requests: 2" in result.output
+    assert f"ingested github {REPO}" in result.output and "pull requests: 2" in result.output
     assert TOKEN not in result.output
     assert all(r.headers["authorization"] == f"Bearer {TOKEN}" for r in server.requests)
     assert TOKEN.encode() not in Path(db).read_bytes()

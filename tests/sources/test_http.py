@@ -287,3 +287,21 @@ def test_the_base_url_is_checked_before_anything_is_sent() -> None:
                       ("http://[bad", "is not a host name"), ("https://h/x?token=t", r"takes no \?query")):
         with pytest.raises(InputError, match=f"^--url: .*{what}"):
             make_client(bad, auth_headers={}, name="--url")
+
+
+def test_a_503_with_retry_after_waits_as_asked(server: ReplayServer, fake: FakeTime) -> None:
+    server.add("GET", "/x", "", status=503, headers={"Retry-After": "7"})
+    server.add("GET", "/x", "", status=503, headers={"Retry-After": "600"})  # held to max_backoff
+    server.add("GET", "/x", {"ok": 1})
+    assert make_http(server.url, fake, max_backoff=30.0).get("/x").data == {"ok": 1}
+    assert fake.slept == [7.0, 30.0]
+
+
+def test_retry_after_as_an_http_date(server: ReplayServer, fake: FakeTime) -> None:
+    from email.utils import formatdate
+
+    server.add("GET", "/x", {"message": "slow down"}, status=429,
+               headers={"Retry-After": formatdate(T0 + 42, usegmt=True)})
+    server.add("GET", "/x", [])
+    assert make_http(server.url, fake).get("/x").data == []
+    assert fake.slept == [42.0]

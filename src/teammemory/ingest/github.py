@@ -33,7 +33,7 @@ from pathlib import Path
 
 from teammemory import ingest
 from teammemory.config import Config
-from teammemory.ingest import IngestSummary
+from teammemory.ingest import IngestSummary, links
 from teammemory.model import IssueComment, PrComment, PullRequest, github_issue_key
 from teammemory.sources import jsonfiles
 from teammemory.sources.github_parse import CommentPart, Doc, GithubDocument, Options, PrPart, read_document
@@ -46,21 +46,22 @@ UNPLACED = "skipped.comments-not-on-a-known-pr-or-issue"
 def options(config: Config, repo: str | None = None) -> Options:
     """Parser options from the config (issue keys, ignored projects, bug types) and a fixed repo."""
     return Options(repo=repo, key_pattern=config.key_pattern, ignored=config.ignored_projects,
-                   bug_types=config.bug_issue_types)
+                   bug_types=config.bug_issue_types, known=config.project_keys)
 
 
 def ingest_github_files(store: Store, paths: Sequence[Path], *, config: Config,
                         repo: str | None = None) -> IngestSummary:
     """Import every GitHub PR and issue document in `paths`; `repo` (OWNER/REPO) overrides what the data says."""
-    opts = options(config, repo)
+    options(config, repo)  # an unusable `repo` is refused before anything runs
 
     def work(db: Writer) -> dict[str, int]:
         files = jsonfiles.json_files(paths)
         skipped: dict[str, int] = {}
         docs = []
+        known = options(links.with_known_projects(db, config), repo)
         for f in files:
             for doc in documents(f, skipped):
-                docs.append(read_document(doc, opts))
+                docs.append(read_document(doc, known))
         return {"files": len(files), **write_documents(db, docs, skipped)}
 
     return ingest.run(store, "github-files", repo or ", ".join(str(p) for p in paths), config, work)

@@ -31,7 +31,7 @@ import httpx
 from teammemory import ingest, redact
 from teammemory.config import Config
 from teammemory.errors import StoreError
-from teammemory.ingest import IngestSummary
+from teammemory.ingest import IngestSummary, links
 from teammemory.ingest.github import options
 from teammemory.ingest.jira import write_documents
 from teammemory.model import Issue, PullRequest
@@ -60,7 +60,8 @@ def sync_github(store: Store, repo: str, *, config: Config, client: httpx.Client
         bundles = list(github.fetch_bundles(http, repo, since=since if since is not None else stored))
         issue_bundles = list(github.fetch_issue_bundles(
             http, repo, since=since if since is not None else stored_issues))
-        pulls = [parse_bundle(b, config) for b in bundles]
+        known = links.with_known_projects(db, config)  # keys of known projects in any letter case
+        pulls = [parse_bundle(b, known) for b in bundles]
         issues = [parse_issue_bundle(b, config) for b in issue_bundles]
         for pr in sorted(pulls, key=lambda p: (p.updated_at or 0, p.number)):
             write_pull_request(db, pr)
@@ -202,7 +203,7 @@ def merge(pr: PullRequest, part: PullRequest) -> PullRequest:
 def count_pulls(pulls: list[PullRequest]) -> dict[str, int]:
     return {"pull_requests": len(pulls), "reviews": sum(len(p.reviews) for p in pulls),
             "review_comments": sum(len(p.review_comments) for p in pulls),
-            "comments": sum(len(p.comments) for p in pulls), "files": sum(len(p.files) for p in pulls),
+            "comments": sum(len(p.comments) for p in pulls), "file_changes": sum(len(p.files) for p in pulls),
             "commits": sum(len(p.commits) for p in pulls)}
 
 

@@ -36,6 +36,7 @@ class Options:
     key_pattern: str = KEY_PATTERN
     ignored: tuple[str, ...] = ()
     bug_types: tuple[str, ...] = DEFAULT_BUG_TYPES
+    known: tuple[str, ...] = ()  # projects whose keys count in any letter case (refs.issue_keys)
 
     def __post_init__(self) -> None:
         problem = None if self.repo is None else checks.text_problem(self.repo, NAME)

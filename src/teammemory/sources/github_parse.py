@@ -198,7 +198,7 @@ def issue_refs(title: str, body: str, branch: str, opts: Options, *, repo: str) 
     name in title and body ('fixes #12' -> 'OWNER/REPO#12'; a bare '#12' is no link)."""
     found: dict[str, Ref] = {}
     for text, where in ((title, "PR title"), (body, "PR body"), (branch, "branch name")):
-        for ref in refs.issue_keys(text, where, pattern=opts.key_pattern, ignored=opts.ignored):
+        for ref in refs.issue_keys(text, where, pattern=opts.key_pattern, ignored=opts.ignored, known=opts.known):
             found.setdefault(ref.target + "\x00" + ref.evidence, ref)
     for text, where in ((title, "PR title"), (body, "PR body")):
         for ref in refs.closing_issue_keys(text, where, repo=repo):

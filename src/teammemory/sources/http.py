@@ -18,7 +18,8 @@ talks plain `http://` only to the loopback unless `allow_insecure`. Tokens are c
   next bytes, and `RetryPolicy.deadline` the whole request, headers and body (`sources.deadline`):
   a server that trickles its answer fails like a silent one;
 - failures that can recover (timeouts, broken connections, 408, 5xx): exponential back-off with
-  jitter, at most `attempts` tries, each retry announced on the log (stderr) with its number.
+  jitter (or the server's `Retry-After`, seconds or an HTTP date, up to `max_backoff`), at most
+  `attempts` tries, each retry announced on the log (stderr) with its number.
   Anything else fails at once with one line (`sources.http_errors`): the deadline, 401 ('token
   refused'), other 4xx (the URL and the API's own message), a body that is not JSON. So with
   the defaults a silent server fails within 4 x 15 s plus at most 7 s of back-off, a trickling
@@ -190,7 +191,7 @@ def send(client: httpx.Client, method: str, url: str, params: Params = None, *,
             failures += 1
             what = _describe(outcome)
             _check_failures(response, what, failures, retry_policy, where)
-            delay = backoff(failures, retry_policy)
+            delay = _server_delay(response, clock(), retry_policy) or backoff(failures, retry_policy)
             log.warning("%s: %s; retry %d of %d in %.1f s", where, what, failures, retry_policy.attempts - 1,
                         delay)
             sleep(delay)
@@ -232,12 +233,38 @@ def _rate_limit_wait(response: httpx.Response, now: float, policy: RetryPolicy, 
     headers = response.headers
     if headers.get("X-RateLimit-Remaining") == "0" and headers.get("X-RateLimit-Reset", "").isdigit():
         return max(0.0, int(headers["X-RateLimit-Reset"]) - now) + 1.0
-    retry_after = headers.get("Retry-After", "").strip()
-    if retry_after.isdigit():
-        return float(retry_after)
+    retry_after = retry_after_seconds(headers.get("Retry-After", ""), now)
+    if retry_after is not None:
+        return retry_after
     if response.status_code == 429 or any(m in response.text.lower() for m in SECONDARY_MARKERS):
         return policy.secondary_wait * 2 ** waits
     return None
+
+
+def retry_after_seconds(value: str, now: float) -> float | None:
+    """`Retry-After` in seconds: a number of seconds, or an HTTP date (RFC 9110 §10.2.3); None
+    when absent or unreadable."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    if not value:
+        return None
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - now) if when.tzinfo else None
+
+
+def _server_delay(response: httpx.Response | None, now: float, policy: RetryPolicy) -> float | None:
+    """The wait a 503 (or any 5xx) asks for with `Retry-After`, held to the policy's longest
+    back-off; None when it asks for none (exponential back-off applies)."""
+    if response is None:
+        return None
+    asked = retry_after_seconds(response.headers.get("Retry-After", ""), now)
+    return None if asked is None else min(max(asked, 0.0), policy.max_backoff)
 
 
 def _check_wait(wait: float, waits: int, policy: RetryPolicy, where: str) -> None:

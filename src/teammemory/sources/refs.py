@@ -17,7 +17,7 @@ from teammemory.model import Ref
 # gitparse.issue_refs and github_parse.issue_refs apply them): bump it whenever they find other
 # links or word their evidence otherwise, and the next ingest re-derives every stored link
 # (derive.refresh_links; the configured key pattern and ignored projects count on their own).
-LINK_RULES_VERSION = 1
+LINK_RULES_VERSION = 2  # 2: keys of known projects in any letter case
 
 # A PR or issue number is at most 2^31-1 (a PostgreSQL integer, as in the store): a longer
 # number in text is no reference (and "#99999999999" could never be stored).
@@ -45,19 +45,38 @@ def _upper_set(values: tuple[str, ...]) -> frozenset[str]:
     return frozenset(v.upper() for v in values)
 
 
-def issue_keys(text: str, where: str, *, pattern: str, ignored: Iterable[str] = ()) -> tuple[Ref, ...]:
-    """Issue keys in `text`, first occurrence order, e.g. Ref('PROJ-12', 'key PROJ-12 in commit message')."""
+def issue_keys(text: str, where: str, *, pattern: str, ignored: Iterable[str] = (),
+               known: Iterable[str] = ()) -> tuple[Ref, ...]:
+    """Issue keys in `text`, first occurrence order, e.g. Ref('PROJ-12', 'key PROJ-12 in commit message').
+
+    Keys of the `known` projects count in any letter case too (`proj-1430`, as people type them),
+    spelled in capitals with the key as written in the evidence ('key proj-1430 in commit
+    message'); a key of an unknown project counts only as `pattern` finds it, so `utf-8` and
+    `sha-256` stay text."""
     skip = _upper_set(tuple(ignored))
-    found: dict[str, Ref] = {}
+    seen: list[tuple[int, str, str]] = []  # (position, key, as written)
     for m in _compile(pattern).finditer(text or ""):
         project, number = m.group(1), m.group(2)
-        if not is_number(number):
-            continue
-        key = f"{project}-{int(number)}"
-        if project.upper() in skip or key in found:
-            continue
-        found[key] = Ref(key, f"key {key} in {where}")
+        if is_number(number) and project.upper() not in skip:
+            key = f"{project}-{int(number)}"
+            seen.append((m.start(), key, key))
+    lower = _known_pattern(tuple(sorted(_upper_set(tuple(known)) - skip)))
+    for m in lower.finditer(text or "") if lower is not None else ():
+        if is_number(m.group(2)):
+            seen.append((m.start(), f"{m.group(1).upper()}-{int(m.group(2))}", m.group(0)))
+    found: dict[str, Ref] = {}
+    for _, key, written in sorted(seen):
+        found.setdefault(key, Ref(key, f"key {written} in {where}"))
     return tuple(found.values())
+
+
+@lru_cache(maxsize=16)
+def _known_pattern(projects: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Keys of `projects` in any letter case, bounded as the default key pattern bounds a key."""
+    if not projects:
+        return None
+    names = "|".join(re.escape(p) for p in sorted(projects, key=lambda p: (-len(p), p)))
+    return re.compile(rf"(?<![A-Za-z0-9])({names})-([1-9][0-9]{{0,6}})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 def pr_numbers(subject: str, body: str = "") -> tuple[Ref, ...]:
