@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,9 @@ QUESTIONS = [
 ]
 
 
-def tm(db: str, *args: str, config: Path | None = None) -> Any:
+def tm(db: str, *args: str, config: Path | None = None, env: dict[str, str] | None = None) -> Any:
     extra = ["--config", str(config)] if config else []
-    return CliRunner().invoke(app, ["--db", db, *extra, *args], catch_exceptions=False)
+    return CliRunner().invoke(app, ["--db", db, *extra, *args], catch_exceptions=False, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +45,9 @@ def seeded(request: pytest.FixtureRequest, demo_dir: Path) -> Iterator[tuple[str
     yield url, demo_dir / "files" / "teammemory.toml"
 
 
-def ask(seeded: tuple[str, Path], *args: str) -> dict[str, Any]:
+def ask(seeded: tuple[str, Path], *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     url, config = seeded
-    result = tm(url, *args, "--now", NOW, "--json", config=config)
+    result = tm(url, *args, "--now", NOW, "--json", config=config, env=env)
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -81,14 +82,27 @@ def _recompute_expertise(score: dict[str, Any]) -> float:
 
 
 def test_expert_scores_equal_the_formula_on_their_own_evidence(seeded: tuple[str, Path]) -> None:
+    article = {"TEAMMEMORY_EXPERTISE_SCORING": "article"}  # the article's formula, from its inputs alone
     for args in (["file-experts", "src/auth/token_service.py"], ["component-experts", "payment"]):
-        experts = ask(seeded, *args)["result"]["experts"]
+        experts = ask(seeded, *args, env=article)["result"]["experts"]
         assert experts, args
         for e in experts:
             assert e["score"]["total"] == _recompute_expertise(e["score"]), e["person"]
             assert e["summary"].startswith(f"commits: {e['commits']}, reviews: {e['reviews']}")
         totals = [e["score"]["total"] for e in experts]
         assert totals == sorted(totals, reverse=True)
+
+
+def test_fading_expert_scores_are_their_terms_and_never_exceed_the_unfaded_work(seeded: tuple[str, Path]) -> None:
+    # fading (the default): each contribution weighs mass*(kind weight + log2(1 + lines))*2^(-age/h)
+    # with mass <= 1 and 2^(-age/h) <= 1, so each term is at most its unfaded maximum
+    experts = ask(seeded, "file-experts", "src/auth/token_service.py")["result"]["experts"]
+    assert experts
+    for e in experts:
+        score, i = e["score"], e["score"]["inputs"]
+        assert score["total"] == round(sum(score["terms"].values()), 2), e["person"]
+        assert 0 < score["terms"]["commits"] <= i["commits"] * (10 + math.log2(1 + i["churn"])) or i["commits"] == 0
+        assert score["terms"]["reviews"] <= i["reviews"] * 8 and score["terms"]["comments"] <= i["comments"] * 2
 
 
 def test_risk_scores_equal_the_formula(seeded: tuple[str, Path]) -> None:

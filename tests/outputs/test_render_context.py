@@ -42,8 +42,8 @@ Changed files:
 - src/auth/token_service.py (+15 -3, 2 commits)
 - src/auth/lock.py (+20 -0, 1 commit)
 Linked issues:
-- is duplicated by PROJ-999 (not ingested)
 - relates to PROJ-1200: Session handling (Done)
+Linked, not in the store: 1 issue (PROJ-999)
 People in context:
 - Mehmet Turac (author), Ayşe Demir (author), Burak Kaya (reviewer)
 Status timeline:
@@ -78,4 +78,4 @@ def test_file_context_text(sqlite_store: Store, now: datetime) -> None:
         "- Mehmet Turac: 2 commits, 20 lines, last 2026-05-27",
         "- Ayşe Demir: 1 commit, 20 lines, last 2026-05-23",
         "- Ayşe Demir: 1 commit, 6 lines, last 2026-05-29"]
-    assert "- FOO-7 (not ingested)" in out
+    assert "Referenced, not in the store: 2 issues (FOO-7, PROJ-1300)" in out

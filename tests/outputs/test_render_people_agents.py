@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import replace
 from datetime import datetime
 
 from rich.console import Console, RenderableType
@@ -15,6 +17,8 @@ from teammemory.outputs.render_risk import render_risk
 from teammemory.store import Store
 from tests.agents import people_world as w
 
+# the article's formula: these literal scores are worked out from it (people_world.py)
+ARTICLE = replace(Config(), expertise=replace(Config().expertise, scoring="article"))
 
 def text(renderable: RenderableType) -> str:
     console = Console(file=io.StringIO(), width=100, color_system=None, _environ={})
@@ -29,11 +33,14 @@ def test_number_drops_trailing_zeros() -> None:
 
 def test_render_expertise(sqlite_store: Store, now: datetime) -> None:
     with w.build(sqlite_store).read() as db:
-        out = text(render_expertise(expertise.ask_file(db, w.SERVICE, now=now, config=Config())))
+        out = text(render_expertise(expertise.ask_file(db, w.SERVICE, now=now, config=ARTICLE)))
     lines = out.splitlines()
     assert lines[0] == "Experts for src/auth/token_service.py"
-    assert lines[1].startswith(" 1. Ben Okafor  score 58.33  commits: 2, reviews: 2, comments: 1, churn: 11")
-    assert "07ccccc token service tidy · 03ccccc fix token expiry PROJ-2" in out
+    assert lines[1] == " 1. Ben Okafor  score 58.33"
+    assert lines[2].startswith("    commits: 2, reviews: 2, comments: 1, churn: 11")
+    assert lines[3].startswith("    authored: 07ccccc token service tidy · ")  # what each item is
+    assert lines[4:6] == ["    reviewed (trailer): 03ccccc fix token expiry PROJ-2",
+                          "    reviewed: #7 Fix token expiry"]
     assert " 4. Cy P.       score 21.11" in out
     assert lines[-2:] == ["Earlier names followed: src/auth/token.py", "Bots not counted: dependabot"]
 
@@ -53,14 +60,14 @@ def test_render_risk_file_and_component(sqlite_store: Store, now: datetime) -> N
         "Risk of src/auth/token_service.py over the last 90 days (2026-03-03 to 2026-06-01)",
         "risk 238 = churn 43 + bug fixes 100 + contributors 75 + commits 20"]
     assert one.splitlines()[2].startswith("changed 4 times in the last 90 days; 1 of those changes")
-    assert "Riskiest files:" in comp and " 1.  src/auth/token_service.py         risk 238" in comp
+    assert "Riskiest files:" in comp and " 1. src/auth/token_service.py  risk 238" in comp
     assert top.splitlines()[0].startswith("Riskiest files over the last 90 days")
-    assert " 3.  src/auth/token.py                 risk 33" in top
+    assert re.search(r"^ \d\. src/auth/token\.py  risk 33$", top, re.M)  # its rank is the agent's
 
 
 def test_render_review_suggestion(sqlite_store: Store, now: datetime) -> None:
     with w.build(sqlite_store).read() as db:
-        out = text(render_review_suggestion(review_routing.ask(db, 8, now=now, config=Config())))
+        out = text(render_review_suggestion(review_routing.ask(db, 8, now=now, config=ARTICLE)))
     lines = out.splitlines()
     assert lines[0] == "Reviewers for PR #8 Tidy token service (org/app), author Ben Okafor"
     assert lines[1] == " 1. Cy Park   score 59.63  knows 2 of 2 files"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -35,17 +37,45 @@ class State:
 
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print the answer as JSON (stable keys, scores with terms).")]
+AnswerJsonFlag = Annotated[bool, typer.Option(
+    "--json", help="Shorthand for --format json (stable keys, scores with terms; errors as JSON too).")]
+
+
+class OutputFormat(StrEnum):
+    """What `--format` may be."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option(
+    "--format",
+    help="text (wrapped to the terminal, COLUMNS or 80), json, or markdown (PR comments, wikis, chat).")]
+LimitOption = Annotated[int | None, typer.Option(
+    "--limit", help="How many items each list shows (1 to 100000) [default: the question's own].")]
 NowOption = Annotated[str | None, typer.Option(
     "--now", help="ISO 8601 time that counts as now (default: the current time), for reproducible answers.")]
 RepoOption = Annotated[str | None, typer.Option("--repo", help="Only this repository (as named at ingest).")]
 
 
-def stdout() -> Console:
-    """The answer console: 120 columns when piped (rich would pick 80), the terminal's otherwise."""
-    import sys
+def stdout(*, wrap: bool = False) -> Console:
+    """The answer console, `width()` wide; `wrap` folds long lines at that width (answers), else
+    lines print whole (paths and URLs that a user copies)."""
+    return Console(highlight=False, soft_wrap=not wrap, width=width())
 
-    width = None if sys.stdout.isatty() else 120
-    return Console(highlight=False, soft_wrap=True, width=width)
+
+def width() -> int:
+    """Columns to render for: COLUMNS when set, else the terminal's, else 80 (piped)."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if sys.stdout.isatty():
+            return os.get_terminal_size(sys.stdout.fileno()).columns or 80
+    except (OSError, ValueError):  # no real file behind stdout (a test runner)
+        pass
+    return 80
 
 
 def parse_now(value: str | None, argument: str = "--now") -> datetime:
@@ -102,8 +132,10 @@ def check_file(argument: str, path: Path) -> None:
 
 
 @contextmanager
-def errors(ctx: typer.Context | None = None) -> Iterator[None]:
-    """Map TeamMemoryError to `error: ...` on stderr and its exit code; no traceback.
+def errors(ctx: typer.Context | None = None, *, as_json: bool = False) -> Iterator[None]:
+    """Map TeamMemoryError to `error: ...` on stderr and its exit code; no traceback. With
+    `as_json`, the error is `render.error_data`'s object on stdout instead (same exit code), so
+    a program reading `--format json` always gets JSON.
 
     A system error about a path that no layer below caught (`File name too long` from a
     `Path.is_dir()`) is bad input, one line too: exit 2, naming the path and, when `ctx` is
@@ -112,16 +144,21 @@ def errors(ctx: typer.Context | None = None) -> Iterator[None]:
     try:
         yield
     except TeamMemoryError as exc:
-        fail(exc)
+        fail(exc, as_json=as_json)
     except OSError as exc:
         if exc.filename is None:
             raise
-        fail(path_error(exc, ctx))
+        fail(path_error(exc, ctx), as_json=as_json)
 
 
-def fail(exc: TeamMemoryError) -> NoReturn:
-    """Print `error: ...` (one line) and exit with the error's code."""
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"error: {exc}", markup=False)
+def fail(exc: TeamMemoryError, *, as_json: bool = False) -> NoReturn:
+    """Print `error: ...` (one line; or the JSON error object) and exit with the error's code."""
+    if as_json:
+        from teammemory.outputs.render import dumps, error_data
+
+        sys.stdout.write(dumps(error_data(exc)) + "\n")
+    else:
+        Console(stderr=True, highlight=False, soft_wrap=True).print(f"error: {exc}", markup=False)
     raise typer.Exit(exc.exit_code) from None
 
 

@@ -2,18 +2,26 @@
 
 ```
 Experts for src/auth/token_service.py
- 1. Mehmet Turac     score 153.3   commits: 4, reviews: 2, comments: 1, churn: 430, last activity: 2026-05-20
-                                   a1b2c3d fix token refresh · #382 Token refresh
+ 1. Mehmet Turac  score 153.3
+    commits: 4, reviews: 2, comments: 1, churn: 430, last activity: 2026-05-20
+    authored: a1b2c3d fix token refresh · be7d483 serialize refresh
+    reviewed: #382 Token refresh
 ```
+Each evidence item says what the person did with it (authored, co-authored, reviewed, commented),
+from the evidence's `found_by`, never from its text.
 """
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
-from rich.text import Text
+from rich.console import RenderableType
 
 from teammemory.agents.evidence import Evidence
 from teammemory.agents.expertise import Expertise
+from teammemory.outputs.blocks import group, heading
+
+# What a person did with an evidence item, by its `found_by` (agents/expertise_activity.FOUND_BY).
+VERBS = {"author": "authored", "co-author": "co-authored", "reviewer trailer": "reviewed (trailer)",
+         "reviewed PR": "reviewed", "comment": "commented on", "commented": "commented on"}
 
 
 def number(value: float) -> str:
@@ -22,34 +30,50 @@ def number(value: float) -> str:
 
 
 def evidence_line(items: tuple[Evidence, ...]) -> str:
-    return " · ".join(f"{e.ref} {e.summary}".strip() for e in items)
+    """'authored a1b2c3d fix token refresh · reviewed #382 Token refresh'."""
+    return " · ".join(f"{verb(e)} {e.ref} {e.summary}".strip() for e in items)
+
+
+def evidence_lines(items: tuple[Evidence, ...]) -> list[str]:
+    """One line per thing done, in the evidence's order: 'authored: a1b2c3d fix … · be7d483 …'."""
+    by_verb: dict[str, list[str]] = {}
+    for e in items:
+        by_verb.setdefault(verb(e), []).append(f"{e.ref} {e.summary}".strip())
+    return [f"{v}: {' · '.join(refs)}" for v, refs in by_verb.items()]
+
+
+def verb(e: Evidence) -> str:
+    """What the evidence's person did: by how it was found, else by its kind."""
+    if e.found_by in VERBS:
+        return VERBS[e.found_by]
+    return {"commit": "authored", "review": "reviewed", "comment": "commented on"}.get(e.kind, e.kind)
 
 
 def render_expertise(result: Expertise) -> RenderableType:
     """The ranked experts of a file or component, with each score's counts and evidence."""
-    parts: list[RenderableType] = [Text(f"Experts for {_subject(result)}")]
+    parts: list[RenderableType | str] = [heading(f"Experts for {_subject(result)}")]
     if not result.experts:
-        parts.append(Text("  No commits, reviews or comments by people found."))
+        parts.append("  No commits, reviews or comments by people found.")
     else:
         wide = max(len(e.person.name) for e in result.experts)
-        scores = [f"score {number(e.score.total)}" for e in result.experts]
-        for i, (e, sc) in enumerate(zip(result.experts, scores, strict=True), 1):
-            parts.append(Text(f"{i:2d}. {e.person.name:<{wide}}  {sc:<{max(map(len, scores))}}  {e.summary}"))
-            if e.evidence:
-                parts.append(Text(f"{'':4}{evidence_line(e.evidence)}"))
+        for i, e in enumerate(result.experts, 1):
+            sc = f"score {number(e.score.total)}"
+            parts.append(f"{i:2d}. {e.person.name:<{wide}}  {sc}")
+            parts.append(f"{'':4}{e.summary}")
+            parts += [f"{'':4}{line}" for line in evidence_lines(e.evidence)]
     parts += _notes(result)
-    return Group(*parts)
+    return group(parts)
 
 
 def _subject(result: Expertise) -> str:
     return result.name if result.kind == "file" else f"component {result.name} ({len(result.paths)} files)"
 
 
-def _notes(result: Expertise) -> list[RenderableType]:
-    notes: list[RenderableType] = []
+def _notes(result: Expertise) -> list[RenderableType | str]:
+    notes: list[RenderableType | str] = []
     earlier = [p for p in result.paths if p != result.name]
     if result.kind == "file" and earlier:
-        notes.append(Text(f"Earlier names followed: {', '.join(earlier)}"))
+        notes.append(f"Earlier names followed: {', '.join(earlier)}")
     if result.bots_excluded:
-        notes.append(Text(f"Bots not counted: {', '.join(result.bots_excluded)}"))
+        notes.append(f"Bots not counted: {', '.join(result.bots_excluded)}")
     return notes
