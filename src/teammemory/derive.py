@@ -4,7 +4,9 @@
   names when the rules that find issue links changed (their fingerprint is a cursor);
 - files.component from the config's component rules (first match wins);
 - commits.is_bug_fix: by linked issue type where a linked issue is known (any linked issue of a
-  bug type makes it a fix), else by the configured subject rule (word boundaries); merges never;
+  bug type makes it a fix), else by the configured subject rule (`SubjectRule`: word boundaries;
+  MINOR:, docs, typo, javadoc, comment, refactor and upgrade subjects are not fixes unless they
+  name a defect outright: [BUG], NPE, crash); merges never;
 - developers and identities.developer_key by identity resolution;
 - the summary tables of `store.summaries` (per component and per file), for the new commits and
   for the commits of files whose component changed.
@@ -19,11 +21,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from teammemory.components import component_of
+from teammemory.components import LAYOUT, assign_components, component_of
 from teammemory.config import Config
 from teammemory.identity.resolve import resolve
 from teammemory.model import Commit, Ref, issue_project
-from teammemory.store import Writer, summaries
+from teammemory.store import Writer, lineage, summaries, test_files, text_index
 from teammemory.store.write import get_cursor, set_cursor, upsert_tuples
 
 LINK_RULES_CURSOR = ("derive", "link_rules")
@@ -47,9 +49,12 @@ def refresh(db: Writer, config: Config, *, links: LinkRules | None = None) -> No
     if links is not None:
         refresh_links(db, links)
     summaries.restate_files(db, refresh_components(db, config))
+    test_files.refresh(db, config.test_patterns)  # files.test_kind/test_name (migration 0010)
     refresh_bug_fixes(db, config)
     resolve(db, config)
     summaries.refresh(db)
+    lineage.refresh(db)  # the history replayed across renames (migration 0011)
+    text_index.refresh(db)  # the text index behind `similar` (migration 0007)
 
 
 def refresh_components(db: Writer, config: Config) -> list[tuple[str, str]]:
@@ -59,10 +64,16 @@ def refresh_components(db: Writer, config: Config) -> list[tuple[str, str]]:
     same (their fingerprint is kept as the cursor ('derive', 'component_rules')) only files without
     a component are looked at; new rules re-check every file once."""
     rules = json.dumps(config.component_rules)
-    same = get_cursor(db, "derive", "component_rules") == rules
+    layout = uses_layout(config)  # new files can change the layout: every file is looked at again
+    same = get_cursor(db, "derive", "component_rules") == rules and not layout
+    rows = list(db.iterate("select repo, path, component from files" + (" where component = ''" if same else "")))
+    by_repo: dict[str, list[str]] = {}
+    for row in rows:
+        by_repo.setdefault(row["repo"], []).append(row["path"])
+    found = {repo: assign_components(paths, config.component_rules) for repo, paths in by_repo.items()}
     changed = []
-    for row in db.iterate("select repo, path, component from files" + (" where component = ''" if same else "")):
-        component = component_of(row["path"], config.component_rules)
+    for row in rows:
+        component = found[row["repo"]][row["path"]].component
         if component != row["component"]:
             changed.append({"repo": row["repo"], "path": row["path"], "component": component})
     db.executemany("update files set component = :component where repo = :repo and path = :path", changed)
@@ -133,9 +144,27 @@ def _write(db: Writer, table: str, columns: tuple[str, ...], rows: Iterable[tupl
     upsert_tuples(db, table, columns, batch, keys)
 
 
+@dataclass(frozen=True)
+class SubjectRule:
+    """The subject rule: `fix` finds a fix (or a symptom), `not_fix` takes back subjects about
+    docs, typos, refactors, upgrades or MINOR: only, `always` names a defect outright."""
+
+    fix: re.Pattern[str]
+    not_fix: re.Pattern[str] | None
+    always: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, config: Config) -> SubjectRule:
+        def rx(text: str) -> re.Pattern[str] | None:
+            return re.compile(text, re.IGNORECASE) if text else None
+
+        fix = rx(config.bug_message_pattern) or re.compile(r"(?!)")
+        return cls(fix, rx(config.bug_not_fix_pattern), rx(config.bug_always_fix_pattern))
+
+
 def subject_classifier(config: Config) -> Callable[[Commit], tuple[int, str]]:
     """The subject rule as a function of a commit, for write_commits to apply as it writes."""
-    rule = re.compile(config.bug_message_pattern, re.IGNORECASE)
+    rule = SubjectRule.of(config)
 
     def classify(commit: Commit) -> tuple[int, str]:
         return classify_subject(commit.subject, commit.is_merge, rule)
@@ -143,9 +172,18 @@ def subject_classifier(config: Config) -> Callable[[Commit], tuple[int, str]]:
     return classify
 
 
-def component_classifier(config: Config) -> Callable[[str], str]:
+def uses_layout(config: Config) -> bool:
+    """True when a component rule asks for the repository's layout (`{layout}`, the default)."""
+    return any(LAYOUT in template for _, template in config.component_rules)
+
+
+def component_classifier(config: Config) -> Callable[[str], str] | None:
     """A path's component under the config's rules, remembered per path (a history touches the
-    same few thousand paths again and again), for write_commits to apply as it writes."""
+    same few thousand paths again and again), for write_commits to apply as it writes. None when
+    the rules need the whole layout: refresh_components assigns them once every path is known
+    (and summaries.refresh summarizes those commits in SQL)."""
+    if uses_layout(config):
+        return None
     cache: dict[str, str] = {}
 
     def component(path: str) -> str:
@@ -157,16 +195,34 @@ def component_classifier(config: Config) -> Callable[[str], str]:
     return component
 
 
-def classify_subject(subject: str, is_merge: bool, rule: re.Pattern[str]) -> tuple[int, str]:
-    """(is_bug_fix, reason) by the subject rule; merges are never fixes (their PR's commits are)."""
+def classify_subject(subject: str, is_merge: bool, rule: SubjectRule | re.Pattern[str]) -> tuple[int, str]:
+    """(is_bug_fix, reason) by the subject rule; merges are never fixes (their PR's commits are).
+    Order: `always` (a fix), then `not_fix` (not one), then `fix`."""
     if is_merge:
         return 0, "merge commit"
-    m = rule.search(subject)
-    return (1, f"subject matches '{m.group(0)}'") if m else (0, "no rule matched")
+    if isinstance(rule, re.Pattern):
+        rule = SubjectRule(rule, None, None)
+    strong = rule.always.search(subject) if rule.always else None
+    if strong:
+        return 1, f"subject matches '{strong.group(0)}'"
+    m = rule.fix.search(subject)
+    if not m:
+        return 0, "no rule matched"
+    veto = rule.not_fix.search(subject) if rule.not_fix else None
+    return (0, f"not a fix: subject matches '{veto.group(0)}'") if veto else (1, f"subject matches '{m.group(0)}'")
 
 
 def refresh_bug_fixes(db: Writer, config: Config) -> None:
-    rule = re.compile(config.bug_message_pattern, re.IGNORECASE)
+    """Classify the commits not classified yet; when the subject rule changed (its patterns are the
+    cursor ('derive', 'bug_fix_rule')), every commit the subject decided is classified again."""
+    rule = SubjectRule.of(config)
+    patterns = json.dumps([config.bug_message_pattern, config.bug_not_fix_pattern, config.bug_always_fix_pattern])
+    known = get_cursor(db, "derive", "bug_fix_rule")
+    if known != patterns:
+        if known is not None:
+            db.execute("update commits set bug_fix_reason = '' where bug_fix_reason like 'subject matches %'"
+                       " or bug_fix_reason like 'not a fix: %' or bug_fix_reason = 'no rule matched'")
+        set_cursor(db, "derive", "bug_fix_rule", patterns, now=0)
     updates = []
     for row in db.iterate("select repo, hash, subject, is_merge from commits where bug_fix_reason = ''"):
         fix, reason = classify_subject(row["subject"], bool(row["is_merge"]), rule)

@@ -21,7 +21,7 @@ Developers: ana (git+github), ben (git+github), cy (git+github), dependabot (bot
 from __future__ import annotations
 
 from teammemory.agents.evidence import DAY, epoch
-from teammemory.components import component_of
+from teammemory.components import assign_components
 from teammemory.config import DEFAULT_COMPONENT_RULES
 from teammemory.model import (
     Commit,
@@ -125,8 +125,10 @@ def build(store: Store) -> Store:
             for ref in refs:
                 db.execute("update identities set developer_key = :k, is_bot = :b where key = :i",
                            k=key, b=bot, i=ref.key)
-        for row in db.all("select repo, path from files"):
+        rows = db.all("select repo, path from files")
+        found = assign_components([row["path"] for row in rows], DEFAULT_COMPONENT_RULES)
+        for row in rows:
             db.execute("update files set component = :c where repo = :r and path = :p",
-                       c=component_of(row["path"], DEFAULT_COMPONENT_RULES), r=row["repo"], p=row["path"])
+                       c=found[row["path"]].component, r=row["repo"], p=row["path"])
         summaries.refresh(db)
     return store

@@ -13,10 +13,11 @@ from teammemory.config import Config, ExpertiseWeights
 from teammemory.errors import NotFound
 from teammemory.store import Store
 from tests.agents import people_world as w
-from tests.agents.people_world import T
+from tests.agents.people_world import NOW_TS, T
 
 ANA, BOB, BOT = Person("ana", "Ana"), Person("bob", "Bob"), Person("bot", "dependabot")
-W = ExpertiseWeights()
+W = ExpertiseWeights(scoring="article")  # the article formula, exact terms (fading: test_fading_*)
+ARTICLE = replace(Config(), expertise=W)
 
 
 def test_rank_scores_literal_rows(now: datetime) -> None:
@@ -56,7 +57,7 @@ def test_rank_ties_later_activity_then_person_key(now: datetime) -> None:
 
 
 def test_rank_uses_configured_weights(now: datetime) -> None:
-    weights = ExpertiseWeights(commit=1, review=0, comment=0, churn_divisor=10, recency_bonus=0)
+    weights = ExpertiseWeights(commit=1, review=0, comment=0, churn_divisor=10, recency_bonus=0, scoring="article")
     rows = [Activity("f", ANA, "author", "c1", T(0), churn=55)]
     # 1*1 + 55/10 = 6.5
     assert expertise.rank(rows, now=now, weights=weights)[0].score.total == 6.5
@@ -64,7 +65,7 @@ def test_rank_uses_configured_weights(now: datetime) -> None:
 
 def test_ask_file_follows_renames_and_skips_bots_merges_and_pending(store: Store, now: datetime) -> None:
     with w.build(store).read() as db:
-        result = expertise.ask_file(db, w.SERVICE, now=now, config=Config())
+        result = expertise.ask_file(db, w.SERVICE, now=now, config=ARTICLE)
     assert result.paths == (w.TOKEN, w.SERVICE) and result.bots_excluded == ("dependabot",)
     got = [(e.person.name, e.commits, e.reviews, e.comments, e.churn, e.score.total) for e in result.experts]
     assert got == [
@@ -86,7 +87,7 @@ def test_ask_file_follows_renames_and_skips_bots_merges_and_pending(store: Store
 
 def test_ask_component_sums_over_its_files(store: Store, now: datetime) -> None:
     with w.build(store).read() as db:
-        result = expertise.ask_component(db, "auth", now=now, config=Config())
+        result = expertise.ask_component(db, "auth", now=now, config=ARTICLE)
     assert result.paths == (w.TOKEN, w.SERVICE, w.TEST)
     got = [(e.person.key, e.commits, e.churn, e.score.total) for e in result.experts]
     # Cy: c2 + c8 + c6, churn 7 + 10 + 3, review on #8, comment on #7, last T(1):
@@ -98,28 +99,71 @@ def test_ask_component_sums_over_its_files(store: Store, now: datetime) -> None:
 def test_ask_unknown_file_and_component_suggest_close_matches(sqlite_store: Store, now: datetime) -> None:
     with w.build(sqlite_store).read() as db:
         with pytest.raises(NotFound) as err:
-            expertise.ask_file(db, "src/auth/token_servce.py", now=now, config=Config())
+            expertise.ask_file(db, "src/auth/token_servce.py", now=now, config=ARTICLE)
         assert w.SERVICE in err.value.suggestions
         with pytest.raises(NotFound) as err:
-            expertise.ask_component(db, "auht", now=now, config=Config())
+            expertise.ask_component(db, "auht", now=now, config=ARTICLE)
         assert err.value.suggestions == ("auth",)
         with pytest.raises(NotFound):
-            expertise.ask_file(db, w.SERVICE, now=now, config=Config(), repo="other")
+            expertise.ask_file(db, w.SERVICE, now=now, config=ARTICLE, repo="other")
 
 
 def test_ask_is_deterministic(sqlite_store: Store, now: datetime) -> None:
     with w.build(sqlite_store).read() as db:
-        first = expertise.ask_file(db, w.SERVICE, now=now, config=Config())
-        assert expertise.ask_file(db, w.SERVICE, now=now, config=Config()) == first
+        first = expertise.ask_file(db, w.SERVICE, now=now, config=ARTICLE)
+        assert expertise.ask_file(db, w.SERVICE, now=now, config=ARTICLE) == first
 
 
 def test_component_counts_made_in_sql_equal_rank_over_its_files_rows(store: Store, now: datetime) -> None:
     # The component fast path (commits counted per person in SQL, `Tally`) must score exactly what
     # `rank` gives over the Activity rows of the component's files: one formula, not two.
     with w.build(store).read() as db:
-        fast = expertise.ask_component(db, "auth", now=now, config=Config())
+        fast = expertise.ask_component(db, "auth", now=now, config=ARTICLE)
         spans = [paths.PathSpan(repo, p, paths.FOREVER, "auth") for p in fast.paths for repo in paths.file_repos(db, p)]
         slow = expertise.rank(activity(db, *paths.spans_cte(spans)), now=now, weights=W)
     assert len(fast.experts) == 4
     assert [replace(e, evidence=()) for e in fast.experts] == [replace(e, evidence=()) for e in slow]
     assert [e.evidence for e in fast.experts] == [e.evidence for e in slow]
+
+
+def D(days: int) -> int:
+    """Exactly `days` days before NOW (T is an hour earlier still)."""
+    return NOW_TS - days * 86400
+
+
+FADING = ExpertiseWeights(half_life_days=365.0, mass_files=20.0, inactive_days=730.0)
+
+
+def test_fading_scores_literal_rows(now: datetime) -> None:
+    rows = [
+        # a commit of 40 files a year ago: mass 1/max(1, 40/20) = 0.5, lines 7 -> log2(8) = 3
+        Activity("f.py", ANA, "author", "app@1", D(365), path="f.py", churn=7, files=40),
+        Activity("f.py", ANA, "co-author", "app@1", D(365), path="f.py", churn=7, files=40),  # once
+        Activity("f.py", ANA, "pr-review", "org/app#1", D(0), label="#1", files=10),  # today, 10 files: mass 1
+        Activity("f.py", ANA, "comment", "pr comment 1", D(730)),  # two half-lives ago
+        Activity("f.py", BOB, "author", "app@2", D(800), path="f.py", churn=0, files=1),
+    ]
+    ana, bob = expertise.rank(rows, now=now, weights=FADING)
+    # Ana: 0.5*(10 + 3)*2^-1 + 8*2^0 + 2*2^-2 = 3.25 + 8 + 0.5 = 11.75
+    assert dict(ana.score.terms) == {"commits": 3.25, "reviews": 8.0, "comments": 0.5}
+    assert ana.score.total == 11.75 and (ana.commits, ana.reviews, ana.comments, ana.churn) == (1, 1, 1, 7)
+    assert ana.score.input("half_life_days") == 365.0 and ana.score.input("mass_files") == 20.0
+    # Bob: 10 * 2^(-800/365)
+    assert bob.score.total == round(10 * 2 ** (-800 / 365), 2)
+    # Bob's last activity anywhere is 800 days ago (> 730): left out, unless nobody asks for the cut
+    assert [e.person for e in expertise.rank(rows, now=now, weights=FADING,
+                                             last_seen={"ana": D(0), "bob": D(800)})] == [ANA]
+    assert [e.person for e in expertise.rank(rows, now=now, weights=FADING,
+                                             last_seen={"ana": D(0), "bob": D(3)})] == [ANA, BOB]
+
+
+def test_fading_is_the_default_and_leaves_out_the_inactive_unless_asked(store: Store, now: datetime) -> None:
+    late = replace(Config(), expertise=replace(Config().expertise, inactive_days=1.0))
+    with w.build(store).read() as db:
+        everyone = expertise.ask_file(db, w.SERVICE, now=now, config=Config())
+        assert everyone.experts and everyone.experts[0].score.formula.startswith("sum of mass*")
+        assert expertise.ask_file(db, w.SERVICE, now=now, config=late).experts == ()
+        kept = expertise.ask_file(db, w.SERVICE, now=now, config=late, include_inactive=True)
+        assert [e.person for e in kept.experts] == [e.person for e in everyone.experts]
+        component = expertise.ask_component(db, "auth", now=now, config=Config())
+        assert component.experts and all(e.score.total > 0 for e in component.experts)

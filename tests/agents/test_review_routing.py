@@ -14,10 +14,11 @@ from teammemory.model import PrFile, PullRequest
 from teammemory.store import Store
 from teammemory.store.write import write_pull_request
 from tests.agents import people_world as w
-from tests.agents.people_world import T
+from tests.agents.people_world import NOW_TS, T
 
 ANA, BOB, CY, BOT = Person("ana", "Ana"), Person("bob", "Bob"), Person("cy", "Cy"), Person("bot", "bot")
-NO_BONUS = ExpertiseWeights(recency_bonus=0)
+NO_BONUS = ExpertiseWeights(recency_bonus=0, scoring="article")
+ARTICLE = replace(Config(), expertise=ExpertiseWeights(scoring="article"))
 
 
 def test_rank_sums_file_scores_and_never_suggests_the_author_or_a_bot(now: datetime) -> None:
@@ -54,7 +55,7 @@ def test_rank_ties_files_known_then_activity_then_key(now: datetime) -> None:
 
 def test_ask_leaves_out_the_pr_itself_its_author_and_bots(store: Store, now: datetime) -> None:
     with w.build(store).read() as db:
-        result = review_routing.ask(db, 8, now=now, config=Config())
+        result = review_routing.ask(db, 8, now=now, config=ARTICLE)
     assert result.author == Person("ben", "Ben Okafor") and result.files == (w.SERVICE, w.TEST)
     got = [(c.person.name, c.score.total, c.files_known, c.requested) for c in result.candidates]
     assert got == [
@@ -74,7 +75,7 @@ def test_ask_limit_and_files_from_commits(store: Store, now: datetime) -> None:
     with w.build(store).write() as db:
         write_pull_request(db, pr9)
     with store.read() as db:
-        result = review_routing.ask(db, 9, now=now, config=Config(), limit=1)
+        result = review_routing.ask(db, 9, now=now, config=ARTICLE, limit=1)
     # files of c3; c3 is #9's own commit, so Ana's expertise is c1 only: 10 + 100/20 = 15, 100 days ago
     # -> 15 + 20*(1 - 100/180) = 23.8889; Cy wrote #9; Ben: c2 + c7, churn 11, review of #7, comment on
     # #7 (c3's Reviewed-by belongs to #9), last T(2): 20 + 8 + 2 + 0.55 + 19.7778 = 50.3278
@@ -82,7 +83,7 @@ def test_ask_limit_and_files_from_commits(store: Store, now: datetime) -> None:
     assert [(c.person.key, c.score.total) for c in result.candidates] == [("ben", 50.33)]
     # Ana wrote c3, #9's only commit: she co-wrote the PR, so she is no candidate at any limit
     with store.read() as db:
-        everyone = review_routing.ask(db, 9, now=now, config=Config(), limit=10)
+        everyone = review_routing.ask(db, 9, now=now, config=ARTICLE, limit=10)
     # (Cy's unmerged Jira account stays: it commented on PROJ-2, and no rule ties it to Cy)
     assert [c.person.name for c in everyone.candidates] == ["Ben Okafor", "Cy P."]
     assert everyone.contributors == (Person("ana", "Ana Lima"),)
@@ -100,15 +101,35 @@ def test_ask_unknown_and_ambiguous_pr(sqlite_store: Store, now: datetime) -> Non
         write_pull_request(db, PullRequest("org/other", 8, "Same number", files=(PrFile("x.py", 1, 0),)))
     with sqlite_store.read() as db:
         with pytest.raises(NotFound) as err:
-            review_routing.ask(db, 80, now=now, config=Config())
+            review_routing.ask(db, 80, now=now, config=ARTICLE)
         assert err.value.suggestions == ("#8",)
         with pytest.raises(InputError, match="org/app, org/other"):
-            review_routing.ask(db, 8, now=now, config=Config())
-        assert review_routing.ask(db, 8, now=now, config=Config(), repo="org/other").candidates == ()
+            review_routing.ask(db, 8, now=now, config=ARTICLE)
+        assert review_routing.ask(db, 8, now=now, config=ARTICLE, repo="org/other").candidates == ()
 
 
 def test_ask_is_deterministic(sqlite_store: Store, now: datetime) -> None:
     with w.build(sqlite_store).read() as db:
-        first = review_routing.ask(db, 8, now=now, config=replace(Config(), review_max_suggestions=5))
-        assert review_routing.ask(db, 8, now=now, config=replace(Config(), review_max_suggestions=5)) == first
+        first = review_routing.ask(db, 8, now=now, config=replace(ARTICLE, review_max_suggestions=5))
+        assert review_routing.ask(db, 8, now=now, config=replace(ARTICLE, review_max_suggestions=5)) == first
     assert len(first.candidates) == 3
+
+
+def D(days: int) -> int:
+    """Exactly `days` days before NOW (T is an hour earlier still)."""
+    return NOW_TS - days * 86400
+
+
+def test_fading_adds_faded_reviewing_activity_anywhere(now: datetime) -> None:
+    from teammemory.agents.review_routing import Review
+
+    weights = ExpertiseWeights(half_life_days=365.0, review_activity=30.0, review_activity_half_life_days=30.0)
+    rows = [Activity("a.py", ANA, "author", "c1", D(0), path="a.py", churn=0, files=1)]
+    reviews = [Review(CY, D(0), False), Review(CY, D(30), False), Review(ANA, D(60), False),
+               Review(BOB, D(0), False), Review(BOT, D(0), True)]
+    ranked = review_routing.rank(rows, now=now, weights=weights, author="bob", reviewing=reviews)
+    # Cy: no file known; 30*(2^0 + 2^-1) = 45.  Ana: a.py 10*2^0 = 10, plus 30*2^-2 = 7.5 -> 17.5.
+    # Bob is the author, the bot a bot: neither is suggested.
+    assert [(c.person.key, c.score.total, c.files_known) for c in ranked] == [("cy", 45.0, 0), ("ana", 17.5, 1)]
+    assert dict(ranked[1].score.terms) == {"a.py": 10.0, "reviewing activity": 7.5}
+    assert ranked[0].score.input("reviews_in_repository") == 2

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from teammemory.agents.evidence import Person, iso_day, short
+
+if TYPE_CHECKING:  # annotations only
+    from teammemory.agents.incidents import IncidentItem
 
 Role = Literal["author", "reviewer", "commenter"]
 ROLES: tuple[Role, ...] = ("author", "reviewer", "commenter")
@@ -102,6 +105,7 @@ class PrRow(NamedTuple):
     title: str
     state: str
     merged_at: int | None
+    closed_at: int | None
     created_at: int | None
     found_by: str
     a_key: str | None
@@ -211,3 +215,40 @@ def rank_people(acts: Iterable[tuple[str, Person, bool]]) -> tuple[PersonInConte
             if r == role and key not in placed:
                 placed[key] = PersonInContext(key, names[key], role, n)
     return tuple(sorted(placed.values(), key=lambda p: (ROLES.index(p.role), -p.count, p.name, p.key)))
+
+
+@dataclass(frozen=True)
+class IncidentRef:
+    """An incident in a file's or component's context: one line, and how it relates."""
+
+    key: str
+    severity: str
+    state: str  # open | mitigated | resolved, as of `now`
+    title: str
+    started: str  # the day it started
+    relations: tuple[str, ...]  # 'caused by commit a1b2c3d', 'fixed by PR #77', 'component auth'
+
+
+def incident_refs(items: Iterable[IncidentItem], names: set[tuple[str, str]] | None = None) -> list[IncidentRef]:
+    """Pure: incidents (agents/incidents.IncidentItem, in their order) as refs. With `names`
+    ((repo, path) pairs: a file's names over its renames), each relation is a cause or fix that
+    changed one of them (a PR by the path alone: git and GitHub may name a repository
+    differently), and an incident with none is left out; without, it is the incident's
+    causes and fixes, and its components."""
+    out = []
+    bare = {p for _, p in names or ()}
+    for i in items:
+        relations = []
+        for c in (*i.causes, *i.fixes):
+            if names is not None and not any((c.repo, p) in names or (c.kind == "pr" and p in bare)
+                                             for p in c.paths):
+                continue
+            what = f"commit {short(c.ref)}" if c.kind == "commit" else f"PR #{c.ref}"
+            relations.append(f"{'caused' if c.role == 'cause' else 'fixed'} by {what}")
+        if names is not None and not relations:
+            continue
+        if names is None:
+            relations += [f"component {c}" for c in i.component_names]
+        out.append(IncidentRef(i.key, i.severity, i.state, i.title, iso_day(i.started_at),
+                               tuple(dict.fromkeys(relations))))
+    return out

@@ -8,7 +8,10 @@
 - issues: keys its commits name (commit_issues), most commits first, then key order;
 - PRs: those containing one of its commits (pr_commits, joined on the hash) or listing the file
   (pr_files), newest first;
-- recent commits: newest non-merge commits first (ties: repo, hash), `limit` of them.
+- recent commits: newest non-merge commits first (ties: repo, hash), `limit` of them;
+- incidents: those (agents/incidents.py, as of `now`) whose causes or fixes changed one of the
+  file's names in its repositories, each with how it relates (caused by / fixed by a commit or
+  PR); latest start first, then key.
 
 Sources: code-maat's `entity-ownership`/`main-dev` (who holds a file, by commits and churn) and
 `git log --follow`; the issue/PR trail is the "why" a file is the way it is.
@@ -21,19 +24,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from teammemory.agents import paths, persons
+from teammemory.agents import incidents, paths, persons
 from teammemory.agents.context_common import (
     CommitRef,
     CommitRow,
+    IncidentRef,
     IssueKeyRow,
     IssueRef,
     PrRef,
     PrRow,
     commit_refs,
+    incident_refs,
     issue_refs,
     pr_refs,
 )
-from teammemory.agents.evidence import iso_day, not_found
+from teammemory.agents.evidence import epoch, iso_day, not_found
+from teammemory.agents.issue_state import issue_rows_at, pr_rows_at
 from teammemory.config import Config
 from teammemory.store import Reader, queries
 
@@ -68,6 +74,7 @@ class FileContext:
     issues: tuple[IssueBehind, ...]
     prs: tuple[PrRef, ...]
     recent: tuple[CommitRef, ...]
+    incidents: tuple[IncidentRef, ...] = ()
 
 
 class SpineRow(NamedTuple):
@@ -104,6 +111,7 @@ class PrCommitRow(NamedTuple):
     title: str
     state: str
     merged_at: int | None
+    closed_at: int | None
     created_at: int | None
     c_hash: str
     c_repo: str
@@ -125,11 +133,14 @@ def ask_file(db: Reader, path: str, *, now: datetime, config: Config, repo: str 
              limit: int = 10) -> FileContext:
     """The story of `path` (renames followed); NotFound with close paths when the store lacks it."""
     path = path.strip().removeprefix("./")
-    repos = paths.file_repos(db, path, repo)
+    paths.check_repo(db, repo)
+    at = epoch(now)
+    repos = paths.file_repos(db, path, repo, now=at)
     if not repos:
-        raise not_found("file", path, paths.all_paths(db))
+        raise not_found("file", path, paths.all_paths(db, now=at, repo=repo))
     spans = paths.lineage(db, path, repos)
     cte, params = paths.spans_cte(spans)
+    params["now"] = at
     spine = {(r.repo, r.hash, r.path): r for r in db.fetch(Q["spine"].fill(target=cte), SpineRow, **params)}
     work = {k: r for k, r in spine.items() if not r.is_merge}
     changers = db.fetch(Q["changers"].fill(target=cte), ChangerRow, **params)
@@ -137,7 +148,7 @@ def ask_file(db: Reader, path: str, *, now: datetime, config: Config, repo: str 
     people = persons.lookup(db, {r.identity_key for r in changers} | {r.author_key for r in newest})
     recent, _ = commit_refs(_authored(newest, people))
     components = {r.component for r in db.fetch(Q["file-components"], ComponentRow, path=path) if r.repo in repos}
-    issues = db.fetch(Q["issues"].fill(target=cte), FileIssueRow, **params)
+    issues = issue_rows_at(db, db.fetch(Q["issues"].fill(target=cte), FileIssueRow, **params), at)
     prs = _prs_kept(db.fetch(Q["pr-commits"].fill(target=cte), PrCommitRow, **params), spine)
     return FileContext(
         path=path, repos=tuple(repos), component=sorted(components - {""} or {""})[0],
@@ -146,8 +157,9 @@ def ask_file(db: Reader, path: str, *, now: datetime, config: Config, repo: str 
         changed_most=tuple(rank_changers(changers, work, people)[:limit]),
         last_touched=recent[0] if recent else None,
         issues=tuple(rank_issues(_issues_kept(issues, work))),
-        prs=tuple(pr_refs(prs + db.fetch(Q["pr-files"].fill(target=cte), PrRow, **params))),
-        recent=tuple(recent[:limit]))
+        prs=tuple(pr_refs(pr_rows_at(prs + db.fetch(Q["pr-files"].fill(target=cte), PrRow, **params), at))),
+        recent=tuple(recent[:limit]),
+        incidents=tuple(incident_refs(incidents.load(db, now=at), {(s.repo, s.path) for s in spans})))
 
 
 def newest_rows(rows: list[SpineRow], limit: int) -> list[SpineRow]:
@@ -178,7 +190,8 @@ def _issues_kept(rows: list[FileIssueRow], work: Spine) -> list[FileIssueRow]:
 
 def _prs_kept(rows: list[PrCommitRow], spine: Spine) -> list[PrRow]:
     """The PRs of the changes the spine kept, found by 'contains commit <short hash>'."""
-    return [PrRow(r.repo, r.number, r.title, r.state, r.merged_at, r.created_at, f"contains commit {r.c_hash[:7]}",
+    return [PrRow(r.repo, r.number, r.title, r.state, r.merged_at, r.closed_at, r.created_at,
+                  f"contains commit {r.c_hash[:7]}",
                   r.a_key, r.a_name) for r in rows if (r.c_repo, r.c_hash, r.c_path) in spine]
 
 

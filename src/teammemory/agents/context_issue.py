@@ -8,7 +8,8 @@ What is gathered (every item says how it was found, `found_by`):
 - changed files: paths of those non-merge commits with distinct commits and added/deleted totals,
   ordered by (-commits, -lines, path);
 - linked issues (issue_links, both directions) with their summary and status;
-- people in context: authors (commit authors and co-authors, PR authors), then reviewers, then
+- people in context: authors (commit authors and co-authors, PR authors), then reviewers (PR
+  reviews, and the `Reviewers:` trailers of the commits: one act per commit reviewed), then
   commenters (Jira, PR and review comments); each person once, in their first group; inside a
   group (-count, name, key); bots left out;
 - the status timeline (issue_transitions), oldest first.
@@ -16,6 +17,10 @@ What is gathered (every item says how it was found, `found_by`):
 The idea is the "context" query of team-memory tools: an issue key is the join point between
 Jira, GitHub and git (cf. pydriller's and code-maat's commit-issue coupling by message key).
 A key that only commits or PRs mention (its issue was never ingested) still gets an answer.
+
+As of `now`: an issue or PR created later does not exist yet; commits (by author time), reviews,
+comments and status changes after `now` are left out; the status is the one the changelog had at
+`now`, a PR merged later is open (agents/issue_state.py).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
+from teammemory.agents import paths
 from teammemory.agents.context_common import (
     ChurnRow,
     CommitRef,
@@ -41,7 +47,8 @@ from teammemory.agents.context_common import (
     pr_refs,
     rank_people,
 )
-from teammemory.agents.evidence import Person, iso_day, not_found
+from teammemory.agents.evidence import Person, epoch, iso_day, not_found
+from teammemory.agents.issue_state import issue_rows_at, issue_states, pr_rows_at
 from teammemory.config import Config
 from teammemory.model import issue_project
 from teammemory.store import Reader, queries
@@ -154,18 +161,38 @@ class TransitionRow(NamedTuple):
     t_name: str | None
 
 
-def ask_issue(db: Reader, key: str, *, now: datetime, config: Config) -> IssueContext:
-    """Everything the store links to issue `key` (case-insensitive), each item with its evidence."""
-    row = db.fetch_one(Q["issue"], IssueRow, key=key.strip())
-    canonical = row.key if row else _referenced_key(db, key.strip())
-    prs = pr_refs(db.fetch(Q["prs"], PrRow, key=canonical))
-    commits, merges = commit_refs(db.fetch(Q["commits"], CommitRow, key=canonical))
-    components = tuple(sorted(r.component for r in db.fetch(Q["components"], ComponentRow, key=canonical)))
-    people = rank_people_facts(db.fetch(Q["people"], FactRow, key=canonical))
-    return _build(canonical, row, components, tuple(prs), tuple(commits), tuple(merges),
-                  tuple(file_churn(db.fetch(Q["files"], ChurnRow, key=canonical))),
-                  rank_links(db.fetch(Q["links"], LinkRow, key=canonical)), people,
-                  rank_transitions(db.fetch(Q["transitions"], TransitionRow, key=canonical)))
+def ask_issue(db: Reader, key: str, *, now: datetime, config: Config, repo: str | None = None) -> IssueContext:
+    """Everything the store links to issue `key` (case-insensitive) as of `now`, each item with its
+    evidence; with `repo`, only that repository's commits and PRs."""
+    paths.check_repo(db, repo)
+    at = epoch(now)
+    row = db.fetch_one(Q["issue"], IssueRow, key=key.strip(), now=at)
+    canonical = row.key if row else _referenced_key(db, key.strip(), at)
+    if row is not None:
+        state = issue_states(db, [row.key], at)[row.key]
+        row = row._replace(status=state.status, status_category=state.status_category,
+                           resolution=state.resolution, resolved_at=state.resolved_at)
+    q = {"key": canonical, "now": at}
+    prs = pr_refs(r for r in pr_rows_at(db.fetch(Q["prs"], PrRow, **q), at) if _in(r.repo, repo))
+    commits, merges = commit_refs(r for r in db.fetch(Q["commits"], CommitRow, **q)
+                                  if r.authored_at <= at and _in(r.repo, repo))
+    components = tuple(sorted(r.component for r in db.fetch(Q["components"], ComponentRow, **q))) if row else ()
+    people = rank_people_facts([r for r in db.fetch(Q["people"], FactRow, **q) if _in(_fact_repo(r.ref), repo)])
+    files = file_churn(r for r in db.fetch(Q["files"], ChurnRow, **q) if _in(r.repo, repo))
+    links = issue_rows_at(db, db.fetch(Q["links"], LinkRow, **q), at, key="other_key")
+    return _build(canonical, row, components, tuple(prs), tuple(commits), tuple(merges), tuple(files),
+                  rank_links(links), people, rank_transitions(db.fetch(Q["transitions"], TransitionRow, **q)))
+
+
+def _in(item_repo: str, repo: str | None) -> bool:
+    """Whether an item of `item_repo` counts under `repo` ('' = of no repository: Jira's)."""
+    return repo is None or item_repo in ("", repo)
+
+
+def _fact_repo(ref: str) -> str:
+    """The repository of a fact's act ('c:<repo>:<hash>', 'p:<repo>:<n>', ...; Jira comments: none)."""
+    kind, _, rest = ref.partition(":")
+    return "" if kind == "j" else rest.rsplit(":", 1)[0]
 
 
 def rank_people_facts(rows: list[FactRow]) -> tuple[PersonInContext, ...]:
@@ -179,14 +206,14 @@ def _fact_order(fact: tuple[str, str, Person | None, bool]) -> tuple[str, str, s
     return (fact[0], fact[1], fact[2].key if fact[2] else "")
 
 
-def _referenced_key(db: Reader, key: str) -> str:
+def _referenced_key(db: Reader, key: str, now: int) -> str:
     """The key as commits or PRs spell it, for an issue that was never ingested; else NotFound."""
-    refs = db.fetch(Q["referenced-keys"], ReferencedKeyRow, key=key)
+    refs = db.fetch(Q["referenced-keys"], ReferencedKeyRow, key=key, now=now)
     if refs:
         return sorted(r.issue_key for r in refs)[0]
     project = issue_project(key) if "#" in key or "-" in key else ""
-    pool = db.fetch(Q["project-keys"], KeyRow, project=project) if project else []
-    pool = pool or db.fetch(Q["all-keys"], KeyRow)
+    pool = db.fetch(Q["project-keys"], KeyRow, project=project, now=now) if project else []
+    pool = pool or db.fetch(Q["all-keys"], KeyRow, now=now)
     raise not_found("issue", key, [r.key for r in pool])
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
 
-from teammemory.agents import persons
+from teammemory.agents import paths, persons
 from teammemory.agents.context_common import (
     ChurnRow,
     CommitRef,
@@ -40,7 +40,8 @@ from teammemory.agents.context_common import (
     issue_refs,
     rank_people,
 )
-from teammemory.agents.evidence import Person, iso_day, not_found
+from teammemory.agents.evidence import Person, epoch, iso_day, not_found
+from teammemory.agents.issue_state import issue_rows_at, pr_state_at
 from teammemory.config import Config
 from teammemory.errors import InputError
 from teammemory.store import Reader, queries
@@ -158,8 +159,11 @@ Who = dict[str, persons.Who]  # account key -> its person (persons.lookup)
 
 def ask_pr(db: Reader, number: int, *, now: datetime, config: Config, repo: str | None = None) -> PrContext:
     """Everything the store links to PR `number` (in `repo`, needed only when several repos have it)."""
-    pr = _find(db, int(number), repo)
-    key = {"repo": pr.repo, "number": pr.number}
+    paths.check_repo(db, repo)
+    at = epoch(now)
+    pr = _find(db, int(number), repo, at)
+    key = {"repo": pr.repo, "number": pr.number, "now": at}
+    state = pr_state_at(pr.state, pr.merged_at, pr.closed_at, at)
     commit_rows = db.fetch(Q["commits"], PrCommitRow, **key)
     reviews = db.fetch(Q["reviews"], ReviewRow, **key)
     comments = db.fetch(Q["comments"], CommentRow, **key)
@@ -171,23 +175,24 @@ def ask_pr(db: Reader, number: int, *, now: datetime, config: Config, repo: str 
     files_from, files = pr_files(db.fetch(Q["pr-files"], PrFileRow, **key),
                                  file_churn(db.fetch(Q["commit-files"], ChurnRow, **key)))
     return PrContext(
-        repo=pr.repo, number=pr.number, title=pr.title, state=pr.state, author=_person(people, pr.author_key),
+        repo=pr.repo, number=pr.number, title=pr.title, state=state.state, author=_person(people, pr.author_key),
         head_branch=pr.head_branch, base_branch=pr.base_branch, created_at=pr.created_at,
-        created=iso_day(pr.created_at), merged_at=pr.merged_at, merged=iso_day(pr.merged_at),
-        closed_at=pr.closed_at, closed=iso_day(pr.closed_at), url=pr.url, body=excerpt(pr.body),
-        issues=tuple(issue_refs(db.fetch(Q["issues"], IssueKeyRow, **key))), commits=tuple(commits),
+        created=iso_day(pr.created_at), merged_at=state.merged_at, merged=iso_day(state.merged_at),
+        closed_at=state.closed_at, closed=iso_day(state.closed_at), url=pr.url, body=excerpt(pr.body),
+        issues=tuple(issue_refs(issue_rows_at(db, db.fetch(Q["issues"], IssueKeyRow, **key), at))),
+        commits=tuple(commits),
         merges=tuple(merges), files=tuple(files), files_from=files_from,
         reviews=rank_reviews(reviews, people), comments=rank_comments(comments, people),
         people=rank_people(_facts(pr, reviews, comments, commit_people, people)))
 
 
-def _find(db: Reader, number: int, repo: str | None) -> PrRecordRow:
-    rows = [r for r in db.fetch(Q["pr"], PrRecordRow, number=number) if repo is None or r.repo == repo]
+def _find(db: Reader, number: int, repo: str | None, now: int) -> PrRecordRow:
+    rows = [r for r in db.fetch(Q["pr"], PrRecordRow, number=number, now=now) if repo is None or r.repo == repo]
     if len(rows) > 1:
         repos = ", ".join(sorted(r.repo for r in rows))
         raise InputError(f"PR #{number}", f"exists in several repositories ({repos}); pass the repository")
     if not rows:
-        pool = db.fetch(Q["pr-numbers"], PrNumberRow)
+        pool = db.fetch(Q["pr-numbers"], PrNumberRow, now=now)
         raise not_found("pull request", f"#{number}",
                         [f"#{r.number}" for r in pool if repo is None or r.repo == repo])
     return rows[0]

@@ -1,26 +1,44 @@
-"""Which test file covers a file, by naming convention, and which of a window's commits changed it.
+"""Which files are tests, which test file covers a file, and which of a window's commits changed it.
 
-Conventions, first match wins: tests/<subpath>/test_<name> (or test/), test_<name> anywhere under
-tests/ (first by path), <name>_test beside the file, else <name>_test anywhere (first by path).
-A test file has no test file of its own. Used by `risk` to say whether risky code is tested.
-SQL: agents/sql/covering_tests.sql.
+A test file is a path that one of `config.test_patterns` matches (globs as in components.py,
+first match wins; the defaults are the conventions of Java, Kotlin, Scala, C#, Go, JS/TS, Ruby,
+Rust and Python: docs/tests-and-fixes.md). A pattern's first `*` captures the name of the file
+it tests: `**/*Test.java` makes `FooTest.java` a test of `Foo.java`, `**/test_*.py` makes
+`test_foo.py` one of `foo.py`; a folder pattern (`**/src/test/**`) marks tests that cover no one
+file by name.
+
+The covering test of `dir/Foo.ext` is the known test file whose captured name is `Foo`, with
+the same extension (or one of the same family: JVM languages, JS/TS), sharing the longest run of
+leading folders with it once test/source folder names (src, main, test, tests, spec, lib, java,
+...) are set aside, so `m/src/test/java/a/b/FooTest.java` covers `m/src/main/java/a/b/Foo.java`;
+ties: fewer folders, then path. A test file has no test file of its own. Used by `risk` to say
+whether risky code is tested. SQL: agents/sql/covering_tests.sql.
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from teammemory.store import Reader, queries
+from teammemory.config import DEFAULT_TEST_PATTERNS
+from teammemory.store import Reader, queries, test_files
 
 Q = queries.load("teammemory.agents.sql", "covering_tests.sql")
+FAMILIES = ({"java", "kt", "kts", "scala", "groovy"}, {"js", "jsx", "ts", "tsx", "mjs", "cjs", "vue", "svelte"})
+NEUTRAL = frozenset({"src", "main", "test", "tests", "spec", "specs", "lib", "java", "kotlin", "scala", "groovy",
+                     "__tests__", "unit", "it", "integration", "testing"})
 
 
 class PathRow(NamedTuple):
     path: str
+
+
+class TestRow(NamedTuple):
+    path: str
+    test_name: str
 
 
 class CommitRow(NamedTuple):
@@ -34,60 +52,81 @@ class CoveringTest:
     commits: frozenset[str]  # 'repo@hash' of the window's commits that changed it
 
 
-def covering_tests(db: Reader, paths: Iterable[str], since: int, end: int) -> dict[str, CoveringTest]:
-    """Each path's test file and the window's commits that changed it. Every name `find_test_file`
-    can answer contains 'test', so only such paths are read (`test-paths`)."""
-    known = _index_tests(r.path for r in db.fetch(Q["test-paths"], PathRow))
+def covering_tests(db: Reader, paths: Iterable[str], since: int, end: int,
+                   patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) -> dict[str, CoveringTest]:
+    """Each path's test file and the window's commits (at or before `end`) that changed it."""
+    known = stored_tests(db, patterns)
     out = {}
     for p in paths:
-        t = _find_test(p, known)
+        t = _find_test(p, known, patterns)
         hits = db.fetch(Q["path-commits"], CommitRow, path=t, since=since, now=end) if t else []
         out[p] = CoveringTest(t, frozenset(f"{r.repo}@{r.hash}" for r in hits))
     return out
 
 
-def is_test_path(path: str) -> bool:
-    """True for a test file by convention: test_x.py, x_test.go, anything under tests/ or test/."""
-    name = posixpath.basename(path)
-    return name.startswith("test_") or posixpath.splitext(name)[0].endswith("_test") \
-        or path.startswith(("tests/", "test/"))
+def test_name(path: str, patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) -> str | None:
+    """None when `path` is not a test file; else the name it tests ('' for none by name)."""
+    return test_files.test_name(path, patterns)
 
 
-def find_test_file(path: str, known: Iterable[str]) -> str:
+def is_test_path(path: str, patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) -> bool:
+    """True for a test file by convention (`patterns`: FooTest.java, foo_test.go, tests/...)."""
+    return test_name(path, patterns) is not None
+
+
+def find_test_file(path: str, known: Iterable[str], patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) -> str:
     """The test file of `path` by convention, among `known` paths; '' if none (or if it is a test)."""
-    return _find_test(path, _index_tests(known))
+    return _find_test(path, index_tests(known, patterns), patterns)
 
 
-TestFiles = tuple[frozenset[str], dict[str, list[str]]]  # known paths, and by file name (sorted)
+TestIndex = dict[str, list[str]]  # the name a test tests -> its test files, sorted
 
 
-def _index_tests(known: Iterable[str]) -> TestFiles:
-    """Index the known paths once, for looking up the test files of many paths."""
-    pool = frozenset(known)
+def stored_tests(db: Reader, patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) -> TestIndex:
+    """The index of the store's test files: from files.test_kind/test_name when derive stored them
+    under these patterns (store/test_files.py), else by matching every known path (the same index)."""
+    if test_files.stored_for(db, patterns):
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for r in sorted(set(db.fetch(Q["test-files"], TestRow))):
+            if r.test_name:
+                by_name[r.test_name].append(r.path)
+        return dict(by_name)
+    return index_tests((r.path for r in db.fetch(Q["known-paths"], PathRow)), patterns)
+
+
+def index_tests(known: Iterable[str], patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) -> TestIndex:
+    """Index the known test files once by the name each tests, for looking up many paths."""
     by_name: dict[str, list[str]] = defaultdict(list)
-    for p in sorted(pool):
-        by_name[posixpath.basename(p)].append(p)
-    return pool, dict(by_name)
+    for p in sorted(set(known)):
+        name = test_name(p, patterns)
+        if name:
+            by_name[name].append(p)
+    return dict(by_name)
 
 
-def _find_test(path: str, known: TestFiles) -> str:
-    """`find_test_file` over indexed paths: tests/<subpath>/test_<name>, test_<name> anywhere under
-    tests/ (first by path), <name>_test beside it, else anywhere (first by path)."""
-    pool, by_name = known
+def _find_test(path: str, known: TestIndex, patterns: Sequence[str]) -> str:
+    if is_test_path(path, patterns):
+        return ""
     folder, name = posixpath.split(path)
     stem, ext = posixpath.splitext(name)
-    if is_test_path(path):
+    found = [t for t in known.get(stem, ()) if _same_family(ext, posixpath.splitext(t)[1])]
+    if not found:
         return ""
-    rest = path.split("/", 1)[1] if "/" in path else path
-    for top in ("tests", "test"):
-        for sub in (posixpath.dirname(rest), folder):
-            cand = posixpath.join(top, sub, "test_" + name)
-            if cand in pool:
-                return cand
-    under = [p for p in by_name.get("test_" + name, ()) if p.startswith(("tests/", "test/"))]
-    if under:
-        return under[0]
-    if posixpath.join(folder, f"{stem}_test{ext}") in pool:
-        return posixpath.join(folder, f"{stem}_test{ext}")
-    anywhere = by_name.get(f"{stem}_test{ext}", [])
-    return anywhere[0] if anywhere else ""
+    mine = _folders(folder)
+
+    def key(t: str) -> tuple[int, int, str]:
+        theirs = _folders(posixpath.dirname(t))
+        shared = next((i for i, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b),
+                      min(len(mine), len(theirs)))
+        return -shared, len(theirs), t
+
+    return min(found, key=key)
+
+
+def _folders(folder: str) -> list[str]:
+    return [p for p in folder.split("/") if p and p not in NEUTRAL]
+
+
+def _same_family(a: str, b: str) -> bool:
+    a, b = a.lstrip(".").lower(), b.lstrip(".").lower()
+    return a == b or any(a in f and b in f for f in FAMILIES)

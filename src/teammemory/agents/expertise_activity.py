@@ -7,13 +7,17 @@ spans). A component's history is most of the store's, so its commits are counted
 person (the `persons` view) and commit where one does, which is exact because the score counts
 distinct commits and a commit's churn once. Its newest commits per account still come back as
 Activity rows, for evidence only, and so do its reviews and comments (when the store holds any).
+The fading scoring needs each of a component's commits (its time and lines), tens of thousands
+of them on a large component: they are folded per person straight from the rows (`Work`, one
+latest time per commit and kind, as `expertise._fading` keeps them) instead of becoming Activity
+rows, which cost ~1 s at 50,000 commits; the evidence rows already hold each person's newest.
 Accounts become people through `persons`; nothing here decides who someone is.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -24,6 +28,7 @@ from teammemory.store import Reader, queries
 Q = queries.load("teammemory.agents.sql", "expertise.sql")
 NO_PR = ("", -1)  # (repo, number) of no pull request: nothing skipped
 _NEVER = -(2**62)  # before any commit time
+LATEST = 2**62  # a `now` after any time: nothing is left out
 
 Kind = Literal["commit", "review", "comment"]
 # What an Activity is: a commit the person authored or co-authored, one whose trailer names them
@@ -50,6 +55,7 @@ class Activity:
     label: str = ""  # shown in evidence: short hash or '#12'; '' = not shown
     summary: str = ""
     is_bot: bool = False
+    files: int = 1  # files of the commit or reviewed PR (the fading scoring's mass cap); 1 for a comment
 
     @property
     def kind(self) -> Kind:
@@ -88,6 +94,14 @@ class ActivityRow(NamedTuple):
     churn: int
     title: str
     ref: str  # a comment's identity
+    files: int
+
+
+class LastRow(NamedTuple):
+    """`last-activity`: a person's last counted activity anywhere."""
+
+    person_key: str
+    at: int
 
 
 class ComponentRow(NamedTuple):
@@ -129,29 +143,96 @@ class AnyRow(NamedTuple):
     x: int
 
 
-def activity(db: Reader, target: str, params: dict[str, object], *, skip: tuple[str, int] = NO_PR
-             ) -> list[Activity]:
-    """Every commit, review and comment on the `target` files (paths.spans_cte and its `params`).
+class CommitRow(NamedTuple):
+    """`component-commits`: one (commit, account, role) of a component."""
+
+    identity_key: str
+    role: str
+    repo: str
+    hash: str
+    at: int
+    churn: int
+
+
+@dataclass
+class Work:
+    """One person's commits on a component, folded from CommitRows: for each (kind, ref) the latest
+    time (a component row counts as one file, the mass cap is not applied), each authored commit's
+    lines, and the latest time of all."""
+
+    person: Person
+    seen: dict[tuple[Kind, str], int]
+    churn: dict[str, int]
+    last_at: int
+
+
+def activity(db: Reader, target: str, params: dict[str, object], *, skip: tuple[str, int] = NO_PR,
+             now: int = LATEST) -> list[Activity]:
+    """Every commit, review and comment on the `target` files (paths.spans_cte and its `params`)
+    at or before `now` (epoch seconds).
 
     `skip` = (repo, number) of a PR whose own commits, reviews and comments are left out.
     """
     rows = db.fetch(Q["file-activity"].fill(target=target), ActivityRow, **params,
-                    skip_repo=skip[0], skip_number=skip[1])
+                    skip_repo=skip[0], skip_number=skip[1], now=now)
     who = persons.lookup(db, {r.identity_key for r in rows})
     return [to_activity(r, r.root, r.path, persons.who(who, r.identity_key)) for r in rows]
 
 
-def component_activity(db: Reader, name: str) -> tuple[list[Activity], dict[str, Tally]]:
-    """A component's work: commits counted per person (Tally, mostly in SQL), plus as Activity rows
-    the evidence candidates among them and every review and comment."""
-    tally = db.fetch(Q["component-tally"], TallyRow, component=name)
-    shared = db.fetch(Q["component-shared"], SharedRow, component=name)
-    rows = db.fetch(Q["component-evidence"], ComponentRow, component=name)
+def component_activity(db: Reader, name: str, *, now: int = LATEST, repo: str | None = None,
+                       every_commit: bool = False
+                       ) -> tuple[list[Activity], dict[str, Tally], dict[str, Work], tuple[str, ...]]:
+    """A component's work at or before `now` (in `repo`, or every repository): commits counted per
+    person (Tally, mostly in SQL), plus as Activity rows the evidence candidates among them and
+    every review and comment. `every_commit` (the fading scoring, which needs each commit's time)
+    also folds every commit of the component per person (`Work`, bots left out, their names last)."""
+    params = {"component": name, "now": now, "repo": repo or ""}
+    tally = db.fetch(Q["component-tally"], TallyRow, **params)
+    shared = db.fetch(Q["component-shared"], SharedRow, **params)
+    rows = db.fetch(Q["component-evidence"], ComponentRow, **params)
+    commits = db.fetch(Q["component-commits"], CommitRow, **params) if every_commit else []
     if db.fetch_one(Q["any-other"], AnyRow):
-        rows += db.fetch(Q["component-other"], ComponentRow, component=name)
-    who = persons.lookup(db, {r.identity_key for r in rows} | {r.identity_key for r in tally})
+        rows += db.fetch(Q["component-other"], ComponentRow, **params)
+    who = persons.lookup(db, {r.identity_key for r in rows} | {r.identity_key for r in tally}
+                         | {r.identity_key for r in commits})
     out = [to_activity(r, name, "", persons.who(who, r.identity_key)) for r in rows]
-    return out, tallies(tally, shared, lambda key: persons.who(who, key).person.key)
+    work, bots = fold_commits(commits, who)
+    return out, tallies(tally, shared, lambda key: persons.who(who, key).person.key), work, bots
+
+
+def fold_commits(rows: Iterable[CommitRow], who: dict[str, persons.Who]) -> tuple[dict[str, Work], tuple[str, ...]]:
+    """Pure: person key -> Work over `rows` (what `expertise._fading` would keep of them as Activity
+    rows: per (kind, ref) the latest time, per authored ref its lines), and the bots' names."""
+    people: dict[str, Work] = {}
+    bots: set[str] = set()
+    of: dict[str, persons.Who] = {}
+    for r in rows:
+        w = of.get(r.identity_key) or of.setdefault(r.identity_key, persons.who(who, r.identity_key))
+        if w.is_bot:
+            bots.add(w.person.name)
+            continue
+        work = people.get(w.person.key)
+        if work is None:
+            work = people[w.person.key] = Work(w.person, {}, {}, r.at)
+        ref = f"{r.repo}@{r.hash}"
+        kind: Kind = "review" if r.role == "reviewer" else "commit"
+        if work.seen.get((kind, ref), r.at) <= r.at:
+            work.seen[(kind, ref)] = r.at
+        if kind == "commit":
+            work.churn[ref] = r.churn
+        work.last_at = max(work.last_at, r.at)
+    return people, tuple(sorted(bots))
+
+
+def last_activity(db: Reader, person_keys: Iterable[str], *, now: int = LATEST) -> dict[str, int]:
+    """person key -> their last counted activity anywhere in the store at or before `now` (every
+    account of theirs): what the fading scoring's inactive cut looks at."""
+    out: dict[str, int] = {}
+    for marks, params in queries.in_list(sorted(set(person_keys)), "k"):
+        for r in db.fetch(Q["last-activity"].fill(people=marks), LastRow, **params, now=now):
+            if r.at is not None:
+                out[r.person_key] = max(out.get(r.person_key, r.at), r.at)
+    return out
 
 
 def tallies(counted: list[TallyRow], shared: list[SharedRow], person_of: Callable[[str], str]
@@ -180,8 +261,20 @@ def to_activity(r: ActivityRow | ComponentRow, root: str, path: str, w: persons.
         source = COMMIT_SOURCE[r.role]
         churn = 0 if source == "trailer-review" else r.churn
         return Activity(root, w.person, source, f"{r.repo}@{r.hash}", r.at, path=path, churn=churn,
-                        label=short(r.hash), summary=r.title, is_bot=w.is_bot)
+                        label=short(r.hash), summary=r.title, is_bot=w.is_bot, files=_files(r))
     if r.kind == "review":
         return Activity(root, w.person, "pr-review", f"{r.repo}#{r.number}", r.at, label=f"#{r.number}",
-                        summary=r.title, is_bot=w.is_bot)
-    return Activity(root, w.person, "comment", r.ref, r.at, is_bot=w.is_bot)
+                        summary=r.title, is_bot=w.is_bot, files=_files(r))
+    return Activity(root, w.person, "comment", r.ref, r.at, label=comment_label(r.ref), is_bot=w.is_bot)
+
+
+def comment_label(ref: str) -> str:
+    """What a comment was on, from its identity: 'pr comment acme/app#12/7' and 'review comment
+    acme/app#12/9' -> '#12', 'issue comment PROJ-1/3' -> 'PROJ-1' (the evidence of a person
+    credited for comments only)."""
+    target = ref.split(" ", 2)[-1].rsplit("/", 1)[0]
+    return "#" + target.rsplit("#", 1)[1] if "#" in target else target
+
+
+def _files(r: ActivityRow | ComponentRow) -> int:
+    return max(1, int(getattr(r, "files", 1) or 1))

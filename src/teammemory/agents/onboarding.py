@@ -17,9 +17,20 @@ PRs — non-bot PRs that list a file of the component or contain a commit that c
 files — the component's files, by distinct (non-bot) people who changed them, then non-merge
   commits, then churn (lines added + deleted), then path (totals summed in SQL, ranked in Python).
 people — expertise.ask_component (its own formula: commits, reviews, comments, churn, recency).
+incidents — the component's incidents as of `now` (agents/incidents.py `load` and `keep`: stated
+  by the postmortem, a Jira component, or the files its causes and fixes changed; `repo` keeps
+  those of that repository), latest start first, then key.
 
 The component's commits and per-file totals come from the summary tables (store/summaries.py),
 so a component holding most of a long history is still read as one index range.
+
+As of `now`: only commits authored, issues and PRs created, comments written and reviews
+submitted at or before `now` count; an issue's status and a PR's state are those it had at `now`
+(agents/issue_state.py; an issue's "last update" for the tie-break is its update time when that
+is not later than `now`, else its last status change by then, else its creation). The files are
+those that exist at `now` (agents/paths.py: not deleted or renamed away by then); before the
+newest commit their totals are counted from the commits, not the summary table. `repo` keeps
+one repository's files, commits and PRs (Jira's issues and comments belong to none and stay).
 
 Why these weights: an issue that many commits, PRs, comments and links point to is where the
 component's decisions were argued (the "hotspot" idea of code-maat and Tornhill's "Your Code as a
@@ -35,9 +46,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple, TypeVar, get_args
 
-from teammemory.agents import expertise, paths
-from teammemory.agents.context_common import key_order
-from teammemory.agents.evidence import Person, Score, iso_day, not_found
+from teammemory.agents import expertise, incidents, paths
+from teammemory.agents.context_common import IncidentRef, incident_refs, key_order
+from teammemory.agents.evidence import Person, Score, epoch, iso_day, not_found
+from teammemory.agents.issue_state import issue_states, pr_state_at
 from teammemory.config import Config
 from teammemory.store import Reader, queries
 
@@ -104,6 +116,7 @@ class Onboarding:
     prs: tuple[RankedPr, ...]
     files: tuple[CentralFile, ...]
     people: tuple[PersonToAsk, ...]
+    incidents: tuple[IncidentRef, ...] = ()
 
 
 class IssueRow(NamedTuple):
@@ -128,6 +141,7 @@ class PrRow(NamedTuple):
     title: str
     state: str
     merged_at: int | None
+    closed_at: int | None
     created_at: int | None
     a_key: str | None  # the author's person (None: no author)
     a_name: str | None
@@ -157,44 +171,75 @@ class NameRow(NamedTuple):
     c: str
 
 
-def ask(db: Reader, component: str, *, now: datetime, config: Config, limit: int | None = None) -> Onboarding:
-    """The reading list and the people to ask for `component`; NotFound with close names when unknown."""
-    name = _find(db, component.strip())
+def ask(db: Reader, component: str, *, now: datetime, config: Config, limit: int | None = None,
+        repo: str | None = None) -> Onboarding:
+    """The reading list and the people to ask for `component` as of `now` (in `repo`, or every
+    repository); NotFound with close names when unknown."""
+    paths.check_repo(db, repo)
+    at = epoch(now)
+    q = {"now": at, "repo": repo or ""}
+    name = _find(db, component.strip(), at, repo)
     n = config.onboarding_limit if limit is None else limit
-    issues = rank_issues(*_issues(db, name), config.bug_issue_types)
-    prs = rank_prs(*_prs(db, name))
-    files = rank_files(db.fetch(Q["files"], FileRow, component=name))
+    issues = rank_issues(*_issues(db, name, at, q), config.bug_issue_types)
+    prs = rank_prs(*_prs(db, name, at, q))
+    files = rank_files(_files(db, name, at, repo))
+    kept = [i for i in incidents.load(db, now=at) if incidents.keep(i, component=name, repo=repo)]
     return Onboarding(name, RANKING, tuple(issues[:n]), tuple(prs[:n]), tuple(files[:n]),
-                      tuple(_people(db, name, now, config)[:n]))
+                      tuple(_people(db, name, now, config, repo)[:n]), tuple(incident_refs(kept)))
 
 
-def _issues(db: Reader, name: str) -> tuple[list[IssueRow], list[IssueFactRow]]:
-    """(issues, their facts); both skipped when the store holds no issues at all, and the facts when
-    no issue qualifies: rank_issues only scores issues, so nothing changes but the cost."""
-    items = db.fetch(Q["issues"], IssueRow, component=name) if db.fetch(Q["any-issue"], AnyRow) else []
-    return items, db.fetch(Q["issue-facts"], IssueFactRow, component=name) if items else []
+def _issues(db: Reader, name: str, now: int, q: dict[str, object]) -> tuple[list[IssueRow], list[IssueFactRow]]:
+    """(issues as they were at `now`, their facts); both skipped when the store holds no issues at
+    all, and the facts when no issue qualifies: rank_issues only scores issues, so nothing changes
+    but the cost."""
+    items = db.fetch(Q["issues"], IssueRow, component=name, **q) if db.fetch(Q["any-issue"], AnyRow) else []
+    facts = db.fetch(Q["issue-facts"], IssueFactRow, component=name, **q) if items else []
+    return _issues_at(db, items, now), facts
 
 
-def _prs(db: Reader, name: str) -> tuple[list[PrRow], list[PrFactRow]]:
-    """(PRs, their facts), skipped as `_issues` skips issues."""
-    items = db.fetch(Q["prs"], PrRow, component=name) if db.fetch(Q["any-pr"], AnyRow) else []
-    return items, db.fetch(Q["pr-facts"], PrFactRow, component=name) if items else []
+def _issues_at(db: Reader, rows: list[IssueRow], now: int) -> list[IssueRow]:
+    """The rows with the status each issue had at `now` and, when its update time is later, its last
+    status change by then (else its creation) as its last update."""
+    states = issue_states(db, {r.key for r in rows}, now)
+    out = []
+    for r in rows:
+        s = states[r.key]
+        updated = r.updated_at if r.updated_at is not None and r.updated_at <= now else s.changed_at or r.created_at
+        out.append(r._replace(status=s.status, updated_at=updated))
+    return out
 
 
-def _find(db: Reader, name: str) -> str:
-    """The component as the store spells it (case-insensitive match), else NotFound."""
-    names = sorted({r.c for r in db.fetch(Q["component-names"], NameRow)} - {""})
+def _prs(db: Reader, name: str, now: int, q: dict[str, object]) -> tuple[list[PrRow], list[PrFactRow]]:
+    """(PRs with their state at `now`, their facts), skipped as `_issues` skips issues."""
+    items = db.fetch(Q["prs"], PrRow, component=name, **q) if db.fetch(Q["any-pr"], AnyRow) else []
+    at_now = [r._replace(state=s.state, merged_at=s.merged_at, closed_at=s.closed_at)
+              for r in items for s in [pr_state_at(r.state, r.merged_at, r.closed_at, now)]]
+    return at_now, db.fetch(Q["pr-facts"], PrFactRow, component=name, **q) if items else []
+
+
+def _files(db: Reader, name: str, now: int, repo: str | None) -> list[FileRow]:
+    """Per-path totals of the component's files that exist at `now` (summary table when `now` sees
+    every commit)."""
+    exists = {f.path for f in paths.current_files(db, now=now, repo=repo) if f.component.lower() == name.lower()}
+    query = Q["files"] if paths.sees_all(db, now) else Q["files-as-of"]
+    return [r for r in db.fetch(query, FileRow, component=name, now=now, repo=repo or "") if r.path in exists]
+
+
+def _find(db: Reader, name: str, now: int, repo: str | None) -> str:
+    """The component as the store spells it at `now` (case-insensitive match), else NotFound."""
+    jira = {r.c for r in db.fetch(Q["jira-components"], NameRow, now=now)}
+    names = sorted((set(paths.components(db, now=now, repo=repo)) | jira) - {""})
     exact = [c for c in names if c == name] or [c for c in names if c.lower() == name.lower()]
     if not exact:
         raise not_found("component", name, names)
     return exact[0]
 
 
-def _people(db: Reader, name: str, now: datetime, config: Config) -> list[PersonToAsk]:
+def _people(db: Reader, name: str, now: datetime, config: Config, repo: str | None) -> list[PersonToAsk]:
     """Component experts (expertise.ask_component); none when only Jira knows the component."""
-    if name not in paths.components(db):
+    if name not in paths.components(db, now=epoch(now), repo=repo):
         return []
-    found = expertise.ask_component(db, name, now=now, config=config)
+    found = expertise.ask_component(db, name, now=now, config=config, repo=repo)
     return [PersonToAsk(e.person, e.score, e.summary) for e in found.experts]
 
 

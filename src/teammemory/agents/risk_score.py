@@ -16,13 +16,16 @@ and pydriller's `LinesCount`/`ContributorsCount`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from teammemory.agents import risk_signals
 from teammemory.agents.covering_tests import CoveringTest, is_test_path
 from teammemory.agents.evidence import Evidence, Person, Score, short
+from teammemory.agents.risk_signals import Signal
 from teammemory.config import RiskWeights
 
 
@@ -56,6 +59,21 @@ class Risk:
     test_commits: int
     explanation: str
     evidence: tuple[Evidence, ...]  # the bug-fix commits, newest first
+    total: float = 0.0  # what files are ranked by: score.total plus the weighted signals' points
+    signals: tuple[Signal, ...] = ()  # risk_signals', every one computed (value 0 when absent)
+    signal_text: str = ""  # the strongest signals in sentences, with their points ('' for none)
+
+
+def with_signals(risk: Risk, signals: tuple[Signal, ...]) -> Risk:
+    """The risk with its signals: their points added to the total, the strongest (risk_signals.top)
+    said in sentences apart from the article's numbers."""
+    text = "; ".join(f"{s.sentence} ({_points(s)})" for s in risk_signals.top(signals))
+    return dataclasses.replace(risk, total=round(risk.score.total + risk_signals.total(signals), 2),
+                               signals=signals, signal_text=text)
+
+
+def _points(s: Signal) -> str:
+    return f"+{s.points:g} at weight {s.weight:g}" if s.weight else "weight 0: not counted"
 
 
 def terms(churn: int, bug_fixes: int, contributors: int, commits: int, w: RiskWeights) -> dict[str, float]:
@@ -81,8 +99,10 @@ def rank(changes: Iterable[Change], *, weights: RiskWeights, days: int) -> tuple
 
 
 def score(name: str, changes: Sequence[Change], *, weights: RiskWeights, days: int,
-          test: CoveringTest | None) -> Risk:
-    """The risk of one file or component from its window's changes, with its explanation."""
+          test: CoveringTest | None, is_test: bool | None = None) -> Risk:
+    """The risk of one file or component from its window's changes, with its explanation
+    (`is_test`: whether `name` is a test file, by the configured conventions; by default ones
+    when None and a test lookup was made)."""
     commits: dict[str, Change] = {}  # one row per commit; a co-authored commit's first person by key
     for c in sorted(changes, key=lambda c: (-c.at, c.commit, c.is_bot, c.person.key)):
         commits.setdefault(c.commit, c)
@@ -97,11 +117,13 @@ def score(name: str, changes: Sequence[Change], *, weights: RiskWeights, days: i
                  terms(churn, len(fixes), len(humans), len(commits), weights))
     tested = len(test.commits & commits.keys()) if test and test.path else 0
     text = explain(len(commits), len(fixes), refs, len(humans), bots, churn, days,
-                   test.path if test else None, tested, is_test=test is not None and is_test_path(name))
+                   test.path if test else None, tested,
+                   is_test=(test is not None and is_test_path(name)) if is_test is None else is_test)
     evidence = tuple(Evidence("commit", short(c.commit.split("@")[1]), c.subject, c.at, "bug fix",
                               c.person.name) for c in fixes)
     return Risk(name, s, len(commits), len(fixes), len(humans), churn,
-                tuple(sorted(humans.values())), bots, refs, test.path if test else "", tested, text, evidence)
+                tuple(sorted(humans.values())), bots, refs, test.path if test else "", tested, text, evidence,
+                s.total)
 
 
 def explain(commits: int, bug_fixes: int, fix_refs: Sequence[str], contributors: int, bots: Sequence[str],
@@ -123,7 +145,7 @@ def explain(commits: int, bug_fixes: int, fix_refs: Sequence[str], contributors:
     if is_test:
         parts.append("it is a test file")
     elif test_file is not None:
-        parts.append(f"its test file {test_file} changed in {test_commits} of those {commits} commits"
+        parts.append(f"its test file {test_file} {_test_changes(test_commits, commits)}"
                      if test_file else "no test file found")
     return "; ".join(parts)
 
@@ -134,3 +156,12 @@ def _times(n: int) -> str:
 
 def _list(refs: Sequence[str], n: int = 3) -> str:
     return ", ".join(refs[:n]) + (", …" if len(refs) > n else "")
+
+
+def _test_changes(part: int, whole: int) -> str:
+    """'changed in 2 of those 3 commits', 'changed in that commit', 'did not change in any of those
+    3 commits', 'did not change in that commit' (never 'changed in 0 of those 1 commits')."""
+    those = "that commit" if whole == 1 else f"any of those {whole} commits"
+    if part == 0:
+        return f"did not change in {those}"
+    return "changed in that commit" if whole == 1 else f"changed in {part} of those {whole} commits"

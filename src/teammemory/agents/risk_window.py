@@ -8,7 +8,8 @@ and `Change` rows are built only for the files an answer explains. Bounds and to
 risk_score.terms, the formula itself, so they cannot drift from it.
 
 Renames: a change counts under the file's later name when the file was renamed afterwards
-within the window; a file whose last change is a deletion is dropped (`fold_renames`).
+within the window; a file whose last change is a deletion is dropped (`fold_renames`): as of
+`now`, since the window's facts stop at `now` (risk.sql), a file deleted by then is not ranked.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import NamedTuple
@@ -76,19 +77,28 @@ class WindowFacts:
             out[path] = round(sum(terms(sum(map(_CHURN, facts)), fixes, len(humans), len(refs), w).values()), 2)
         return out
 
-    def candidates(self, w: RiskWeights, limit: int) -> list[str]:
+    def candidates(self, w: RiskWeights, limit: int, extra: Mapping[str, float] | None = None) -> list[str]:
         """The files that may be among the `limit` riskiest (all of them unless every weight, read
         off `terms`, is finite and >= 0, so that the risk grows with each input). A file whose
         highest total (`_bounds`) is below `limit` files' lowest totals cannot be among them (a
         margin of one point covers float and 2-decimal rounding). Most of a window's files go
-        unscored."""
+        unscored. `extra`: points each file gets beyond the formula (risk signals, >= 0), added to
+        both bounds."""
         weights = terms(1, 1, 1, 1, w).values()
         if limit <= 0 or len(self.files) <= limit or not all(0 <= x < math.inf for x in weights):
             return list(self.files)
         most = max(map(len, self.authors.values()), default=0)
         bounds = {p: _bounds(sum(map(_CHURN, facts)), len(facts), most, w) for p, facts in self.files.items()}
+        if extra:
+            bounds = {p: (low + extra.get(p, 0.0), high + extra.get(p, 0.0)) for p, (low, high) in bounds.items()}
         floor = sorted((low for low, _ in bounds.values()), reverse=True)[limit - 1] - 1
         return [p for p, (_, high) in bounds.items() if high >= floor]
+
+    def split(self, is_test: Callable[[str], bool]) -> tuple[WindowFacts, WindowFacts]:
+        """The facts of code files and those of test files, apart (each ranked on its own)."""
+        code = {p: fs for p, fs in self.files.items() if not is_test(p)}
+        tests = {p: fs for p, fs in self.files.items() if p not in code}
+        return WindowFacts(code, self.commits, self.authors), WindowFacts(tests, self.commits, self.authors)
 
     def fix_refs(self, paths: Iterable[str]) -> set[str]:
         """The bug-fix commits among these files' facts (is_bug_fix = 1: those risk looks up issues of)."""
@@ -113,11 +123,14 @@ def _bounds(churn: int, facts: int, most: int, w: RiskWeights) -> tuple[float, f
     return sum(terms(churn, 0, 0, 1, w).values()), sum(terms(churn, facts, facts * most, facts, w).values())
 
 
-def window_facts(db: Reader, since: int, end: int, component: str | None = None) -> WindowFacts:
-    """SQL only: the window's (commit, file) facts of the whole store (or of one component),
-    folded, with their commits. A commit with no author row has no people to count: as in an
-    inner join, it counts for nothing."""
+def window_facts(db: Reader, since: int, end: int, component: str | None = None,
+                 repo: str | None = None) -> WindowFacts:
+    """SQL only: the window's (commit, file) facts of the whole store (or of one component, of one
+    repository), folded, with their commits. A commit with no author row has no people to count:
+    as in an inner join, it counts for nothing."""
     rows = db.fetch(Q["window-commits"], CommitRow, since=since, now=end)
+    if repo is not None:  # a ref is '<repo>@<hash>' and a hash holds no '@'
+        rows = [r for r in rows if r.ref.rpartition("@")[0] == repo]
     keys = {r.identity_key for r in rows}
     directory = persons.lookup(db, keys)
     who = {k: persons.who(directory, k) for k in keys}

@@ -9,17 +9,20 @@
 -- asked about, so the condition reads `pc.number = :number and (pc.repo = :repo or not exists
 -- (select 1 from pull_requests x where x.repo = pc.repo))`; the statements that need the PR's
 -- commits start from it as the CTE `pr_hashes` (hash, found_by).
+--
+-- As of :now: the PR exists if created at or before it; only commits authored, reviews submitted
+-- and comments written at or before :now count (context_pr turns a later merge into "open").
 
 -- name: pr
 -- Every PR numbered :number (one per repository that has it), with its author's account.
 select p.repo, p.number, p.title, p.state, p.head_branch, p.base_branch, p.created_at, p.merged_at,
        p.closed_at, p.url, p.body, p.author_key
   from pull_requests p
- where p.number = :number
+ where p.number = :number and coalesce(p.created_at, 0) <= :now
 
 -- name: pr-numbers
 -- Every PR: the suggestions for an unknown number.
-select repo, number from pull_requests
+select repo, number from pull_requests where coalesce(created_at, 0) <= :now
 
 -- name: commits
 -- The PR's commits (PR of a commit, see the header), one row per way each was found, with the
@@ -30,6 +33,7 @@ with pr_hashes as (
          (select 1 from pull_requests x where x.repo = pc.repo)))
 select c.repo, c.hash, c.subject, c.authored_at, c.is_merge, ph.found_by, c.author_key
   from pr_hashes ph join commits c on c.hash = ph.hash
+ where +c.authored_at <= :now
 
 -- name: issues
 -- The keys the PR names (pr_issues) and the keys its commits name (commit_issues; PR of a commit,
@@ -44,7 +48,9 @@ select pi.issue_key, i.summary, i.status, pi.found_by
  where pi.repo = :repo and pi.number = :number
 union all
 select ci.issue_key, i.summary, i.status, 'commit ' || substr(ci.hash, 1, 7) || ': ' || ci.found_by
-  from pr_hashes ph join commit_issues ci on ci.hash = ph.hash left join issues i on i.key = ci.issue_key
+  from pr_hashes ph join commit_issues ci on ci.hash = ph.hash
+  join commits c on c.repo = ci.repo and c.hash = ci.hash and +c.authored_at <= :now
+  left join issues i on i.key = ci.issue_key
 
 -- name: pr-files
 -- The PR's files as GitHub lists them.
@@ -58,22 +64,22 @@ with pr_hashes as (
    where pc.number = :number and (pc.repo = :repo or not exists
          (select 1 from pull_requests x where x.repo = pc.repo)))
 select distinct cf.repo, cf.hash, cf.path, cf.added, cf.deleted
-  from pr_hashes ph join commits c on c.hash = ph.hash and c.is_merge = 0
+  from pr_hashes ph join commits c on c.hash = ph.hash and c.is_merge = 0 and +c.authored_at <= :now
   join commit_files cf on cf.repo = c.repo and cf.hash = c.hash
 
 -- name: reviews
 -- The PR's reviews, with the reviewer's account.
 select v.review_id, v.state, v.submitted_at, v.reviewer_key
   from reviews v
- where v.repo = :repo and v.number = :number
+ where v.repo = :repo and v.number = :number and coalesce(v.submitted_at, 0) <= :now
 
 -- name: comments
 -- The PR's review comments (on a path) and conversation comments, with the author's account.
 select 'review comment' as kind, m.comment_id, m.path, m.body, m.created_at, m.author_key
-  from review_comments m where m.repo = :repo and m.number = :number
+  from review_comments m where m.repo = :repo and m.number = :number and coalesce(m.created_at, 0) <= :now
 union all
 select 'comment', m.comment_id, '', m.body, m.created_at, m.author_key
-  from pr_comments m where m.repo = :repo and m.number = :number
+  from pr_comments m where m.repo = :repo and m.number = :number and coalesce(m.created_at, 0) <= :now
 
 -- name: commit-people
 -- The author and co-author accounts of the PR's non-merge commits (PR of a commit, see the
@@ -83,6 +89,6 @@ with pr_hashes as (
    where pc.number = :number and (pc.repo = :repo or not exists
          (select 1 from pull_requests x where x.repo = pc.repo)))
 select distinct c.repo, c.hash, cp.identity_key
-  from pr_hashes ph join commits c on c.hash = ph.hash and c.is_merge = 0
+  from pr_hashes ph join commits c on c.hash = ph.hash and c.is_merge = 0 and +c.authored_at <= :now
   join commit_people cp on cp.repo = c.repo and cp.hash = c.hash
    and cp.role in ('author', 'co-author')

@@ -1,16 +1,22 @@
 -- Test files by naming convention, and the window's commits that changed them
 -- (agents/covering_tests.py).
 
--- name: test-paths
--- Every path that may be a test file: every name the conventions can answer contains 'test'
--- (LIKE: a superset on either backend, whatever its case rule).
+-- name: known-paths
+-- Every known path: the test conventions are configurable globs (FooTest.java, foo_test.go,
+-- spec/, __tests__/), matched in Python alike on both backends.
 select distinct path
   from files
- where path like '%test%'
+
+-- name: test-files
+-- The test files as derive stored them (files.test_kind, migration 0010), with the name each tests.
+select distinct path, test_name
+  from files
+ where test_kind = 1
 
 -- name: path-commits
--- The window's non-merge commits that changed one path.
+-- The window's non-merge commits that changed one path, known at `now` (authored and committed by then).
 select c.repo, c.hash
   from commit_files cf
   join commits c on c.repo = cf.repo and c.hash = cf.hash
  where cf.path = :path and c.is_merge = 0 and c.authored_at >= :since and c.authored_at <= :now
+   and c.committed_at <= :now

@@ -13,27 +13,37 @@
 -- times, is materialized once by both backends. A component's reviews and comments are asked for
 -- only when the store holds any (`any-other`): a git-only store never builds the sets of its PRs
 -- and issues. Sums of bigint columns are cast back to bigint: PostgreSQL's sum(bigint) is numeric.
+--
+-- As of :now (epoch seconds): only commits authored, PRs created, reviews submitted and comments
+-- written at or before :now count (a commit's time is its author time, as in every window and
+-- summary table; a PR created after :now does not exist yet). With :now after the newest data the
+-- bounds change nothing. A bound written `+x.authored_at` keeps SQLite on the index it used
+-- before the bound existed (the primary key), instead of a time index that reads far more rows.
 
 -- name: file-activity
--- Every commit (non-merge; author, co-author or trailer reviewer), review (any state but
+-- `files` is what the fading scoring's mass cap divides by: the number of files of the commit, of
+-- the reviewed PR (its pr_files), 1 for a comment. Every commit (non-merge; author, co-author or trailer reviewer), review (any state but
 -- PENDING), review comment on the files, conversation comment on their PRs and Jira comment on
 -- issues linked to their commits or PRs: one row each, `kind` commit | review | comment.
 -- The PR (:skip_repo, :skip_number) is left out with its own commits, reviews and comments
 -- (review routing's PR; expertise passes '' and -1, which match no PR).
 -- slot: target  the CTE `target(repo, path, until_at, root)` over the file's spans (paths.spans_cte)
 with {target},
-tc(root, path, repo, hash, subject, authored_at, is_merge, churn) as (
-    select t.root, cf.path, c.repo, c.hash, c.subject, c.authored_at, c.is_merge, cf.added + cf.deleted
+tc(root, path, repo, hash, subject, authored_at, is_merge, churn, files) as (
+    select t.root, cf.path, c.repo, c.hash, c.subject, c.authored_at, c.is_merge, cf.added + cf.deleted,
+           (select count(*) from commit_files n where n.repo = c.repo and n.hash = c.hash)
       from target t cross join commit_files cf cross join commits c
      where cf.repo = t.repo and cf.path = t.path and c.repo = cf.repo and c.hash = cf.hash
-       and c.committed_at <= t.until_at),
+       and c.committed_at <= t.until_at and +c.authored_at <= :now),
 touched(root, repo, number) as (
     select t.root, pf.repo, pf.number from target t
       cross join pr_files pf
       join pull_requests pr on pr.repo = pf.repo and pr.number = pf.number
-     where pf.path = t.path and coalesce(pr.created_at, 0) <= t.until_at
+     where pf.path = t.path and coalesce(pr.created_at, 0) <= t.until_at and coalesce(pr.created_at, 0) <= :now
     union
-    select tc.root, pc.repo, pc.number from tc cross join pr_commits pc where pc.hash = tc.hash),
+    select tc.root, pc.repo, pc.number from tc cross join pr_commits pc where pc.hash = tc.hash
+       and not exists (select 1 from pull_requests x where x.repo = pc.repo and x.number = pc.number
+                                                      and x.created_at > :now)),
 linked(root, issue_key) as (
     select tc.root, ci.issue_key from tc cross join commit_issues ci
      where ci.repo = tc.repo and ci.hash = tc.hash and tc.is_merge = 0
@@ -44,7 +54,7 @@ linked(root, issue_key) as (
      where pi.repo = tp.repo and pi.number = tp.number
        and not (tp.repo = :skip_repo and tp.number = :skip_number))
 select 'commit' as kind, tc.root, tc.path, tc.repo, tc.hash, 0 as number, cp.identity_key, cp.role,
-       tc.authored_at as at, tc.churn, tc.subject as title, '' as ref
+       tc.authored_at as at, tc.churn, tc.subject as title, '' as ref, tc.files
   from tc cross join commit_people cp
  where cp.repo = tc.repo and cp.hash = tc.hash and tc.is_merge = 0
    and cp.role in ('author', 'co-author', 'reviewer')
@@ -52,29 +62,31 @@ select 'commit' as kind, tc.root, tc.path, tc.repo, tc.hash, 0 as number, cp.ide
                                                and x.hash = tc.hash)
 union all
 select 'review', tp.root, '', r.repo, '', r.number, r.reviewer_key, '', r.submitted_at, 0,
-       coalesce(pr.title, ''), ''
+       coalesce(pr.title, ''), '',
+       (select count(*) from pr_files n where n.repo = r.repo and n.number = r.number)
   from touched tp cross join reviews r
   left join pull_requests pr on pr.repo = r.repo and pr.number = r.number
  where r.repo = tp.repo and r.number = tp.number and upper(r.state) <> 'PENDING'
    and r.reviewer_key is not null and not (tp.repo = :skip_repo and tp.number = :skip_number)
+   and coalesce(r.submitted_at, 0) <= :now
 union all
 select 'comment', t.root, '', '', '', 0, rc.author_key, '', rc.created_at, 0, '',
-       'review comment ' || rc.repo || '#' || rc.number || '/' || rc.comment_id
+       'review comment ' || rc.repo || '#' || rc.number || '/' || rc.comment_id, 1
   from target t cross join review_comments rc
   left join pull_requests pr on pr.repo = rc.repo and pr.number = rc.number
  where rc.path = t.path and coalesce(pr.created_at, 0) <= t.until_at and rc.author_key is not null
-   and not (rc.repo = :skip_repo and rc.number = :skip_number)
+   and not (rc.repo = :skip_repo and rc.number = :skip_number) and coalesce(rc.created_at, 0) <= :now
 union all
 select 'comment', tp.root, '', '', '', 0, pc.author_key, '', pc.created_at, 0, '',
-       'pr comment ' || pc.repo || '#' || pc.number || '/' || pc.comment_id
+       'pr comment ' || pc.repo || '#' || pc.number || '/' || pc.comment_id, 1
   from touched tp cross join pr_comments pc
  where pc.repo = tp.repo and pc.number = tp.number and pc.author_key is not null
-   and not (tp.repo = :skip_repo and tp.number = :skip_number)
+   and not (tp.repo = :skip_repo and tp.number = :skip_number) and coalesce(pc.created_at, 0) <= :now
 union all
 select 'comment', l.root, '', '', '', 0, ic.author_key, '', ic.created_at, 0, '',
-       'issue comment ' || ic.issue_key || '/' || ic.comment_id
+       'issue comment ' || ic.issue_key || '/' || ic.comment_id, 1
   from linked l cross join issue_comments ic
- where ic.issue_key = l.issue_key and ic.author_key is not null
+ where ic.issue_key = l.issue_key and ic.author_key is not null and coalesce(ic.created_at, 0) <= :now
 
 -- name: component-tally
 -- A component's commit work per account and role, from component_people: an index range instead
@@ -82,7 +94,8 @@ select 'comment', l.root, '', '', '', 0, ic.author_key, '', ic.created_at, 0, ''
 -- kind of credit (shared = 0): an account's rows are then distinct commits of distinct people, so
 -- counting per account and folding accounts into people in Python is exact.
 select identity_key, role, count(*) as n, cast(sum(churn) as bigint) as churn, max(authored_at) as last_at
-  from component_people where component = :component and shared = 0
+  from component_people where component = :component and shared = 0 and +authored_at <= :now
+   and (:repo = '' or repo = :repo)
  group by identity_key, role
 
 -- name: component-shared
@@ -95,7 +108,8 @@ select person_key, reviewed, count(*) as n, cast(sum(churn) as bigint) as churn,
   from (select p.person_key, case when cp.role = 'reviewer' then 1 else 0 end as reviewed, cp.repo, cp.hash,
                max(cp.churn) as churn, max(cp.authored_at) as at
           from component_people cp join persons p on p.account_key = cp.identity_key
-         where cp.component = :component and cp.shared = 1
+         where cp.component = :component and cp.shared = 1 and +cp.authored_at <= :now
+           and (:repo = '' or cp.repo = :repo)
          group by p.person_key, case when cp.role = 'reviewer' then 1 else 0 end, cp.repo, cp.hash) x
  group by person_key, reviewed
 
@@ -106,10 +120,12 @@ select person_key, reviewed, count(*) as n, cast(sum(churn) as bigint) as churn,
 -- `s.at <= (select max(s2.at) from since s2)` is always true: a second use of `since` keeps
 -- PostgreSQL from inlining it (it would then run the offset subquery once per component row).
 with ids(identity_key) as (
-    select distinct identity_key from component_people where component = :component),
+    select distinct identity_key from component_people where component = :component and +authored_at <= :now
+                                                    and (:repo = '' or repo = :repo)),
 since(identity_key, at) as (
     select ids.identity_key, coalesce((select x.authored_at from component_people x
                                         where x.component = :component and x.identity_key = ids.identity_key
+                                          and x.authored_at <= :now and (:repo = '' or x.repo = :repo)
                                         group by x.authored_at order by x.authored_at desc limit 1 offset 2),
                                        -4611686018427387904)
       from ids)
@@ -117,24 +133,39 @@ select 'commit' as kind, cp.identity_key, cp.role, cp.repo, cp.hash, 0 as number
        c.subject as title, '' as ref
   from since s cross join component_people cp cross join commits c
  where cp.component = :component and cp.identity_key = s.identity_key and cp.authored_at >= s.at
+   and cp.authored_at <= :now and (:repo = '' or cp.repo = :repo)
    and c.repo = cp.repo and c.hash = cp.hash
    and s.at <= (select max(s2.at) from since s2)
+
+-- name: component-commits
+-- Every commit of a component at or before :now, one row per (commit, account, role), for the
+-- fading scoring (each commit counts once per person, by its lines on the component; the mass cap
+-- is not applied: component_people does not hold a commit's file count). Titles come with the
+-- component-evidence rows.
+-- Only the columns the fold needs (expertise_activity.fold_commits): tens of thousands of rows.
+select identity_key, role, repo, hash, authored_at as at, churn
+  from component_people
+ where component = :component and +authored_at <= :now and (:repo = '' or repo = :repo)
 
 -- name: component-other
 -- A component's reviews and comments, in component-evidence's columns: reviews (any state but
 -- PENDING) of PRs that list one of its files or hold one of its commits, review comments on its
 -- files, conversation comments on those PRs, Jira comments on issues linked to its commits or
 -- those PRs. The commits come from component_commits (the summary table), not commit_files.
-with comp(repo, path) as (select repo, path from files where component = :component),
+with comp(repo, path) as (select repo, path from files where component = :component
+                                                     and (:repo = '' or repo = :repo)),
 cc(repo, hash, is_merge) as (
-    select repo, hash, is_merge from component_commits where component = :component),
+    select repo, hash, is_merge from component_commits where component = :component and +authored_at <= :now
+                                          and (:repo = '' or repo = :repo)),
 touched(repo, number) as (
     select pf.repo, pf.number from comp t
       cross join pr_files pf
       join pull_requests pr on pr.repo = pf.repo and pr.number = pf.number
-     where pf.path = t.path
+     where pf.path = t.path and coalesce(pr.created_at, 0) <= :now
     union
-    select pc.repo, pc.number from cc cross join pr_commits pc where pc.hash = cc.hash),
+    select pc.repo, pc.number from cc cross join pr_commits pc where pc.hash = cc.hash
+       and not exists (select 1 from pull_requests x where x.repo = pc.repo and x.number = pc.number
+                                                      and x.created_at > :now)),
 linked(issue_key) as (
     select ci.issue_key from cc cross join commit_issues ci
      where ci.repo = cc.repo and ci.hash = cc.hash and cc.is_merge = 0
@@ -147,23 +178,27 @@ acts(kind, identity_key, role, repo, hash, number, at, churn, title, ref) as (
       left join pull_requests pr on pr.repo = r.repo and pr.number = r.number
      where (r.repo, r.number) in (select repo, number from touched)
        and upper(r.state) <> 'PENDING'
-       and r.reviewer_key is not null
+       and r.reviewer_key is not null and coalesce(r.submitted_at, 0) <= :now
     union all
     select 'comment', rc.author_key, '', '', '', 0, rc.created_at, 0, '',
            'review comment ' || rc.repo || '#' || rc.number || '/' || rc.comment_id
       from comp t cross join review_comments rc
-     where rc.path = t.path and rc.author_key is not null
+     where rc.path = t.path and rc.author_key is not null and coalesce(rc.created_at, 0) <= :now
+       and not exists (select 1 from pull_requests x where x.repo = rc.repo and x.number = rc.number
+                                                      and x.created_at > :now)
     union all
     select 'comment', pc.author_key, '', '', '', 0, pc.created_at, 0, '',
            'pr comment ' || pc.repo || '#' || pc.number || '/' || pc.comment_id
       from pr_comments pc
      where (pc.repo, pc.number) in (select repo, number from touched) and pc.author_key is not null
+       and coalesce(pc.created_at, 0) <= :now
     union all
     select 'comment', ic.author_key, '', '', '', 0, ic.created_at, 0, '',
            'issue comment ' || ic.issue_key || '/' || ic.comment_id
       from issue_comments ic
      where exists (select 1 from issue_comments)
-       and ic.issue_key in (select issue_key from linked) and ic.author_key is not null)
+       and ic.issue_key in (select issue_key from linked) and ic.author_key is not null
+       and coalesce(ic.created_at, 0) <= :now)
 select distinct a.kind, a.identity_key, a.role, a.repo, a.hash, a.number, a.at, a.churn, a.title, a.ref
   from acts a
 
@@ -175,3 +210,34 @@ union all select 1 from review_comments
 union all select 1 from pr_comments
 union all select 1 from issue_comments
 limit 1
+
+-- name: last-activity
+-- The last time each of these people (every account of theirs) did anything a score counts, at
+-- or before :now: authored, co-authored or trailer-reviewed a non-merge commit, submitted a review
+-- or wrote a comment. The fading scoring leaves out people whose last activity is too old.
+-- The commits come from the summary table people_activity (kinds 0 and 1, store/summaries.py):
+-- one index seek per account and kind, where joining commit_people with commits read every commit
+-- of those accounts (~2 s for a hot file's people on the 100k bench store).
+-- slot: people  an in-list of person keys
+with acc(account_key, person_key) as (select account_key, person_key from persons where person_key in ({people})),
+x(account_key, at) as (
+    select acc.account_key, (select max(pa.authored_at) from people_activity pa
+                              where pa.identity_key = acc.account_key and pa.kind = 0 and pa.authored_at <= :now)
+      from acc
+    union all
+    select acc.account_key, (select max(pa.authored_at) from people_activity pa
+                              where pa.identity_key = acc.account_key and pa.kind = 1 and pa.authored_at <= :now)
+      from acc
+    union all
+    select reviewer_key, submitted_at from reviews
+     where reviewer_key in (select account_key from acc) and upper(state) <> 'PENDING' and submitted_at <= :now
+    union all
+    select author_key, created_at from review_comments where author_key in (select account_key from acc) and created_at <= :now
+    union all
+    select author_key, created_at from pr_comments where author_key in (select account_key from acc) and created_at <= :now
+    union all
+    select author_key, created_at from issue_comments where author_key in (select account_key from acc) and created_at <= :now)
+select acc.person_key, max(x.at) as at
+  from acc cross join x
+ where x.account_key = acc.account_key
+ group by acc.person_key

@@ -1,4 +1,6 @@
 -- The window's changes that the risk agents count (agents/risk.py, agents/risk_window.py).
+-- As of `now`: a commit counts when it was authored in the window and committed at or before now
+-- (a commit rebased or merged later was not on the branch yet).
 -- A file's few spans drive `file-changes` through its history. A component or the whole store is
 -- read through the window's commits (commits_time) instead, so the work grows with the window,
 -- not with the history of many files, and in two narrow queries: the window's (commit, file)
@@ -19,7 +21,7 @@ select t.root, cf.path, c.repo, c.hash, c.subject, c.authored_at, cf.added + cf.
   join commit_people cp on cp.repo = c.repo and cp.hash = c.hash and cp.role in ('author', 'co-author')
  where cf.repo = t.repo and cf.path = t.path and c.repo = cf.repo and c.hash = cf.hash
    and c.is_merge = 0 and c.committed_at <= t.until_at
-   and c.authored_at >= :since and c.authored_at <= :now
+   and c.authored_at >= :since and c.authored_at <= :now and c.committed_at <= :now
 
 -- name: window-files
 -- The whole store's (commit, file) facts of the window: each non-merge commit's changed paths
@@ -29,7 +31,7 @@ select t.root, cf.path, c.repo, c.hash, c.subject, c.authored_at, cf.added + cf.
 -- commit_files row).
 select c.repo || '@' || c.hash as ref, cf.path, cf.old_path, cf.change_type, cf.added + cf.deleted as churn
   from commits c cross join commit_files cf
- where c.authored_at >= :since and c.authored_at <= :now and c.is_merge = 0
+ where c.authored_at >= :since and c.authored_at <= :now and c.committed_at <= :now and c.is_merge = 0
    and cf.repo = c.repo and cf.hash = c.hash
 
 -- name: component-window-files
@@ -39,7 +41,7 @@ with target(repo, path, until_at, root) as (
     select f.repo, f.path, 4611686018427387904, f.path from files f where f.component = :component)
 select c.repo || '@' || c.hash as ref, cf.path, cf.old_path, cf.change_type, cf.added + cf.deleted as churn
   from commits c cross join commit_files cf cross join target t
- where c.authored_at >= :since and c.authored_at <= :now and c.is_merge = 0
+ where c.authored_at >= :since and c.authored_at <= :now and c.committed_at <= :now and c.is_merge = 0
    and cf.repo = c.repo and cf.hash = c.hash and t.repo = cf.repo and t.path = cf.path
    and c.committed_at <= t.until_at
 
@@ -48,7 +50,7 @@ select c.repo || '@' || c.hash as ref, cf.path, cf.old_path, cf.change_type, cf.
 -- subject, and the account (`cross join`: the window's commits first, then their people).
 select c.repo || '@' || c.hash as ref, c.authored_at, c.committed_at, c.is_bug_fix, c.subject, cp.identity_key
   from commits c cross join commit_people cp
- where c.authored_at >= :since and c.authored_at <= :now and c.is_merge = 0
+ where c.authored_at >= :since and c.authored_at <= :now and c.committed_at <= :now and c.is_merge = 0
    and cp.repo = c.repo and cp.hash = c.hash and cp.role in ('author', 'co-author')
 
 -- name: fix-issues
@@ -58,3 +60,10 @@ select c.repo || '@' || c.hash as ref, c.authored_at, c.committed_at, c.is_bug_f
 select hash, issue_key
   from commit_issues
  where repo = :repo and hash in ({hashes})
+
+-- name: newest-commit
+-- The newest commit known at `now` (authored at or before it), to say when a window is empty
+-- because the data stops earlier; NULL in an empty store.
+select max(authored_at) as at
+  from commits
+ where authored_at <= :now

@@ -1,0 +1,214 @@
+"""What the risk signals read from the store (agents/risk_signals.py holds their rules; SQL:
+agents/sql/risk_signals.sql). As of `now`: commits authored and committed by then, reviews
+submitted by then, incidents started by then (agents/incidents.py's own as-of rules).
+
+- `window_commits`: the window's commits of some files as the signals see them: revert of what,
+  reviewed or not (an APPROVED PR review, or a reviewer trailer).
+- `fix_history`: each file's bug-fix times over its whole history, under its name at `now`
+  (renames followed with risk_window.fold_renames; files deleted since dropped).
+- `caused`: the incidents each file's changes caused (the files a cause changed).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+from teammemory.agents import incidents, risk_signals
+from teammemory.agents.covering_tests import CoveringTest, covering_tests, is_test_path
+from teammemory.agents.evidence import DAY, short
+from teammemory.agents.risk_signals import Caused, Signal, WindowCommit, couplings
+from teammemory.agents.risk_window import FactRow, WindowFacts, fold_renames
+from teammemory.config import Config
+from teammemory.store import Reader, queries
+
+Q = queries.load("teammemory.agents.sql", "risk_signals.sql")
+
+
+class SignalRow(NamedTuple):
+    hash: str
+    is_revert: int
+    reverts: str
+    trailer_reviewed: int
+
+
+class SubjectRow(NamedTuple):
+    hash: str
+    subject: str
+    committed_at: int
+
+
+class HistoryRow(NamedTuple):
+    ref: str
+    path: str
+    old_path: str
+    change_type: str
+    authored_at: int
+    committed_at: int
+    is_bug_fix: int
+
+
+class PathRow(NamedTuple):
+    path: str
+
+
+def window_commits(db: Reader, commits: Mapping[str, tuple[int, int, str]], now: int) -> dict[str, WindowCommit]:
+    """`commits`: 'repo@hash' -> (authored_at, committed_at, subject) -> each as a WindowCommit."""
+    by_repo: dict[str, set[str]] = defaultdict(set)
+    for ref in commits:
+        repo, _, hash_ = ref.rpartition("@")
+        by_repo[repo].add(hash_)
+    approved = set(approvals(db, now)) if commits else set()
+    out: dict[str, WindowCommit] = {}
+    for repo, hashes in sorted(by_repo.items()):
+        for marks, params in queries.in_list(hashes, "h"):
+            for r in db.fetch(Q["commit-signals"].fill(hashes=marks), SignalRow, **params, repo=repo):
+                ref = f"{repo}@{r.hash}"
+                at, committed, subject = commits[ref]
+                out[ref] = WindowCommit(ref, at, subject, bool(r.is_revert or r.reverts), r.reverts,
+                                        bool(r.trailer_reviewed) or r.hash in approved)
+    named: dict[str, list[WindowCommit]] = defaultdict(list)
+    for c in out.values():
+        if c.reverts.startswith("subject:"):
+            named[c.ref.rpartition("@")[0]].append(c)
+    for repo, some in sorted(named.items()):
+        found = _by_subject(db, repo, {c.reverts[len("subject:"):] for c in some})
+        for c in some:
+            before = [(t, h) for t, h in found.get(c.reverts[len("subject:"):], ()) if t <= commits[c.ref][1]]
+            if before:
+                out[c.ref] = dataclasses.replace(c, reverts=max(before)[1])
+    return out
+
+
+class ApprovalRow(NamedTuple):
+    hash: str
+    at: int
+
+
+def approvals(db: Reader, now: int) -> dict[str, int]:
+    """Each commit hash approved in review by `now` -> when it was first approved."""
+    return {r.hash: int(r.at) for r in db.fetch(Q["approved-commits"], ApprovalRow, now=now)}
+
+
+def _by_subject(db: Reader, repo: str, subjects: set[str]) -> dict[str, list[tuple[int, str]]]:
+    """The commits of `repo` with these subjects: (committed at, hash), for `Revert "<subject>"`
+    when no hash was written (the latest one before the revert is what it reverts)."""
+    found: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for marks, params in queries.in_list(sorted(subjects), "s"):
+        for r in db.fetch(Q["commits-by-subject"].fill(subjects=marks), SubjectRow, **params, repo=repo):
+            found[r.subject].append((int(r.committed_at), r.hash))
+    return dict(found)
+
+
+def fix_history(db: Reader, now: int, repo: str | None = None) -> dict[str, list[tuple[int, str]]]:
+    """Each file alive at `now` (by its name then) -> its bug fixes (authored at, 'repo@hash'), oldest
+    first (of `repo`, or all)."""
+    rows = db.fetch(Q["fix-history"], HistoryRow, now=now)
+    if repo is not None:
+        rows = [r for r in rows if r.ref.rpartition("@")[0] == repo]
+    fixes = {r.ref: r.authored_at for r in rows if r.is_bug_fix}
+    reach = {r.path for r in rows if r.is_bug_fix}  # the names fixed files had, and later took
+    grew = True
+    while grew:
+        later = {r.path for r in rows if r.old_path in reach and r.path not in reach}
+        grew, reach = bool(later), reach | later
+    rows = [r for r in rows if r.path in reach or r.old_path in reach]
+    when = {r.ref: r.committed_at for r in rows}
+    facts = [FactRow(r.ref, r.path, r.old_path, r.change_type, 0) for r in rows]
+    out: dict[str, list[tuple[int, str]]] = {}
+    for path, fs in fold_renames(facts, when).items():
+        mine = sorted({(fixes[f.ref], f.ref) for f in fs if f.ref in fixes})
+        if mine:
+            out[path] = mine
+    return out
+
+
+def component_paths(db: Reader, component: str) -> set[str]:
+    return {r.path for r in db.fetch(Q["component-paths"], PathRow, component=component)}
+
+
+def caused(db: Reader, now: int, paths: Iterable[str] | None = None) -> dict[str, list[Caused]]:
+    """Each file -> the incidents (started by `now`) that a change of it caused."""
+    wanted = set(paths) if paths is not None else None
+    out: dict[str, list[Caused]] = defaultdict(list)
+    for item in incidents.load(db, now=now):
+        for c in item.causes:
+            ref = short(c.ref) if c.kind == "commit" else f"#{c.ref}"
+            for p in c.paths:
+                if wanted is None or p in wanted:
+                    if all(x.key != item.key for x in out[p]):
+                        out[p].append(Caused(item.key, item.severity, item.started_at, ref, c.landed_at))
+    return dict(out)
+
+
+class Context:
+    """Everything one answer needs to compute signals for any of its files, read once: the whole
+    window's facts (coupling, commits), the fix history, the incidents; window commits' revert
+    and review facts are looked up only for the files asked."""
+
+    def __init__(self, db: Reader, window: WindowFacts, *, now: int, days: int, config: Config,
+                 repo: str | None = None) -> None:
+        self.db, self.window, self.now, self.days, self.config = db, window, now, days, config
+        self.fixes = fix_history(db, now, repo)
+        self.caused = caused(db, now)
+        sets: dict[str, set[str]] = defaultdict(set)
+        for path, facts in window.files.items():
+            for f in facts:
+                sets[f.ref].add(path)
+        self.coupled = couplings(sets.values(), config.coupling_max_changeset, config.coupling_min_shared)
+        self._commits: dict[str, WindowCommit] = {}
+
+    def signals(self, paths: Iterable[str], tests: Mapping[str, CoveringTest] | None = None
+                ) -> dict[str, tuple[Signal, ...]]:
+        """Every signal of each path (`tests`: covering tests found, else none looked up)."""
+        paths = list(paths)
+        refs = {f.ref for p in paths for f in self.window.files.get(p, ())}
+        todo = {r: (self.window.commits[r].authored_at, self.window.commits[r].committed_at,
+                    self.window.commits[r].subject) for r in refs - self._commits.keys()}
+        if todo:
+            self._commits.update(window_commits(self.db, todo, self.now))
+        patterns, w = self.config.test_patterns, self.config.risk
+        out = {}
+        for p in paths:
+            mine = sorted({self._commits[f.ref] for f in self.window.files.get(p, ()) if f.ref in self._commits},
+                          key=lambda c: (-c.at, c.ref))
+            test = tests.get(p) if tests is not None else None
+            out[p] = risk_signals.signals(
+                p, days=self.days, now=self.now, w=w, commits=mine, fixes=self.fixes.get(p, ()),
+                test_path=test.path if test else None, test_refs=test.commits if test else (),
+                is_test=is_test_path(p, patterns), caused=self.caused.get(p, ()), coupled=self.coupled.get(p))
+        return out
+
+    def extra(self, paths: Iterable[str]) -> dict[str, float]:
+        """Each path's weighted signal points, as `risk_signals.total(self.signals(...))` gives them,
+        computing only the weighted signals and no sentences: window commits are looked up only
+        when reverts or unreviewed infrastructure are weighted, covering tests (a query per file)
+        only when untested changes are."""
+        paths = list(paths)
+        w, ws = self.config.risk, risk_signals.weights(self.config.risk)
+        if ws["reverts"] or ws["unreviewed_infra"]:
+            self.signals([p for p in paths if p in self.window.files])  # fills the commit facts
+        tests = (covering_tests(self.db, paths, self.now - self.days * DAY, self.now, self.config.test_patterns)
+                 if ws["untested_changes"] else {})
+        out = {}
+        for p in paths:
+            facts = self.window.files.get(p, ())
+            values: dict[str, float] = {}
+            if ws["reverts"]:
+                values["reverts"] = sum(1 for r in {f.ref for f in facts} if self._commits[r].is_revert)
+            if ws["incidents"]:
+                values["incidents"] = len(self.caused.get(p, ()))
+            if ws["recent_fixes"]:
+                values["recent_fixes"] = risk_signals.faded_fixes(
+                    (t for t, _ in self.fixes.get(p, ())), self.now, w.recent_fix_half_life_days)
+            if ws["untested_changes"] and facts and not is_test_path(p, self.config.test_patterns):
+                test = tests[p]
+                values["untested_changes"] = risk_signals.untested({f.ref for f in facts}, test.commits)
+            if ws["unreviewed_infra"] and risk_signals.is_infra(p, w.infra_patterns):
+                values["unreviewed_infra"] = sum(1 for r in {f.ref for f in facts} if not self._commits[r].reviewed)
+            if ws["coupling"] and p in self.coupled:
+                values["coupling"] = self.coupled[p][0]
+            out[p] = risk_signals.weighted(values, w)
+        return out
