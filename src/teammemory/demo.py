@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from teammemory import demo_incidents
 from teammemory import demo_story as story
 from teammemory.config import Config
 from teammemory.config import load as load_config
@@ -34,11 +35,13 @@ from teammemory.errors import InputError, SourceError
 from teammemory.ingest import IngestSummary
 from teammemory.ingest.git import ingest_git
 from teammemory.ingest.github import ingest_github_files
+from teammemory.ingest.incidents import ingest_incident_files
 from teammemory.ingest.jira import ingest_jira_files
 from teammemory.store import Store, migrate
 
 Files = dict[str, tuple[str, ...]]
 MARKER = ".teammemory-demo"
+EDITION = "2"  # bumped when the demo's files change without its commits changing (2: postmortems, tags)
 WORDS = {"auth": ("token", "session", "scope", "claim", "nonce", "cookie", "issuer"),
          "payment": ("amount", "currency", "invoice", "refund", "charge", "webhook", "ledger"),
          "infra": ("replicas", "memory", "probe", "backup", "ingress", "region"),
@@ -98,18 +101,26 @@ class DemoFiles:
     commits: int  # commits reachable from main
     pulls: int
     issues: int
+    incidents: Path
+
+
+def marker_text(history: History) -> str:
+    """What the marker of a finished demo holds: its head and the edition of its files."""
+    return f"{history.main} {EDITION}\n"
 
 
 @dataclass(frozen=True)
 class SeedSummary:
     demo: DemoFiles
     runs: tuple[IngestSummary, ...]  # git, jira, github
+    incidents: IngestSummary | None = None  # the postmortems
 
     @property
     def counts(self) -> dict[str, dict[str, int]]:
-        """What each ingest wrote: {'git': {...}, 'jira': {...}, 'github': {...}}."""
+        """What each ingest wrote: {'git': {...}, 'jira': {...}, 'github': {...}, 'incidents': {...}}."""
         names = ("git", "jira", "github")
-        return {name: dict(run.counts) for name, run in zip(names, self.runs, strict=True)}
+        out = {name: dict(run.counts) for name, run in zip(names, self.runs, strict=True)}
+        return out | ({"incidents": dict(self.incidents.counts)} if self.incidents else {})
 
 
 # --- git objects -------------------------------------------------------------------------------
@@ -356,8 +367,21 @@ def fast_import_stream(history: History) -> bytes:
                 data = blob(files[ch.path])
                 out.append(f"M 100644 inline {ch.path}\ndata {len(data)}\n".encode() + data + b"\n")
         out.append(b"\n")
+    out += release_tags(history, marks)
     out.append(b"done\n")
     return b"".join(out)
+
+
+def release_tags(history: History, marks: dict[str, int]) -> list[bytes]:
+    """An annotated tag `v1.K.0` on each release commit, by the bot that made it, a minute later."""
+    out = []
+    for c in history.commits:
+        subject = c.message.split("\n")[0]
+        if c.ref == "refs/heads/main" and subject.startswith("chore(release): "):
+            name, msg = "v" + subject.removeprefix("chore(release): "), f"Release {subject.split()[-1]}\n".encode()
+            out.append(f"tag {name}\nfrom :{marks[c.sha]}\ntagger {c.author} {c.at + 60} +0000\n".encode()
+                       + f"data {len(msg)}\n".encode() + msg + b"\n")
+    return out
 
 
 def write_repo(path: Path, history: History) -> None:
@@ -700,7 +724,7 @@ def build_demo(folder: Path) -> DemoFiles:
         raise InputError(str(folder), "not empty and not a TeamMemory demo folder; choose an empty folder")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MARKER).write_text("incomplete\n", encoding="utf-8")  # ours, but not usable until the end
-    for name in ("repo", "jira", "github", "teammemory.toml"):
+    for name in ("repo", "jira", "github", "incidents", "teammemory.toml"):
         target = folder / name
         if target.is_dir():
             shutil.rmtree(target)
@@ -712,8 +736,11 @@ def build_demo(folder: Path) -> DemoFiles:
     write_json(folder / "jira" / "issues.json", jira_page(plan.lives))
     for rel, data in gh_documents(history, plan.pulls).items():
         write_json(folder / "github" / "repos" / story.REPO / rel, data)
+    (folder / "incidents").mkdir()
+    for name, text in demo_incidents.postmortems(history, plan).items():
+        (folder / "incidents" / name).write_text(text, encoding="utf-8")
     (folder / "teammemory.toml").write_text(CONFIG, encoding="utf-8")
-    (folder / MARKER).write_text(history.main + "\n", encoding="utf-8")
+    (folder / MARKER).write_text(marker_text(history), encoding="utf-8")
     return describe(folder, history, plan)
 
 
@@ -725,7 +752,7 @@ def describe(folder: Path, history: History, plan: story.Plan) -> DemoFiles:
             reachable.add(sha)
             todo += history.by_sha[sha].parents
     return DemoFiles(folder, folder / "repo", folder / "jira", folder / "github", folder / "teammemory.toml",
-                     history.main, len(reachable), len(plan.pulls), len(plan.lives))
+                     history.main, len(reachable), len(plan.pulls), len(plan.lives), folder / "incidents")
 
 
 def existing(folder: Path) -> DemoFiles | None:
@@ -735,12 +762,13 @@ def existing(folder: Path) -> DemoFiles | None:
         return None
     plan = story.plan()
     history = History(plan)
-    same = marker.read_text(encoding="utf-8").strip() == history.main
+    same = marker.read_text(encoding="utf-8") == marker_text(history)
     return describe(folder, history, plan) if same else None
 
 
 def seed(store: Store, folder: Path, *, config: Config | None = None) -> SeedSummary:
-    """Build the demo in `folder` unless it is there, reset `store`, and ingest git, Jira and GitHub.
+    """Build the demo in `folder` unless it is there, reset `store`, and ingest git, Jira, GitHub and the
+    postmortems.
 
     The config defaults to the demo's own teammemory.toml with no `TEAMMEMORY_*` environment, so
     the seeded store is the same everywhere; the store is emptied (every table dropped, schema
@@ -754,4 +782,4 @@ def seed(store: Store, folder: Path, *, config: Config | None = None) -> SeedSum
     runs = (ingest_git(store, demo.repo, config=cfg, name=story.REPO, branch="main"),
             ingest_jira_files(store, [demo.jira], config=cfg),
             ingest_github_files(store, [demo.github], config=cfg, repo=story.REPO))
-    return SeedSummary(demo, runs)
+    return SeedSummary(demo, runs, ingest_incident_files(store, [demo.incidents], config=cfg))

@@ -24,10 +24,20 @@ plus a few examples in a stable order. Checks:
   a GitHub 'OWNER/REPO#N', often a PR's number after a closing keyword such as 'Fixes #N');
 - possible duplicate people: the same name, folded (case, accents, punctuation), on accounts of
   different non-bot people; only suggested, never merged (SortingHat's recommendations).
+Beyond linkage (agents/hygiene_process.py, whose docstring has the rules): PRs merged with no
+approving review, commits on the default branch that came through no PR, open postmortem action
+items (three more checks), and link coverage per repository, component and month (`coverage`).
 When no project is known at all (no issues ingested, none configured), every key counts as a
 key and the two key checks are not applicable (denominator 0). A GitHub issue key 'OWNER/REPO#N'
 (from closing keywords, `fixes #N`) has the project OWNER/REPO, known once issues of that
 repository are ingested (or when it is listed in issues.project_keys, in any letter case).
+
+As of `now`: only commits authored, PRs and issues created at or before `now` count, an issue is
+done when its status category at `now` is (agents/issue_state.py), the files are those that exist
+at `now` (agents/paths.py: known by then, not deleted or renamed away), and the accounts are those
+seen by then (an act at or before `now`; which accounts form one developer is identity
+resolution's answer over the whole store). `repo` keeps one repository's commits, PRs and files
+(issues, keys' ingestion and accounts are the store's).
 
 Sources: the linkage-quality measures of Bird et al., "Fair and Balanced? Bias in Bug-Fix
 Datasets" (2009) and SortingHat's identity recommendations. SQL: agents/sql/hygiene.sql (which also
@@ -42,9 +52,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
 
+from teammemory.agents import hygiene_process, paths
 from teammemory.agents.context_common import key_order
 from teammemory.agents.evidence import epoch, iso_day, short
 from teammemory.agents.hygiene_identities import IdentityRow, IdentitySuggestion, alone, duplicates, suggest_identities
+from teammemory.agents.issue_state import issue_states
 from teammemory.config import Config
 from teammemory.model import issue_project
 from teammemory.store import Reader, queries
@@ -57,7 +69,8 @@ FORMULA = ("percent = round(100 * count / denominator, 1); "
 Item = tuple[tuple[object, ...], str]  # a failing item: (sort key, example text)
 CheckName = Literal["commits_without_issue", "prs_without_issue", "prs_without_description",
                     "done_issues_without_commit", "files_without_component", "identities_unresolved",
-                    "ignored_keys", "dangling_keys", "possible_duplicate_people"]
+                    "ignored_keys", "dangling_keys", "possible_duplicate_people", "prs_without_approval",
+                    "commits_without_pr", "open_action_items"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +93,7 @@ class HygieneReport:
     known_projects: tuple[str, ...]
     checks: tuple[Check, ...]
     suggestions: tuple[IdentitySuggestion, ...]
+    coverage: tuple[hygiene_process.Coverage, ...] = ()  # link coverage per repository, component, month
 
 
 class ProjectRow(NamedTuple):
@@ -121,9 +135,15 @@ class PrKeyRow(NamedTuple):
 class DoneRow(NamedTuple):
     key: str
     summary: str
+    status_category: str
     resolution: str
     resolved_at: int | None
     has_commit: int
+    later: int  # 1: its status or resolution changed after `now` (its state at `now` is read)
+
+
+class LatestRow(NamedTuple):
+    at: int | None
 
 
 class KeyRow(NamedTuple):
@@ -131,12 +151,6 @@ class KeyRow(NamedTuple):
     project: str
     commits: int
     ingested: int
-
-
-class FileRow(NamedTuple):
-    repo: str
-    path: str
-    component: str | None
 
 
 def check(name: CheckName, title: str, bad: Sequence[Item], denominator: int, label: str, *, examples: int,
@@ -150,28 +164,81 @@ def check(name: CheckName, title: str, bad: Sequence[Item], denominator: int, la
     return Check(name, title, count, denominator, label, percent, coverage, FORMULA, shown, note)
 
 
-def ask(db: Reader, *, now: datetime, config: Config, examples: int = 5) -> HygieneReport:
-    """Every check over the whole store (SQL in hygiene.sql, arithmetic in the pure functions below)."""
-    ingested = db.fetch(Q["issue-projects"], ProjectRow)
+def ask(db: Reader, *, now: datetime, config: Config, examples: int = 5, repo: str | None = None) -> HygieneReport:
+    """Every check over the store as of `now` (in `repo`, or every repository): SQL in hygiene.sql,
+    arithmetic in the pure functions below."""
+    paths.check_repo(db, repo)
+    at = epoch(now)
+    q = {"now": at, "repo": repo or ""}
+    ingested = db.fetch(Q["issue-projects"], ProjectRow, now=at)
     known = set(config.project_keys) | {r.project for r in ingested}
-    keys = db.fetch(Q["keys"], KeyRow) if known else []  # without a known project the key checks cannot tell
-    identities = db.fetch(Q["identities"], IdentityRow)
+    keys_q = Q["keys"] if paths.sees_all(db, at) else Q["keys-as-of"]
+    keys = db.fetch(keys_q, KeyRow, **q) if known else []  # without a known project the key checks cannot tell
+    identities = _identities(db, at)
     suggestions = suggest_identities(identities)
-    prs = db.fetch(Q["prs"], PrRow)
-    [files] = db.fetch(Q["file-count"], CountRow)
+    prs = db.fetch(Q["prs"], PrRow, **q)
+    files = paths.current_files(db, now=at, repo=repo)
     checks = (
-        commits_without_issue(db, known, examples),
-        prs_without_issue(prs, db.fetch(Q["pr-keys"], PrKeyRow), known, examples),
+        commits_without_issue(db, known, examples, q),
+        prs_without_issue(prs, db.fetch(Q["pr-keys"], PrKeyRow, now=at), known, examples),
         prs_without_description(prs, examples),
-        done_without_commit(db.fetch(Q["done-issues"], DoneRow), examples),
-        files_without_component(db.fetch(Q["files-without-component"], FileRow), files.n, examples),
+        done_without_commit(_done_at(db, db.fetch(Q["done-issues"], DoneRow, **q), at), examples),
+        files_without_component([(f.repo, f.path, f.component) for f in files], len(files), examples),
         _alone(identities, examples),
         *key_checks(keys, known, examples),
         check("possible_duplicate_people", "people who may be one person (same name)",
               *duplicates(suggestions, identities), "people (not bots)", examples=examples,
               note="suggestions only: merge with `teammemory identities merge A B`"),
+        *process_checks(db, at, repo, examples),
     )
-    return HygieneReport(iso_day(epoch(now)), tuple(sorted(known)), checks, suggestions)
+    return HygieneReport(iso_day(at), tuple(sorted(known)), checks, suggestions,
+                         hygiene_process.coverage(db, at, repo, _link_projects(db, known)))
+
+
+def _link_projects(db: Reader, known: set[str]) -> list[str] | None:
+    """The projects whose keys count as links, spelled as commits spell them; None: every key."""
+    if not known:
+        return None
+    named = [r.project for r in db.fetch(Q["commit-projects"], ProjectRow)]
+    projects = [p for p in named if not p or _known(p, known)]
+    return None if len(projects) == len(named) else projects
+
+
+def process_checks(db: Reader, now: int, repo: str | None, examples: int) -> tuple[Check, Check, Check]:
+    """PRs merged with no approving review, commits that came through no PR, open action items."""
+    q = {"now": now, "repo": repo or ""}
+    unapproved, merged = hygiene_process.unapproved(db, q)
+    direct, bad, first_parent = hygiene_process.direct_commits(db, now, repo, examples)
+    actions, items = hygiene_process.open_actions(db, now, repo)
+    return (check("prs_without_approval", "PRs merged with no approving review", unapproved, merged, "merged PRs",
+                  examples=examples, note="approving: a review APPROVED by someone other than the author,"
+                                          " before the merge"),
+            check("commits_without_pr", "commits on the default branch through no PR", direct, first_parent,
+                  "first-parent commits", examples=examples, count=bad),
+            check("open_action_items", "open postmortem action items", actions, items, "action items",
+                  examples=examples))
+
+
+def _identities(db: Reader, now: int) -> list[IdentityRow]:
+    """The accounts seen at or before `now` (every account when nothing later is recorded)."""
+    latest = db.fetch_one(Q["latest-activity"], LatestRow)
+    if latest is None or latest.at is None or now >= latest.at:
+        return db.fetch(Q["identities"], IdentityRow)
+    return db.fetch(Q["identities-as-of"], IdentityRow, now=now)
+
+
+def _done_at(db: Reader, rows: list[DoneRow], now: int) -> list[DoneRow]:
+    """The issues done at `now`: rows whose state changed later get their category and resolution
+    then (issue_state.issue_states)."""
+    states = issue_states(db, [r.key for r in rows if r.later], now)
+    out = []
+    for r in rows:
+        s = states.get(r.key) if r.later else None
+        if s is not None:
+            r = r._replace(status_category=s.status_category, resolution=s.resolution, resolved_at=s.resolved_at)
+        if r.status_category.lower() == "done":
+            out.append(r)
+    return out
 
 
 def _is_key(key: str, project: str, known: set[str]) -> bool:
@@ -184,11 +251,12 @@ def _known(project: str, known: set[str]) -> bool:
     return project in known or project.upper() in known
 
 
-def commits_without_issue(db: Reader, known: set[str], examples: int) -> Check:
+def commits_without_issue(db: Reader, known: set[str], examples: int, scope: dict[str, object]) -> Check:
     """Counted in SQL; the examples from every unlinked commit as new as the n-th newest (hygiene.sql
     says why it counts this way):
         unlinked = people's commits - (linked commits - linked commits that are not people's work)"""
-    (counts_q, linked_q, newest_q, since_q), params = _commit_queries(db, known)
+    (counts_q, linked_q, newest_q, since_q), projects = _commit_queries(db, known)
+    params = {**projects, **scope}
     [counts] = db.fetch(counts_q, CommitCountsRow, **params)  # aggregates: one row each
     [linked] = db.fetch(linked_q, CountRow, **params)
     people = counts.total - counts.others
@@ -243,9 +311,10 @@ def done_without_commit(issues: Sequence[DoneRow], examples: int) -> Check:
                  "done issues", examples=examples)
 
 
-def files_without_component(files: Sequence[FileRow], total: int, examples: int) -> Check:
-    """`files` may hold only those without a component (files-without-component); `total` counts them all."""
-    bad = [((r.path, r.repo), r.path) for r in files if not r.component]
+def files_without_component(files: Sequence[tuple[str, str, str | None]], total: int, examples: int) -> Check:
+    """`files` are (repo, path, component) and may hold only those without a component; `total`
+    counts them all."""
+    bad = [((path, repo), path) for repo, path, component in files if not component]
     return check("files_without_component", "files without a component", bad, total, "files",
                  examples=examples, note="add a rule to [components] in teammemory.toml")
 

@@ -21,11 +21,17 @@
 --                           primary key, and reading it costs SQLite ~80 ms more);
 --   <name>-of-projects      only keys of the known projects, spelled as commits spell them;
 --   <name>-of-no-project    projects are known but commits name none of them: nothing is linked.
+--
+-- As of :now, in :repo ('' = every repository): commits authored at or before :now, PRs and
+-- issues created by then (the module reads each issue's status category at :now). The linked
+-- commits are counted from commit_issues' key as above, less those of commits authored after :now,
+-- read through commits_time (none when :now is after the newest commit, so nothing is probed).
 
 -- name: issue-projects
--- The projects of the ingested issues (known projects, with config.project_keys).
+-- The projects of the issues created at or before :now (known projects, with config.project_keys).
 select distinct project
   from issues
+ where coalesce(created_at, 0) <= :now
 
 -- name: commit-projects
 -- The projects the keys commits name are of.
@@ -35,38 +41,49 @@ select distinct project
 -- name: commit-counts
 -- All commits, the commits that are not people's work (merges, bots' commits), and how many of
 -- those name a key.
-select (select count(*) from commits) as total, count(*) as others,
+select (select count(*) from commits where authored_at <= :now and (:repo = '' or repo = :repo)) as total,
+       count(*) as others,
        coalesce(sum(case when exists (select 1 from commit_issues ci where ci.repo = c.repo and ci.hash = c.hash)
                          then 1 else 0 end), 0) as others_linked
   from commits c
- where c.is_merge <> 0 or c.author_key in (select account_key from persons where is_bot = 1 and account_key is not null)
+ where (c.is_merge <> 0 or c.author_key in (select account_key from persons where is_bot = 1 and account_key is not null))
+   and c.authored_at <= :now and (:repo = '' or c.repo = :repo)
 
 -- name: commit-counts-of-projects
 -- `commit-counts`, linked by keys of the known projects only.
 -- slot: projects  an in-list of the known projects, as commit_issues spells them
-select (select count(*) from commits) as total, count(*) as others,
+select (select count(*) from commits where authored_at <= :now and (:repo = '' or repo = :repo)) as total,
+       count(*) as others,
        coalesce(sum(case when exists (select 1 from commit_issues ci where ci.repo = c.repo and ci.hash = c.hash
                                          and ci.project in ({projects}))
                          then 1 else 0 end), 0) as others_linked
   from commits c
- where c.is_merge <> 0 or c.author_key in (select account_key from persons where is_bot = 1 and account_key is not null)
+ where (c.is_merge <> 0 or c.author_key in (select account_key from persons where is_bot = 1 and account_key is not null))
+   and c.authored_at <= :now and (:repo = '' or c.repo = :repo)
 
 -- name: commit-counts-of-no-project
 -- `commit-counts` when commits name no known project: none is linked.
-select (select count(*) from commits) as total, count(*) as others, 0 as others_linked
+select (select count(*) from commits where authored_at <= :now and (:repo = '' or repo = :repo)) as total,
+       count(*) as others, 0 as others_linked
   from commits c
- where c.is_merge <> 0 or c.author_key in (select account_key from persons where is_bot = 1 and account_key is not null)
+ where (c.is_merge <> 0 or c.author_key in (select account_key from persons where is_bot = 1 and account_key is not null))
+   and c.authored_at <= :now and (:repo = '' or c.repo = :repo)
 
 -- name: linked-commits
 -- How many commits name a key, from commit_issues' own primary key.
-select count(*) as n
-  from (select distinct repo, hash from commit_issues ci) l
+select (select count(*) from (select distinct repo, hash from commit_issues ci where :repo = '' or ci.repo = :repo) l)
+     - (select count(*) from (select distinct ci.repo, ci.hash from commits c cross join commit_issues ci
+                               where c.authored_at > :now and (:repo = '' or c.repo = :repo)
+                                 and ci.repo = c.repo and ci.hash = c.hash) x) as n
 
 -- name: linked-commits-of-projects
 -- How many commits name a key of the known projects.
 -- slot: projects  an in-list of the known projects, as commit_issues spells them
-select count(*) as n
-  from (select distinct repo, hash from commit_issues ci where ci.project in ({projects})) l
+select (select count(*) from (select distinct repo, hash from commit_issues ci
+                               where ci.project in ({projects}) and (:repo = '' or ci.repo = :repo)) l)
+     - (select count(*) from (select distinct ci.repo, ci.hash from commits c cross join commit_issues ci
+                               where c.authored_at > :now and (:repo = '' or c.repo = :repo)
+                                 and ci.repo = c.repo and ci.hash = c.hash and ci.project in ({projects})) x) as n
 
 -- name: linked-commits-of-no-project
 -- No commit names a known project.
@@ -77,6 +94,7 @@ select 0 as n
 select c.repo, c.hash, c.subject, c.authored_at
   from commits c
  where c.is_merge = 0 and c.author_key not in (select account_key from persons where is_bot = 1 and account_key is not null)
+   and c.authored_at <= :now and (:repo = '' or c.repo = :repo)
    and not exists (select 1 from commit_issues ci where ci.repo = c.repo and ci.hash = c.hash)
  order by c.authored_at desc
  limit :n
@@ -87,6 +105,7 @@ select c.repo, c.hash, c.subject, c.authored_at
 select c.repo, c.hash, c.subject, c.authored_at
   from commits c
  where c.is_merge = 0 and c.author_key not in (select account_key from persons where is_bot = 1 and account_key is not null)
+   and c.authored_at <= :now and (:repo = '' or c.repo = :repo)
    and not exists (select 1 from commit_issues ci where ci.repo = c.repo and ci.hash = c.hash
                       and ci.project in ({projects}))
  order by c.authored_at desc
@@ -97,6 +116,7 @@ select c.repo, c.hash, c.subject, c.authored_at
 select c.repo, c.hash, c.subject, c.authored_at
   from commits c
  where c.is_merge = 0 and c.author_key not in (select account_key from persons where is_bot = 1 and account_key is not null)
+   and c.authored_at <= :now and (:repo = '' or c.repo = :repo)
  order by c.authored_at desc
  limit :n
 
@@ -105,6 +125,7 @@ select c.repo, c.hash, c.subject, c.authored_at
 select c.repo, c.hash, c.subject, c.authored_at
   from commits c
  where c.is_merge = 0 and c.author_key not in (select account_key from persons where is_bot = 1 and account_key is not null)
+   and c.authored_at <= :now and (:repo = '' or c.repo = :repo)
    and not exists (select 1 from commit_issues ci where ci.repo = c.repo and ci.hash = c.hash)
    and c.authored_at >= :since
 
@@ -114,6 +135,7 @@ select c.repo, c.hash, c.subject, c.authored_at
 select c.repo, c.hash, c.subject, c.authored_at
   from commits c
  where c.is_merge = 0 and c.author_key not in (select account_key from persons where is_bot = 1 and account_key is not null)
+   and c.authored_at <= :now and (:repo = '' or c.repo = :repo)
    and not exists (select 1 from commit_issues ci where ci.repo = c.repo and ci.hash = c.hash
                       and ci.project in ({projects}))
    and c.authored_at >= :since
@@ -123,6 +145,7 @@ select c.repo, c.hash, c.subject, c.authored_at
 select c.repo, c.hash, c.subject, c.authored_at
   from commits c
  where c.is_merge = 0 and c.author_key not in (select account_key from persons where is_bot = 1 and account_key is not null)
+   and c.authored_at <= :now and (:repo = '' or c.repo = :repo)
    and c.authored_at >= :since
 
 -- name: prs
@@ -130,6 +153,7 @@ select c.repo, c.hash, c.subject, c.authored_at
 select p.repo, p.number, p.title, p.created_at, substr(p.body, 1, 200) as body_head, ap.is_bot as a_bot
   from pull_requests p
   left join persons ap on ap.account_key = p.author_key
+ where coalesce(p.created_at, 0) <= :now and (:repo = '' or p.repo = :repo)
 
 -- name: pr-keys
 -- The keys each PR names, or a commit of it names. A commit (pc.hash) belongs to PR p when
@@ -146,18 +170,30 @@ select p.repo, p.number, ci.issue_key
                     and (p.repo = pc.repo or not exists (select 1 from pull_requests x where x.repo = pc.repo))
   cross join (select distinct repo from commit_issues) r
   cross join commit_issues ci
- where ci.repo = r.repo and ci.hash = pc.hash
+  cross join commits c
+ where ci.repo = r.repo and ci.hash = pc.hash and c.repo = ci.repo and c.hash = ci.hash and +c.authored_at <= :now
 
 -- name: done-issues
--- Issues of status category 'done', and whether a commit names the key or a PR naming it lists a
--- commit.
-select i.key, i.summary, i.resolution, i.resolved_at,
-  case when exists (select 1 from commit_issues ci where ci.issue_key = i.key)
+-- The issues created at or before :now that may be done then: of status category 'done', or with
+-- a status change after :now (the module keeps those whose category at :now is 'done'); whether a
+-- commit (of :repo) authored by then names the key, or a PR created by then naming it lists a
+-- commit not authored later; and whether the row needs its state at :now (`later`).
+select i.key, i.summary, i.status_category, i.resolution, i.resolved_at,
+  case when exists (select 1 from commit_issues ci join commits c on c.repo = ci.repo and c.hash = ci.hash
+                     where ci.issue_key = i.key and +c.authored_at <= :now and (:repo = '' or ci.repo = :repo))
          or exists (select 1 from pr_issues pi
+                      join pull_requests p on p.repo = pi.repo and p.number = pi.number
                       join pr_commits pc on pc.repo = pi.repo and pc.number = pi.number
-                     where pi.issue_key = i.key) then 1 else 0 end as has_commit
+                     where pi.issue_key = i.key and coalesce(p.created_at, 0) <= :now
+                       and (:repo = '' or pi.repo = :repo)
+                       and not exists (select 1 from commits c where c.hash = pc.hash and c.authored_at > :now))
+       then 1 else 0 end as has_commit,
+  case when coalesce(i.resolved_at, 0) > :now
+         or exists (select 1 from issue_transitions t where t.issue_key = i.key and t.at > :now) then 1 else 0 end as later
   from issues i
- where lower(i.status_category) = 'done'
+ where coalesce(i.created_at, 0) <= :now
+   and (lower(i.status_category) = 'done'
+        or exists (select 1 from issue_transitions t where t.issue_key = i.key and t.at > :now))
 
 -- name: keys
 -- Each distinct key commits name, its project, how many commits name it and whether the issue is
@@ -165,19 +201,19 @@ select i.key, i.summary, i.resolution, i.resolved_at,
 select ci.issue_key as k, ci.project, count(distinct ci.repo || ':' || ci.hash) as commits,
        max(case when i.key is null then 0 else 1 end) as ingested
   from commit_issues ci
-  left join issues i on i.key = ci.issue_key
+  left join issues i on i.key = ci.issue_key and coalesce(i.created_at, 0) <= :now
+ where :repo = '' or ci.repo = :repo
  group by ci.issue_key, ci.project
 
--- name: file-count
--- How many files the store knows.
-select count(*) as n
-  from files
-
--- name: files-without-component
--- The files no config rule gave a component.
-select repo, path, component
-  from files
- where component = '' or component is null
+-- name: keys-as-of
+-- `keys` at :now, before the newest commit: the keys commits authored at or before :now name.
+select ci.issue_key as k, ci.project, count(distinct ci.repo || ':' || ci.hash) as commits,
+       max(case when i.key is null then 0 else 1 end) as ingested
+  from commit_issues ci
+  join commits c on c.repo = ci.repo and c.hash = ci.hash and +c.authored_at <= :now
+  left join issues i on i.key = ci.issue_key and coalesce(i.created_at, 0) <= :now
+ where :repo = '' or ci.repo = :repo
+ group by ci.issue_key, ci.project
 
 -- name: identities
 -- Every account with its person (`persons`): the account's fields are the data checked; the
@@ -188,3 +224,122 @@ select i.key, i.source, i.email, i.name, i.login, i.display_name, i.developer_ke
        p.is_bot as bot
   from identities i
   join persons p on p.account_key = i.key
+
+-- name: latest-activity
+-- The time of the newest act the store records (commit, PR, review, comment, issue, status
+-- change): a `now` at or after it sees every account, so `identities` answers; an earlier one asks
+-- `identities-as-of`.
+select max(at) as at from (
+  select max(authored_at) as at from commits
+  union all select max(created_at) from pull_requests
+  union all select max(submitted_at) from reviews
+  union all select max(created_at) from review_comments
+  union all select max(created_at) from pr_comments
+  union all select max(created_at) from issues
+  union all select max(created_at) from issue_comments
+  union all select max(at) from issue_transitions) x
+
+-- name: identities-as-of
+-- `identities` at :now: the accounts seen by then (an author, committer, co-author or trailer of a
+-- commit authored at or before :now; the author, a reviewer or a requested reviewer of a PR, the
+-- author of a comment, the reporter or assignee of an issue, the author of a status change, created
+-- by then).
+with seen as (
+  select author_key as k from commits where authored_at <= :now
+  union select committer_key from commits where authored_at <= :now
+  union select cp.identity_key from commit_people cp join commits c on c.repo = cp.repo and c.hash = cp.hash
+   where c.authored_at <= :now
+  union select author_key from pull_requests where coalesce(created_at, 0) <= :now
+  union select rr.reviewer_key from review_requests rr
+    join pull_requests p on p.repo = rr.repo and p.number = rr.number where coalesce(p.created_at, 0) <= :now
+  union select reviewer_key from reviews where coalesce(submitted_at, 0) <= :now
+  union select author_key from review_comments where coalesce(created_at, 0) <= :now
+  union select author_key from pr_comments where coalesce(created_at, 0) <= :now
+  union select reporter_key from issues where coalesce(created_at, 0) <= :now
+  union select assignee_key from issues where coalesce(created_at, 0) <= :now
+  union select author_key from issue_comments where coalesce(created_at, 0) <= :now
+  union select author_key from issue_transitions where at <= :now)
+select i.key, i.source, i.email, i.name, i.login, i.display_name, i.developer_key,
+       p.person_key, case when i.developer_key is null then null else p.person_name end as developer_name,
+       p.is_bot as bot
+  from identities i
+  join persons p on p.account_key = i.key
+ where i.key in (select k from seen)
+
+-- name: merged-prs
+-- The PRs merged at or before :now (in :repo), with their author's person.
+select p.repo, p.number, p.title, p.merged_at, ap.person_key as a_key
+  from pull_requests p
+  left join persons ap on ap.account_key = p.author_key
+ where p.merged_at is not null and p.merged_at <= :now and (:repo = '' or p.repo = :repo)
+
+-- name: approvals
+-- The approving reviews submitted at or before their PR's merge, with the reviewer's person (the
+-- module keeps those by someone other than the PR's author).
+select r.repo, r.number, rp.person_key as r_key
+  from reviews r
+  join pull_requests p on p.repo = r.repo and p.number = r.number
+  left join persons rp on rp.account_key = r.reviewer_key
+ where upper(r.state) = 'APPROVED' and p.merged_at is not null and r.submitted_at is not null
+   and r.submitted_at <= p.merged_at and p.merged_at <= :now and (:repo = '' or p.repo = :repo)
+
+-- name: coverage-repos
+-- Per repository: the non-merge commits by people (not bots) authored at or before :now, and how
+-- many of them name a key that counts (the `links` slot: `1 = 1`, or `ci.project in (...)` for
+-- the known projects, as `commit-counts-of-projects` filters).
+-- slot: links  the condition on commit_issues ci that makes a key a link
+select c.repo as name, count(*) as commits,
+       coalesce(sum(case when exists (select 1 from commit_issues ci where ci.repo = c.repo and ci.hash = c.hash
+                                          and {links}) then 1 else 0 end), 0) as linked
+  from commits c
+ where c.is_merge = 0 and c.authored_at <= :now and (:repo = '' or c.repo = :repo)
+   and c.author_key not in (select account_key from persons where is_bot = 1 and account_key is not null)
+ group by c.repo
+
+-- name: coverage-components
+-- `coverage-repos` per component (the summary table component_commits: one row per commit and
+-- component it changed).
+-- slot: links  the condition on commit_issues ci that makes a key a link
+select cc.component as name, count(*) as commits,
+       coalesce(sum(case when exists (select 1 from commit_issues ci where ci.repo = cc.repo and ci.hash = cc.hash
+                                          and {links}) then 1 else 0 end), 0) as linked
+  from component_commits cc
+  join commits c on c.repo = cc.repo and c.hash = cc.hash
+ where cc.is_merge = 0 and cc.authored_at <= :now and cc.component <> '' and (:repo = '' or cc.repo = :repo)
+   and c.author_key not in (select account_key from persons where is_bot = 1 and account_key is not null)
+ group by cc.component
+
+-- name: coverage-recent
+-- The commits of `coverage-repos` authored in [:since, :now] (the module buckets them by month).
+-- slot: links  the condition on commit_issues ci that makes a key a link
+select c.authored_at,
+       case when exists (select 1 from commit_issues ci where ci.repo = c.repo and ci.hash = c.hash and {links})
+            then 1 else 0 end as linked
+  from commits c
+ where c.authored_at >= :since and c.authored_at <= :now and c.is_merge = 0 and (:repo = '' or c.repo = :repo)
+   and c.author_key not in (select account_key from persons where is_bot = 1 and account_key is not null)
+
+-- name: first-parent-counts
+-- Per repository (of :repo): the commits on the first-parent chain from the ingested head
+-- (first_parent_commits, kept at ingest) authored at or before :now, and how many of them a PR
+-- holds or merged (listed or merged: few next to the chain, so they probe it, not it them).
+select r.name as repo,
+       (select count(*) from first_parent_commits f where f.repo = r.name and f.authored_at <= :now) as total,
+       (select count(*) from (select hash from pr_commits
+                               union select merge_commit from pull_requests where merge_commit <> '') x
+          cross join first_parent_commits f
+         where f.repo = r.name and f.hash = x.hash and f.authored_at <= :now) as through_pr
+  from repositories r
+ where (:repo = '' or r.name = :repo)
+
+-- name: newest-direct
+-- The :n newest first-parent commits of :repo authored at or before :now that came through no PR
+-- (ties by hash), with their subjects: the examples.
+select f.hash, c.subject, f.authored_at
+  from first_parent_commits f
+  join commits c on c.repo = f.repo and c.hash = f.hash
+ where f.repo = :repo and f.authored_at <= :now
+   and not exists (select 1 from pr_commits pc where pc.hash = f.hash)
+   and not exists (select 1 from pull_requests p where p.merge_commit = f.hash)
+ order by f.authored_at desc, f.hash
+ limit :n
