@@ -13,11 +13,16 @@ ALLOWED: dict[str, set[str]] = {
     "store": BASE | {"store"},
     "identity": BASE | {"store", "identity"},
     "agents": BASE | {"store", "agents"},
+    "backtest": BASE | {"store", "agents", "backtest"},
     "derive": BASE | {"store", "identity"},
     "ingest": BASE | {"store", "sources", "identity", "derive", "ingest"},
-    "demo": BASE | {"store", "ingest", "demo", "demo_story"},
+    "demo": BASE | {"store", "ingest", "demo", "demo_story", "demo_incidents"},
     "demo_story": BASE | {"demo_story"},
-    "outputs": BASE | {"store", "sources", "identity", "agents", "derive", "ingest", "demo", "outputs"},
+    "demo_incidents": BASE | {"demo_incidents", "demo_story", "demo"},  # demo: for its History type only
+    "outputs": BASE | {"store", "sources", "identity", "agents", "derive", "ingest", "demo", "outputs", "backtest",
+                       "api"},
+    "api": BASE | {"store", "identity", "agents", "outputs", "api", "ingest"},
+    "action": BASE | {"store", "sources", "agents", "ingest", "outputs", "action"},  # an edge, like outputs
     "__main__": {"outputs"},
 }
 
