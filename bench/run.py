@@ -108,7 +108,7 @@ def postgres_ingest(repo: Path, agents: Callable[[str], dict[str, Any]] | None =
     if reason:
         return {"skipped": reason}
     try:
-        cluster = postgres.start()
+        cluster = postgres.start(ram=False, settings={})  # on disk, stock WAL: as measured before
     except RuntimeError as exc:
         return {"skipped": f"could not start PostgreSQL: {str(exc)[:200]}"}
     try:

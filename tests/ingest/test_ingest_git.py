@@ -102,7 +102,7 @@ def test_summary_counts(store: Store, history: Path) -> None:
     # files: 3 + 1 + 1 + 1 + 1 + 1 + 1 (merges 3 and 8 list none)
     # links: issue keys PROJ-1, PROJ-7 (branch), PROJ-9 (message + branch); PRs #12, #34, #5
     assert (summary.source, summary.target) == ("git", "proj")
-    assert summary.counts == {"commits": 9, "files": 9, "links": 7, "merges": 2, "reverts": 2, "removed": 0}
+    assert summary.counts == {"commits": 9, "file_changes": 9, "links": 7, "merges": 2, "reverts": 2, "removed": 0}
     assert rows(store, "select name, path, branch, head, ingested_at from repositories") == [
         {"name": "proj", "path": str(history.resolve()), "branch": "main", "head": rev(history),
          "ingested_at": 1800000000}]
@@ -224,7 +224,7 @@ def test_incremental_run_reads_only_new_commits(store: Store, history: Path,
 
     monkeypatch.setattr(gitparse, "parse_commit", spy)
     # new: 5 (README), 6 (lexer, Closes #34), 7 (lexer, PROJ-9), 8 (merge: PROJ-9 branch, PR #5)
-    assert ingest(store, history) == {"commits": 4, "files": 3, "links": 4, "merges": 1, "reverts": 1,
+    assert ingest(store, history) == {"commits": 4, "file_changes": 3, "links": 4, "merges": 1, "reverts": 1,
                                       "removed": 0}
     assert sorted(parsed) == sorted(git(history, "rev-list", "HEAD", "^HEAD~3").split())
     assert len(rows(store, "select hash from commits")) == 9
@@ -234,7 +234,7 @@ def test_incremental_run_reads_only_new_commits(store: Store, history: Path,
 def test_second_run_changes_nothing(store: Store, history: Path) -> None:
     ingest(store, history)
     before = dump(store)
-    assert ingest(store, history) == {"commits": 0, "files": 0, "links": 0, "merges": 0, "reverts": 0,
+    assert ingest(store, history) == {"commits": 0, "file_changes": 0, "links": 0, "merges": 0, "reverts": 0,
                                       "removed": 0}
     after = dump(store)
     assert len(after.pop("ingest_runs")) == len(before.pop("ingest_runs")) + 1

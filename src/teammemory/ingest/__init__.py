@@ -19,12 +19,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from teammemory import derive
 from teammemory.config import Config
 from teammemory.errors import InputError
-from teammemory.ingest.links import link_rules
-from teammemory.store import Lock, Store, Writer, migrate
-from teammemory.store.write import record_run
+from teammemory.store import Lock, Store, Writer
 
 
 @dataclass(frozen=True)
@@ -39,6 +36,12 @@ class IngestSummary:
 def run(store: Store, source: str, target: str, config: Config, work: Callable[[Writer], dict[str, int]],
         *, clock: Callable[[], float] = time.time) -> IngestSummary:
     """Run `work` in one transaction with derive.refresh; record the run (ok or failed)."""
+    # Imported here: every question imports ingest.rules, so this package must stay light.
+    from teammemory import derive
+    from teammemory.ingest.links import link_rules, with_known_projects
+    from teammemory.store import migrate
+    from teammemory.store.write import record_run
+
     run_id = uuid.uuid4().hex
     started = clock()
     same = Lock(f"ingest {source} {target}", f"another ingest of {source} {target!r} is running")
@@ -46,7 +49,7 @@ def run(store: Store, source: str, target: str, config: Config, work: Callable[[
         with store.write(lock=same) as db:
             migrate.apply(db)  # a new store is created, an older one brought up to date
             counts = work(db)
-            derive.refresh(db, config, links=link_rules(config))
+            derive.refresh(db, config, links=link_rules(with_known_projects(db, config)))
             db.analyze()
             record_run(db, run_id=run_id, source=source, target=target, started_at=int(started),
                        finished_at=int(clock()), status="ok", counts=counts)
@@ -63,6 +66,8 @@ def run(store: Store, source: str, target: str, config: Config, work: Callable[[
 
 
 def _record_failure(store: Store, run_id: str, source: str, target: str, started: int, finished: int) -> None:
+    from teammemory.store.write import record_run
+
     try:  # at once or not at all: after a lock timeout, waiting again would double the wait
         with store.write(wait=0) as db:
             record_run(db, run_id=run_id, source=source, target=target, started_at=started,

@@ -22,13 +22,14 @@ from pathlib import Path
 
 from teammemory import derive
 from teammemory.config import Config
-from teammemory.ingest import IngestSummary, run
+from teammemory.ingest import IngestSummary, links, run, same_repo, tags
 from teammemory.model import Commit
-from teammemory.sources import checks, gitlog, gitparse, mailmap
-from teammemory.store import Store, Writer, summaries
+from teammemory.sources import checks, gitlog, gitparse, mailmap, repo_identity
+from teammemory.store import Store, Writer, summaries, text_index
 from teammemory.store.write import get_cursor, set_cursor, write_commits, write_repository
 
 BATCH = 2000
+STEP = 50  # commits per progress-bar advance
 SOURCE = "git"
 # pr_commits evidence written from a commit message (sources.refs.pr_numbers); GitHub's own
 # rows ("PR #n lists commit", "merge commit of PR #n") survive a rewrite.
@@ -57,9 +58,16 @@ def ingest_git(store: Store, path: Path, *, config: Config, name: str | None = N
     repo = gitlog.open_repo(path, branch)
     target = name or repo_name(repo.path)
     show = progress and sys.stderr.isatty()
+    walked = gitlog.walk(repo, repo.head)  # one walk of the history: its roots, and a first ingest's order
+    identity = repo_identity.identify(repo, roots=walked.roots)
 
     def work(db: Writer) -> dict[str, int]:
-        return ingest_commits(db, repo, target, config=config, show_progress=show, now=int(clock()))
+        same_repo.refuse_other_name(db, target, identity, str(repo.path))  # before anything is written
+        counts = ingest_commits(db, repo, target, config=links.with_known_projects(db, config), show_progress=show,
+                                now=int(clock()), walked=walked)
+        same_repo.record(db, target, identity)
+        tags.ingest_tags(db, repo, target)  # releases, for `timeline` (not counted: the counts stay commits')
+        return counts
 
     return run(store, SOURCE, target, config, work, clock=clock)
 
@@ -71,16 +79,20 @@ def repo_name(path: Path) -> str:
 
 
 def ingest_commits(db: Writer, repo: gitlog.GitRepo, name: str, *, config: Config, now: int,
-                   show_progress: bool = False) -> dict[str, int]:
-    """Bring the store's commits of `name` in line with `repo.head`; return the run's counts."""
+                   show_progress: bool = False, walked: gitlog.Walk | None = None) -> dict[str, int]:
+    """Bring the store's commits of `name` in line with `repo.head`; return the run's counts.
+    `walked`: `gitlog.walk(repo, repo.head)`, when the caller has it (a first ingest reads exactly it)."""
     stored = get_cursor(db, SOURCE, name)
     plan = plan_run(db, repo, name, stored)
-    counts = {"commits": 0, "files": 0, "links": 0, "merges": 0, "reverts": 0, "removed": 0}
+    counts = {"commits": 0, "file_changes": 0, "links": 0, "merges": 0, "reverts": 0, "removed": 0}
     counts["removed"] = remove_commits(db, name, plan.remove)
     if plan.revs:
-        total = gitlog.count_commits(repo, plan.revs, no_walk=plan.no_walk) if show_progress else 0
+        order = walked.hashes if walked is not None and plan == Plan((repo.head,)) else None
+        total = (len(order) if order is not None else gitlog.count_commits(repo, plan.revs, no_walk=plan.no_walk)) \
+            if show_progress else 0
         people_map = mailmap.parse_mailmap(gitlog.read_mailmap(repo))  # git maps authors; we map trailers
-        chunks = closing(gitlog.log_chunks(repo, plan.revs, no_walk=plan.no_walk))  # stops git on error
+        chunks = closing(gitlog.log_chunks(repo, plan.revs, no_walk=plan.no_walk,  # closing: stops git on error
+                                           segments=True, order=order))  # a long history: git on both cores
         with chunks as raw, progress_bar(show_progress, total, name) as advance:
             commits = (checks.check_commit(gitparse.parse_commit(c, repo=name, config=config, mailmap=people_map))
                        for c in raw)  # what a store cannot hold is refused by commit, alike on both
@@ -125,23 +137,39 @@ def remove_commits(db: Writer, name: str, hashes: tuple[str, ...]) -> int:
 def write_all(db: Writer, commits: Iterator[Commit], counts: dict[str, int],
               advance: Callable[[int], None], classify: Callable[[Commit], tuple[int, str]] | None = None,
               component_of: Callable[[str], str] | None = None) -> None:
-    """Write `commits` in batches of BATCH (one executemany per table per batch), tallying counts."""
+    """Write `commits` in batches of BATCH (one executemany per table per batch), tallying counts.
+
+    `advance` hears of every STEP commits read, not of every batch written, so a progress bar
+    moves steadily instead of jumping by thousands (a call per commit would cost ~1 s per 100k).
+    Each batch's messages are tokenized for the text index here (`text_index.prepare`), while
+    git is still writing the next batch, instead of all at once after the last one."""
     batch: list[Commit] = []
+    unreported = 0
     for commit in commits:
         batch.append(commit)
         tally(counts, commit)
+        unreported += 1
+        if unreported >= STEP:
+            advance(unreported)
+            unreported = 0
         if len(batch) >= BATCH:
-            write_commits(db, batch, classify=classify, component_of=component_of)
-            advance(len(batch))
+            _write_batch(db, batch, classify, component_of)
             batch = []
     if batch:
-        write_commits(db, batch, classify=classify, component_of=component_of)
-        advance(len(batch))
+        _write_batch(db, batch, classify, component_of)
+    if unreported:
+        advance(unreported)
+
+
+def _write_batch(db: Writer, batch: list[Commit], classify: Callable[[Commit], tuple[int, str]] | None,
+                 component_of: Callable[[str], str] | None) -> None:
+    write_commits(db, batch, classify=classify, component_of=component_of)
+    text_index.prepare(db, "commit", ((f"{c.repo}@{c.hash}", c.subject, c.message) for c in batch if not c.is_merge))
 
 
 def tally(counts: dict[str, int], commit: Commit) -> None:
     counts["commits"] += 1
-    counts["files"] += len(commit.files)
+    counts["file_changes"] += len(commit.files)
     counts["links"] += len(commit.issue_refs) + len(commit.pr_refs)
     counts["merges"] += commit.is_merge
     counts["reverts"] += bool(commit.reverts)

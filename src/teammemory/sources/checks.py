@@ -139,22 +139,42 @@ def check_commit(commit: Commit, where: str = "") -> Commit:
 
 
 def _plainly_fine(c: Commit) -> bool:
-    """True when every text is ASCII without NUL, every name and path short, every number in range
-    (ASCII: characters are bytes). False means: look closer, field by field."""
+    """True when every value passes the rules of `check_commit`, decided in one pass over one
+    joined string (the common case: a few thousand characters, no NUL). False means: look closer,
+    field by field, to name what fails. Any text: no NUL (one search), valid Unicode (the joined
+    text encodes to UTF-8 only when no piece holds a lone surrogate); names and paths: their
+    longest piece fits (ASCII: characters are bytes; else bytes are counted)."""
     a, m = c.author, c.committer
-    names = [c.repo, c.hash, a.email, a.name, m.email, m.name, *c.parents]
+    names = [c.repo, c.hash, *c.parents]
+    for who in (a, m):
+        names += (who.email, who.name, who.login, who.account_id, who.display_name)
     for p in c.people:
-        names += (p.who.email, p.who.name, p.who.login, p.evidence)
+        w = p.who
+        names += (w.email, w.name, w.login, w.account_id, w.display_name, p.evidence)
     for r in c.issue_refs:
+        names += (r.target, r.evidence)
+    for r in c.pr_refs:
+        if not r.target.isdigit() or len(r.target) > 10 or int(r.target) > NUMBER[1]:
+            return False
         names += (r.target, r.evidence)
     paths = [x for f in c.files for x in (f.path, f.old_path)]
     text = "\x01".join([c.message, c.reverts, *names, *paths])
-    return ("\x00" not in text and text.isascii() and len(max(names, key=len)) <= NAME_BYTES
-            and (not paths or len(max(paths, key=len)) <= PATH_BYTES)
-            and INT64[0] <= c.authored_at <= INT64[1] and INT64[0] <= c.committed_at <= INT64[1]
+    if "\x00" in text:
+        return False
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        if not (_fits(names, NAME_BYTES) and _fits(paths, PATH_BYTES)):
+            return False
+    elif len(max(names, key=len)) > NAME_BYTES or (paths and len(max(paths, key=len)) > PATH_BYTES):
+        return False
+    return (INT64[0] <= c.authored_at <= INT64[1] and INT64[0] <= c.committed_at <= INT64[1]
             and INT32[0] <= c.authored_offset <= INT32[1] and INT32[0] <= c.committed_offset <= INT32[1]
-            and all(0 <= f.added <= NUMBER[1] and 0 <= f.deleted <= NUMBER[1] for f in c.files)
-            and not a.login and not a.account_id and not a.display_name
-            and not m.login and not m.account_id and not m.display_name
-            and not any(p.who.account_id or p.who.display_name for p in c.people)
-            and not c.pr_refs)
+            and all(0 <= f.added <= NUMBER[1] and 0 <= f.deleted <= NUMBER[1] for f in c.files))
+
+
+def _fits(values: list[str], max_bytes: int) -> bool:
+    """Every value at most `max_bytes` in UTF-8 (at most 4 bytes a character: most need no encoding)."""
+    return all(len(v) * 4 <= max_bytes or len(v.encode("utf-8")) <= max_bytes for v in values)

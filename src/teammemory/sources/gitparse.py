@@ -62,7 +62,7 @@ def parse_commit(chunk: str, *, repo: str, config: Config, mailmap: Mailmap = EM
         people=credits.commit_people(body, author=author, mailmap=mailmap),
         reverts=parse_revert(subject, message),
         issue_refs=issue_refs(message, is_merge=len(parent_hashes) > 1, config=config, repo=repo),
-        pr_refs=refs.pr_numbers(subject, body),
+        pr_refs=refs.pr_numbers(subject, body) if "#" in message else (),  # every PR form has a '#'
     )
 
 
@@ -87,53 +87,56 @@ def parse_changes(records: str, where: str) -> tuple[FileChange, ...]:
     """
     tokens = records.lstrip("\n").split("\0")
     kinds: dict[str, tuple[str, str]] = {}  # path -> (change type, old path)
-    counts: dict[str, tuple[int, int, bool]] = {}
+    counts: dict[str, list[int]] = {}  # path -> [added, deleted, binary]
     i, n = 0, len(tokens)
-    try:
-        while i < n and tokens[i]:
+    try:  # one loop, no call per record: it runs for every file change of the history
+        while i < n:
             token = tokens[i]
-            if token[0] == ":":
-                i = _raw_record(token, tokens, i, kinds)
-            else:
-                i = _numstat_record(token, tokens, i, counts)
+            if not token:
+                break
+            if token[0] == ":":  # `:100644 100644 <blob> <blob> R087` + old + new, or a letter + one path
+                kind = token[token.rindex(" ") + 1]
+                if kind == "R" or kind == "C":
+                    old, path = tokens[i + 1], tokens[i + 2]
+                    if not old:
+                        raise ValueError("empty path")
+                    i += 3
+                else:
+                    old, path = "", tokens[i + 1]
+                    if kind not in "ADM":
+                        kind = "M"  # T (type change) is a modification
+                    i += 2
+                if not path:
+                    raise ValueError("empty path")
+                kinds[path] = (kind, old)
+            else:  # `3\t1\tpath`, `-\t-\tpath` (binary), or `3\t1\t` + old + new path (rename)
+                added, deleted, path = token.split("\t", 2)
+                if path:
+                    i += 1
+                else:
+                    path = tokens[i + 2]
+                    if not path:
+                        raise ValueError("empty path")
+                    i += 3
+                binary = int(added == "-")
+                a, d = (0, 0) if binary else (int(added), int(deleted))
+                before = counts.get(path)
+                if before is None:
+                    counts[path] = [a, d, binary]
+                else:
+                    before[0] += a
+                    before[1] += d
+                    before[2] |= binary
     except (IndexError, ValueError):
         raise InputError(where, f"unreadable diff record {tokens[min(i, n - 1)][:80]!r}") from None
     files = []
+    none = [0, 0, 0]
     for path, (kind, old) in kinds.items():
-        added, deleted, binary = counts.pop(path, (0, 0, False))
-        files.append(FileChange(path, added, deleted, kind, old, binary))
+        plus, minus, binary = counts.pop(path, none)
+        files.append(FileChange(path, plus, minus, kind, old, bool(binary)))
     if counts:
         raise InputError(where, f"numstat for {sorted(counts)[0]!r} has no raw record")
     return tuple(files)
-
-
-def _raw_record(token: str, tokens: list[str], i: int, kinds: dict[str, tuple[str, str]]) -> int:
-    """`:100644 100644 <blob> <blob> R087` + old + new path, or a status letter + one path."""
-    kind = token.rsplit(" ", 1)[1][0]
-    if kind in "RC":
-        kinds[_path(tokens[i + 2])] = (kind, _path(tokens[i + 1]))
-        return i + 3
-    kinds[_path(tokens[i + 1])] = (kind if kind in "ADM" else "M", "")  # T (type change) is a modification
-    return i + 2
-
-
-def _path(token: str) -> str:
-    if not token:
-        raise ValueError("empty path")
-    return token
-
-
-def _numstat_record(token: str, tokens: list[str], i: int, counts: dict[str, tuple[int, int, bool]]) -> int:
-    """`3\\t1\\tpath`, `-\\t-\\tpath` (binary), or `3\\t1\\t` + old + new path (rename)."""
-    added, deleted, path = token.split("\t", 2)
-    step = 1
-    if not path:
-        path, step = _path(tokens[i + 2]), 3
-    binary = added == "-"
-    a, d = (0, 0) if binary else (int(added), int(deleted))
-    before = counts.get(path, (0, 0, False))
-    counts[path] = (before[0] + a, before[1] + d, before[2] or binary)
-    return i + step
 
 
 def parse_revert(subject: str, message: str) -> str:
@@ -158,14 +161,18 @@ def issue_refs(message: str, *, is_merge: bool, config: Config, repo: str = "") 
     ingested as, so they link to GitHub issues only when the git repository is ingested under
     its OWNER/REPO name (`ingest git --name OWNER/REPO`); `Fixes owner/repo#12` always does.
     """
-    subject, newline, rest = message.partition("\n")
-    branches, subject = split_merge_subject(subject) if is_merge else ((), subject)
-    found = refs.issue_keys(subject + newline + rest, "commit message", pattern=config.key_pattern,
-                            ignored=config.ignored_projects)
-    found += refs.closing_issue_keys(subject + newline + rest, "commit message", repo=repo)
+    branches: tuple[str, ...] = ()
+    text = message
+    if is_merge:
+        subject, newline, rest = message.partition("\n")
+        branches, subject = split_merge_subject(subject)
+        text = subject + newline + rest
+    found = refs.issue_keys(text, "commit message", pattern=config.key_pattern,
+                            ignored=config.ignored_projects, known=config.project_keys)
+    found += refs.closing_issue_keys(text, "commit message", repo=repo)
     if branches:
         found += refs.issue_keys(" ".join(branches), "merged branch name", pattern=config.key_pattern,
-                                 ignored=config.ignored_projects)
+                                 ignored=config.ignored_projects, known=config.project_keys)
     return found
 
 
