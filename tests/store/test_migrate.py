@@ -13,7 +13,17 @@ EXPECTED_TABLES = {
     "issue_links", "issue_transitions", "pull_requests", "reviews", "review_comments", "pr_comments",
     "review_requests", "commit_issues", "pr_commits", "pr_files", "pr_issues", "cursors", "ingest_runs",
     "http_cache", "component_commits", "component_people", "file_authors",
+    "repository_roots",  # 0006
+    "text_docs", "text_terms",  # 0007
+    "incidents", "incident_timeline", "incident_lessons", "incident_actions", "incident_refs", "tags",  # 0008
+    "people_activity", "file_first_seen", "file_moves",  # 0009
+    "file_lineage", "lineage_keysets", "lineage_commits", "lineage_files", "lineage_scopes",  # 0011
+    "lineage_scope_counts", "lineage_sets", "lineage_set_sizes", "lineage_revisions", "lineage_names",  # 0011
+    "lineage_state",  # 0011
+    "first_parent_commits", "first_parent_heads",  # 0012
 }
+# 0007 on SQLite: the FTS5 table and the shadow tables FTS5 keeps for it
+SQLITE_FTS = {"text_fts", "text_fts_data", "text_fts_idx", "text_fts_docsize", "text_fts_config"}
 
 
 LATEST = migrate.latest_version()
@@ -40,7 +50,7 @@ def _views(store: Store) -> set[str]:
 
 
 def test_migrate_blank_store_creates_every_table(store: Store) -> None:
-    assert _tables(store) == EXPECTED_TABLES
+    assert _tables(store) == EXPECTED_TABLES | (SQLITE_FTS if store.dialect == "sqlite" else set())
     assert _views(store) == {"persons"}
     with store.read() as db:
         assert migrate.current_version(db) == migrate.latest_version()
@@ -121,7 +131,9 @@ def test_the_explicit_upgrade_migrates_an_older_store(store: Store, monkeypatch:
         assert migrate.current_version(db) == LATEST + 1
         assert db.scalar("select count(*) as n from notes") == 0
         names = [r["name"] for r in db.all("select name from schema_migrations order by version")]
-    assert names == ["initial", "summaries", "persons", "released_schema_repairs", "link_rules", "notes"]
+    assert names == ["initial", "summaries", "persons", "released_schema_repairs", "link_rules", "repository_identity",
+                     "text_index", "incidents", "activity_summaries",
+                     "window_indexes_and_test_files", "file_lineage", "first_parents", "notes"]
 
 
 def test_ingest_creates_a_missing_store(tmp_path: Path) -> None:

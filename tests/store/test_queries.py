@@ -80,6 +80,8 @@ PARAMS: dict[str, object] = {
     "path": "src/a.py", "repo": "r", "component": "auth", "since": 0, "now": 2**40, "n": 5, "number": 1,
     "key": "PROJ-1", "skip_repo": "", "skip_number": -1, "examples": 5, "limit": 5, "at": 0, "until": 2**40,
     "hash": "abc", "login": "x", "name": "x", "email": "x@example.com", "project": "PROJ",
+    "kind": "issue", "ref": "PROJ-1", "prefix": "ab%",  # text_search.sql, similar.sql
+    "root": 1, "max": 30, "least": 1, "level": "pr",  # lineage.sql
 }
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 

@@ -16,8 +16,9 @@ import pytest
 
 from teammemory import derive
 from teammemory.config import Config
+from teammemory.ingest import same_repo, tags
 from teammemory.ingest.git import ingest_git
-from teammemory.store import Store, migrate, summaries
+from teammemory.store import Store, lineage, migrate, summaries, test_files, text_index
 from tests.helpers.gitrepo import build_repo, rev
 from tests.ingest.test_ingest_git import HISTORY, git
 
@@ -117,6 +118,12 @@ def test_changed_component_rules(store: Store, history: Path) -> None:
     assert {r[0] for r in got["component_commits"]} == {"lexing", "src"}
 
 
+# The ingest steps that write tables of migrations after 0001 (repository identity, tags, the
+# text index, test files): a TeamMemory that knew only migration 1 had none of them.
+LATER_WRITES = [(same_repo, "refuse_other_name"), (same_repo, "record"), (tags, "ingest_tags"),
+                (text_index, "refresh"), (text_index, "prepare"), (test_files, "refresh"), (lineage, "refresh")]
+
+
 def test_a_store_of_schema_1_is_summarized_when_migrated(tmp_path: Path, history: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Written by a TeamMemory that knew only migration 1 (and so no summaries), then opened by this one."""
@@ -127,6 +134,8 @@ def test_a_store_of_schema_1_is_summarized_when_migrated(tmp_path: Path, history
         old.setattr(summaries, "refresh", lambda db: None)
         old.setattr(summaries, "restate_files", lambda db, files: None)
         old.setattr(derive, "component_classifier", lambda config: None)
+        for module, name in LATER_WRITES:  # what the tables of later migrations hold: not written then
+            old.setattr(module, name, lambda *args, **kwargs: None)
         ingest(sqlite_store, history)
         with sqlite_store.read() as db:
             assert migrate.current_version(db) == 1

@@ -12,11 +12,14 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from importlib import resources
-from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from teammemory.errors import StoreError
-from teammemory.store import Reader, Writer, summaries
+from teammemory.store import Reader, Writer
+
+if TYPE_CHECKING:  # importlib.resources (and zipfile) cost every process 5-15 ms: the folder is read as a Path
+    from importlib.resources.abc import Traversable
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class Migration:
 
 def migrations(dialect: str) -> list[Migration]:
     """All known migrations for `dialect`, oldest first."""
-    return read_migrations(resources.files("teammemory.store") / "migrations", dialect)
+    return read_migrations(Path(__file__).parent / "migrations", dialect)  # package data, in a wheel too
 
 
 def read_migrations(folder: Traversable, dialect: str) -> list[Migration]:
@@ -97,7 +100,18 @@ def apply(db: Writer) -> list[Migration]:
                    v=migration.version, n=migration.name, t=int(time.time()))
         applied.append(migration)
     if applied:
+        from teammemory.store import summaries  # here: every read checks the version, and must stay light
+
         summaries.refresh(db)  # summary tables a migration added start out empty
+        if any(m.version == 10 for m in applied):  # 0010's test columns, for the files already stored
+            from teammemory.config import DEFAULT_TEST_PATTERNS
+            from teammemory.store import test_files
+
+            test_files.refresh(db, DEFAULT_TEST_PATTERNS)  # the next ingest re-derives under other patterns
+        if any(m.version == 11 for m in applied):  # 0011's replay is Python: fill it for the commits stored
+            from teammemory.store import lineage
+
+            lineage.refresh(db)
     return applied
 
 
@@ -119,7 +133,7 @@ def drop_all(db: Writer) -> None:
         db.execute(f'drop table if exists "{name}"{cascade}')
 
 
-_CREATED = re.compile(r"create\s+(table|view)\s+(?:if\s+not\s+exists\s+)?\"?([a-z_][a-z0-9_]*)", re.I)
+_CREATED = re.compile(r"create\s+(?:virtual\s+)?(table|view)\s+(?:if\s+not\s+exists\s+)?\"?([a-z_][a-z0-9_]*)", re.I)
 
 
 def owned_objects(dialect: str) -> tuple[set[str], set[str]]:

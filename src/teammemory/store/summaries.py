@@ -12,7 +12,14 @@ facts pre-joined, so such a question reads one index range:
   where two accounts of one person could meet, so that a reader folding accounts into people
   needs to look at only those commit by commit;
 - file_authors: per file and author identity, non-merge commits, churn and last change (sums,
-  so new commits are added to them rather than recounted).
+  so new commits are added to them rather than recounted);
+- people_activity (migration 0009): per account, the times of the non-merge commits it wrote
+  (kind 0) or reviewed by trailer (1), and of the `Merge pull request #N` merges it authored (2):
+  last activity as of any moment, and a repository's reviews, as one index range;
+- file_first_seen (0009): per file, the author time of the first commit that changed it (the
+  files known at any moment);
+- file_moves (0009): the commit_files rows that add, delete, rename or copy a path, with their
+  commit's times (the files gone at any moment).
 
 Identities are stored as they are (identity keys), never as people: merging or splitting people
 changes no summary, the agents fold identities into people when they read.
@@ -28,7 +35,7 @@ rewritten history) out of the file sums. The cost follows what changed, not the 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from teammemory.model import CREDITED_ROLES, Commit
 from teammemory.store import Writer
@@ -75,8 +82,36 @@ _ADD_FILE_SUMS = _FILE_SUMS.format(tables="commits c cross join commit_files cf"
                                    where="c.summarized <> 1 and c.summarized = 0") + _ADD_TO_SUMS
 
 
+_KIND_OF_ROLE = "case when cp.role = 'reviewer' then 1 else 0 end"
+MERGED_PR = "Merge pull request #"  # a merge with this subject: its author merged (reviewed) a PR
+_PEOPLE_ACTIVITY = f"""insert into people_activity (identity_key, kind, authored_at, repo, hash)
+select distinct cp.identity_key, {_KIND_OF_ROLE}, c.authored_at, c.repo, c.hash
+  from commits c cross join commit_people cp
+ where {{where}} and cp.repo = c.repo and cp.hash = c.hash and c.is_merge = 0 and cp.role in {ROLES}
+union
+select c.author_key, 2, c.authored_at, c.repo, c.hash
+  from commits c
+ where {{where}} and c.is_merge = 1 and substr(c.subject, 1, {len(MERGED_PR)}) = '{MERGED_PR}'
+ on conflict do nothing"""
+_FIRST_SEEN = """insert into file_first_seen (path, repo, first_at)
+select cf.path, cf.repo, min(c.authored_at)
+  from {tables}
+ where {where} and cf.repo = c.repo and cf.hash = c.hash
+ group by cf.path, cf.repo"""
+_FILE_MOVES = """insert into file_moves (repo, hash, path, old_path, change_type, committed_at, authored_at)
+select cf.repo, cf.hash, cf.path, cf.old_path, cf.change_type, c.committed_at, c.authored_at
+  from commits c cross join commit_files cf
+ where c.summarized <> 1 and cf.repo = c.repo and cf.hash = c.hash and cf.change_type <> 'M'
+ on conflict do nothing"""
+_EARLIER_FIRST = """
+ on conflict (path, repo) do update
+   set first_at = case when excluded.first_at < file_first_seen.first_at
+                       then excluded.first_at else file_first_seen.first_at end"""
+
+
 def refresh(db: Writer) -> None:
     """Summarize the commits not summarized yet (new, or with stale component rows)."""
+    first_parents(db)
     if db.scalar("select 1 as x from commits where summarized <> 1 limit 1") is None:
         return
     if db.scalar("select 1 as x from commits where summarized <> 1 and summarized = 2 limit 1") is not None:
@@ -86,7 +121,50 @@ def refresh(db: Writer) -> None:
     db.execute(_COMPONENT_COMMITS)
     db.execute(_COMPONENT_PEOPLE)
     db.execute(_ADD_FILE_SUMS)
+    db.execute(_PEOPLE_ACTIVITY.format(where="c.summarized <> 1"))
+    db.execute(_FIRST_SEEN.format(tables="commits c cross join commit_files cf", where="c.summarized <> 1")
+               + _EARLIER_FIRST)
+    db.execute(_FILE_MOVES)
     db.execute("update commits set summarized = 1 where summarized <> 1")
+
+
+def first_parents(db: Writer) -> None:
+    """Rewalk first_parent_commits (migration 0012) for each repository whose ingested head is not
+    the one its chain was walked from: the first-parent chain from the head, as far as the store
+    holds it (hygiene's commits through no PR). A head moves only when an ingest changed commits."""
+    stale = db.fetch(_STALE_HEADS, _Head)
+    for r in stale:
+        parents = {h: (p.split()[0] if p else "", t)
+                   for h, p, t in ((c.hash, c.parents, c.authored_at)
+                                   for c in db.fetch("select hash, parents, authored_at from commits"
+                                                     " where repo = :repo", _Parents, repo=r.repo))}
+        chain: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        h = r.head
+        while h in parents and h not in seen:
+            seen.add(h)
+            chain.append({"repo": r.repo, "hash": h, "t": parents[h][1]})
+            h = parents[h][0]
+        db.execute("delete from first_parent_commits where repo = :repo", repo=r.repo)
+        db.executemany("insert into first_parent_commits (repo, hash, authored_at) values (:repo, :hash, :t)",
+                       chain)
+        db.execute("delete from first_parent_heads where repo = :repo", repo=r.repo)
+        db.execute("insert into first_parent_heads (repo, head) values (:repo, :head)", repo=r.repo, head=r.head)
+
+
+class _Head(NamedTuple):
+    repo: str
+    head: str
+
+
+class _Parents(NamedTuple):
+    hash: str
+    parents: str
+    authored_at: int
+
+
+_STALE_HEADS = """select r.name as repo, r.head from repositories r
+ where not exists (select 1 from first_parent_heads f where f.repo = r.name and f.head = r.head)"""
 
 
 def restate_files(db: Writer, files: Iterable[tuple[str, str]]) -> None:
@@ -112,8 +190,15 @@ def files_of(db: Writer, repo: str, hashes: Sequence[str]) -> list[str]:
 
 def forget_commits(db: Writer, repo: str, paths: Sequence[str]) -> None:
     """After commits were deleted: recount the file sums of the paths they changed (component rows
-    go with the commits themselves, see ingest.git.COMMIT_TABLES)."""
+    go with the commits themselves, see ingest.git.COMMIT_TABLES; the activity rows of commits no
+    longer stored go here)."""
+    for table in ("people_activity", "file_moves"):
+        db.execute(f"delete from {table} where repo = :repo and not exists (select 1 from commits c"
+                   f" where c.repo = {table}.repo and c.hash = {table}.hash)", repo=repo)
     for marks, part in in_list(paths):
+        db.execute(f"delete from file_first_seen where repo = :repo and path in ({marks})", repo=repo, **part)
+        db.execute(_FIRST_SEEN.format(tables="commit_files cf cross join commits c",
+                                      where=f"cf.repo = :repo and cf.path in ({marks})"), repo=repo, **part)
         db.execute(f"delete from file_authors where repo = :repo and path in ({marks})", repo=repo, **part)
         db.execute(_FILE_SUMS.format(tables="commit_files cf cross join commits c",  # these files' commits
                                      where=f"cf.repo = :repo and cf.path in ({marks}) and c.summarized = 1"),
@@ -131,6 +216,34 @@ def add_new(db: Writer, commits: Sequence[Commit], component_of: Callable[[str],
     sql = ("insert into file_authors (repo, path, identity_key, commits, churn, last_at)"
            f" values ({', '.join(mark for _ in range(6))})" + _ADD_TO_SUMS)
     db.executemany_raw(sql, fa)
+    people, first, moves = activity_rows(commits)
+    db.insert_rows("people_activity", ("identity_key", "kind", "authored_at", "repo", "hash"), people)
+    db.insert_rows("file_moves", ("repo", "hash", "path", "old_path", "change_type", "committed_at", "authored_at"),
+                   moves)
+    db.executemany_raw("insert into file_first_seen (path, repo, first_at)"
+                       f" values ({mark}, {mark}, {mark})" + _EARLIER_FIRST, first)
+
+
+def activity_rows(commits: Sequence[Commit]
+                  ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Pure: (people_activity, file_first_seen, file_moves) rows of these commits; the first-seen
+    times are per batch, to be kept where the store holds an earlier one."""
+    people: set[tuple[Any, ...]] = set()
+    first: dict[tuple[str, str], int] = {}
+    moves: dict[tuple[str, str, str], tuple[Any, ...]] = {}
+    for c in commits:
+        for f in c.files:
+            first[(f.path, c.repo)] = min(first.get((f.path, c.repo), c.authored_at), c.authored_at)
+            # a path twice in one commit: the last row wins, as in commit_files
+            moves[(c.repo, c.hash, f.path)] = (f.old_path, f.change_type, c.committed_at, c.authored_at)
+        if c.is_merge:
+            if c.subject.startswith(MERGED_PR):
+                people.add((c.author.key, 2, c.authored_at, c.repo, c.hash))
+            continue
+        roles = {(c.author.key, "author")} | {(p.who.key, p.role) for p in c.people if p.role in CREDITED_ROLES}
+        people |= {(key, int(role == "reviewer"), c.authored_at, c.repo, c.hash) for key, role in roles}
+    return (sorted(people), [k + (v,) for k, v in sorted(first.items())],
+            [k + v for k, v in sorted(moves.items()) if v[1] != "M"])
 
 
 def summary_rows(commits: Sequence[Commit], component_of: Callable[[str], str]
