@@ -40,7 +40,7 @@ from teammemory.store import Store
 def main(env: Mapping[str, str] | None = None) -> int:
     """Run the Action on the environment; the process's exit code."""
     env = os.environ if env is None else env
-    _announce()
+    added = _announce()
     fail_on_error = env.get("INPUT_FAIL_ON_ERROR", "true").strip().lower() != "false"
     try:
         run = read_run(env)
@@ -48,6 +48,9 @@ def main(env: Mapping[str, str] | None = None) -> int:
         execute(run, env)
     except TeamMemoryError as exc:
         return report(exc, env, fail_on_error=fail_on_error)
+    finally:  # called in a process that goes on (tests, a wrapper): leave the loggers as found
+        for logger, handler in added:
+            logger.removeHandler(handler)
     return 0
 
 
@@ -129,13 +132,18 @@ def warn(line: str) -> None:
     print(prefix + line, file=sys.stderr, flush=True)
 
 
-def _announce() -> None:
-    """Retries and rate-limit waits (of sources.http and of comment writes) as warning lines."""
+def _announce() -> list[tuple[logging.Logger, logging.Handler]]:
+    """Retries and rate-limit waits (of sources.http and of comment writes) as warning lines; the
+    handlers it added, for `main` to remove."""
+    added: list[tuple[logging.Logger, logging.Handler]] = []
     for name in ("teammemory.sources", "teammemory.action"):
         logger = logging.getLogger(name)
         if not any(isinstance(h, _Warnings) for h in logger.handlers):
-            logger.addHandler(_Warnings(logging.WARNING))
+            handler = _Warnings(logging.WARNING)
+            logger.addHandler(handler)
+            added.append((logger, handler))
             logger.setLevel(min(logger.getEffectiveLevel(), logging.WARNING))
+    return added
 
 
 class _Warnings(logging.Handler):
