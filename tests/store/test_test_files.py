@@ -34,7 +34,7 @@ def test_ingest_derives_each_files_test_status(store: Store, tmp_path: Path, now
     assert got[w.A] == (0, "")
     assert all(kind in (0, 1) for kind, _ in got.values())
     assert got == {p: (int(n is not None), n or "") for p in got
-                   for n in [covering_tests.test_name(p, DEFAULT_TEST_PATTERNS)]}
+                   for n in [covering_tests.tested_name(p, DEFAULT_TEST_PATTERNS)]}
     with store.read() as db:
         assert test_files.stored_for(db, DEFAULT_TEST_PATTERNS)
         assert not test_files.stored_for(db, ("**/*_check.py",))

@@ -58,25 +58,25 @@ def covering_tests(db: Reader, paths: Iterable[str], since: int, end: int,
     known = stored_tests(db, patterns)
     out = {}
     for p in paths:
-        t = _find_test(p, known, patterns)
+        t = find_in_index(p, known, patterns)
         hits = db.fetch(Q["path-commits"], CommitRow, path=t, since=since, now=end) if t else []
         out[p] = CoveringTest(t, frozenset(f"{r.repo}@{r.hash}" for r in hits))
     return out
 
 
-def test_name(path: str, patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) -> str | None:
+def tested_name(path: str, patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) -> str | None:
     """None when `path` is not a test file; else the name it tests ('' for none by name)."""
-    return test_files.test_name(path, patterns)
+    return test_files.tested_name(path, patterns)
 
 
 def is_test_path(path: str, patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) -> bool:
     """True for a test file by convention (`patterns`: FooTest.java, foo_test.go, tests/...)."""
-    return test_name(path, patterns) is not None
+    return tested_name(path, patterns) is not None
 
 
 def find_test_file(path: str, known: Iterable[str], patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) -> str:
     """The test file of `path` by convention, among `known` paths; '' if none (or if it is a test)."""
-    return _find_test(path, index_tests(known, patterns), patterns)
+    return find_in_index(path, index_tests(known, patterns), patterns)
 
 
 TestIndex = dict[str, list[str]]  # the name a test tests -> its test files, sorted
@@ -98,13 +98,13 @@ def index_tests(known: Iterable[str], patterns: Sequence[str] = DEFAULT_TEST_PAT
     """Index the known test files once by the name each tests, for looking up many paths."""
     by_name: dict[str, list[str]] = defaultdict(list)
     for p in sorted(set(known)):
-        name = test_name(p, patterns)
+        name = tested_name(p, patterns)
         if name:
             by_name[name].append(p)
     return dict(by_name)
 
 
-def _find_test(path: str, known: TestIndex, patterns: Sequence[str]) -> str:
+def find_in_index(path: str, known: TestIndex, patterns: Sequence[str]) -> str:
     if is_test_path(path, patterns):
         return ""
     folder, name = posixpath.split(path)

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from teammemory.agents import risk_score, risk_signals, scoring
-from teammemory.agents.covering_tests import _find_test as find_indexed  # the indexed lookup risk's answers use
-from teammemory.agents.covering_tests import test_name
+from teammemory.agents.covering_tests import (
+    find_in_index,  # the indexed lookup risk's answers use
+    tested_name,
+)
 from teammemory.backtest.history import Commit
 from teammemory.backtest.state import FileKey, Method, PersonFile, State
 from teammemory.config import RiskWeights
@@ -165,8 +167,8 @@ SignalValues = dict[str, dict[FileKey, float]]
 
 
 @lru_cache(maxsize=1 << 17)
-def _test_name(path: str, patterns: tuple[str, ...]) -> str | None:
-    return test_name(path, patterns)
+def _tested_name(path: str, patterns: tuple[str, ...]) -> str | None:
+    return tested_name(path, patterns)
 
 
 def signal_values(state: State, window: list[Commit], now: int, setup: SignalSetup) -> SignalValues:
@@ -192,15 +194,15 @@ def signal_values(state: State, window: list[Commit], now: int, setup: SignalSet
         if risk_signals.is_infra(path, w.infra_patterns):
             out["unreviewed_infra"][k] = float(sum(1 for c in cs if not c.reviewers
                                                    and setup.approved.get(c.hash, now + 1) > now))
-        if _test_name(path, patterns) is None:
+        if _tested_name(path, patterns) is None:
             if repo not in tests_of:
                 names: dict[str, list[str]] = defaultdict(list)
                 for r, p in sorted(state.alive):
-                    n = _test_name(p, patterns) if r == repo else None
+                    n = _tested_name(p, patterns) if r == repo else None
                     if n:
                         names[n].append(p)
                 tests_of[repo] = dict(names)
-            test = find_indexed(path, tests_of[repo], patterns)
+            test = find_in_index(path, tests_of[repo], patterns)
             refs = {c.hash for c in cs}
             tested = {c.hash for c in touched.get((repo, test), ())} if test else set()
             out["untested_changes"][k] = float(risk_signals.untested(refs, tested))

@@ -8,7 +8,7 @@ are the cursor ('derive', 'test_patterns'); other patterns re-derive every file 
 ingest, and until then `stored_for` says the stored column does not answer for them (the agent
 matches the globs itself: the answer never depends on when the patterns changed).
 
-The matching rule (`test_name`) is the one of agents/covering_tests.py, which re-exports it.
+The matching rule (`tested_name`) is the one of agents/covering_tests.py, which re-exports it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from teammemory.store import Reader, Writer
 CURSOR = ("derive", "test_patterns")
 
 
-def test_name(path: str, patterns: Sequence[str]) -> str | None:
+def tested_name(path: str, patterns: Sequence[str]) -> str | None:
     """None when `path` is not a test file; else the name it tests ('' for none by name).
     First matching pattern wins; a pattern's first `*` captures the name."""
     for glob in patterns:
@@ -43,7 +43,7 @@ def refresh(db: Writer, patterns: Sequence[str]) -> int:
     rows = db.all("select repo, path from files" + (" where test_kind = -1" if same else ""))
     updates = []
     for r in rows:
-        name = test_name(str(r["path"]), patterns)
+        name = tested_name(str(r["path"]), patterns)
         updates.append({"repo": r["repo"], "path": r["path"], "kind": int(name is not None), "name": name or ""})
     db.executemany("update files set test_kind = :kind, test_name = :name where repo = :repo and path = :path",
                    updates)
