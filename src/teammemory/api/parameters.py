@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from teammemory.errors import InputError
+from teammemory.outputs import answers
 from teammemory.outputs.commands_agents import BOUNDS
-from teammemory.outputs.limits import LIMITS
 from teammemory.outputs.options import check_range, parse_now, quoted
 from teammemory.outputs.questions import Question
 
@@ -106,11 +106,10 @@ NOW = Param("now", str, "ISO 8601 time that counts as now (default: the current 
 
 
 def options_of(question: Question[Any]) -> tuple[str, ...]:
-    """The options a question takes on every surface: its agent's, and `limit` when its answer
-    has lists that `--limit` cuts (outputs/limits.py), as `answers.check_options` accepts them."""
-    extra = ("limit",) if question.name in LIMITS and "limit" not in question.options else ()
+    """The options a question takes here: `answers.options_of` (the rule every surface shares),
+    less the CLI's own and those its endpoint takes another way."""
     skip = CLI_ONLY | NOT_QUERY.get(question.name, frozenset())
-    return tuple(o for o in (*question.options, *extra) if o not in skip)
+    return tuple(o for o in answers.options_of(question.name) if o not in skip)
 
 
 def params_of(question: Question[Any]) -> tuple[Param | None, tuple[Param, ...]]:

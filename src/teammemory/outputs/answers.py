@@ -110,11 +110,19 @@ def times(options: dict[str, Any]) -> dict[str, Any]:
     return {k: parse_now(v, f"--{k}") if k in TIME_OPTIONS and isinstance(v, str) else v for k, v in options.items()}
 
 
+def options_of(name: str) -> tuple[str, ...]:
+    """The options question `name` takes on every surface: its agent's, and `limit` when its
+    answer has lists that `--limit` cuts (limits.py)."""
+    options = QUESTIONS[name].options
+    return (*options, "limit") if name in limits.LIMITS and "limit" not in options else options
+
+
 def check_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
     """The options given (not None); InputError naming one that question `name` does not take."""
     given = {k: v for k, v in options.items() if v is not None}
+    takes = options_of(name)
     for option in given:
-        if option not in QUESTIONS[name].options and not (option == "limit" and name in limits.LIMITS):
+        if option not in takes:
             raise InputError(f"--{option}", f"{name} does not take this option")
     return given
 
