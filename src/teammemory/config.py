@@ -159,6 +159,20 @@ DEFAULT_NAME_STOPLIST = (
     "noreply", "support", "team", "guest", "owner", "vagrant", "docker", "ec2", "pc", "me", "your name",
     "john doe", "jane doe", "first last", "firstname lastname", "name surname", "my name", "author",
     "committer", "example", "username", "name")
+# Recurring error signatures `similar` counts (agents/similar_signatures.py): a name, and the
+# phrases that show it, matched as whole index terms (store/fulltext.py: lower case, no stemming).
+DEFAULT_ERROR_SIGNATURES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("race condition", ("race condition", "data race", "race conditions")),
+    ("null pointer", ("null pointer", "npe", "nullpointerexception", "null reference")),
+    ("OOMKilled", ("oomkilled", "out of memory", "outofmemoryerror", "oom killed")),
+    ("deadlock", ("deadlock", "deadlocks", "deadlocked")),
+    ("timeout", ("timeout", "timeouts", "timed out", "timeoutexception", "sockettimeoutexception")),
+    ("certificate expired", ("certificate expired", "expired certificate", "certificateexpiredexception")),
+    ("memory leak", ("memory leak", "memory leaks", "leaks memory", "leaking memory")),
+    ("stack overflow", ("stack overflow", "stackoverflowerror")),
+    ("connection refused", ("connection refused", "connectexception")),
+    ("data corruption", ("data corruption", "corrupted", "corruption")),
+)
 
 
 @dataclass(frozen=True)
@@ -226,6 +240,7 @@ class Config:
     match_names: bool = DEFAULT["identity.match_names"]
     name_stoplist: tuple[str, ...] = DEFAULT_NAME_STOPLIST
     aliases: tuple[Alias, ...] = ()
+    error_signatures: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_ERROR_SIGNATURES
     source: str = "defaults"
 
 
@@ -271,6 +286,7 @@ STRUCTURED_KEYS: dict[str, tuple[str, ...]] = {
     "identity.bots": (),
     "identity.name_stoplist": (),
     "identity.aliases": ("name", "identities"),
+    "similar.signatures": ("name", "phrases"),
 }
 
 
@@ -441,6 +457,7 @@ def _build(raw: Mapping[str, Any], s: Mapping[str, Any], source: str, path: Path
         match_names=s["identity.match_names"],
         name_stoplist=_words(ident.get("name_stoplist", DEFAULT_NAME_STOPLIST), f"{where}: identity.name_stoplist"),
         aliases=_aliases(ident.get("aliases", ()), where),
+        error_signatures=_signatures(raw.get("similar", {}).get("signatures"), where),
         source=source,
     )
 
@@ -465,3 +482,24 @@ def _aliases(aliases: Any, where: str) -> tuple[Alias, ...]:
         out.append(Alias(str(alias.get("name", "")), tuple(str(x) for x in alias["identities"])))
     return tuple(out)
 
+
+def _signatures(items: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`signatures = [{name = "deadlock", phrases = ["deadlock", "deadlocked"]}, ...]`: replaces the
+    default list (an empty list counts none); each needs a name, used once, and phrases."""
+    if items is None:
+        return DEFAULT_ERROR_SIGNATURES
+    if not isinstance(items, list):
+        raise InputError(f"{where}: similar.signatures", f"expected a list of tables, got {items!r}")
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for i, item in enumerate(items):
+        at = f"{where}: similar.signatures[{i}]"
+        name = item.get("name") if isinstance(item, dict) else None
+        phrases = item.get("phrases") if isinstance(item, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise InputError(at, "needs 'name' (a non-empty string)")
+        if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+            raise InputError(at, "needs 'phrases' (a non-empty list of non-empty strings)")
+        if any(name.strip() == n for n, _ in out):
+            raise InputError(at, f"name {name.strip()!r} is given twice")
+        out.append((name.strip(), tuple(p.strip() for p in phrases)))
+    return tuple(out)

@@ -25,7 +25,7 @@ from teammemory.components import LAYOUT, assign_components, component_of
 from teammemory.config import Config
 from teammemory.identity.resolve import resolve
 from teammemory.model import Commit, Ref, issue_project
-from teammemory.store import Writer, lineage, summaries, test_files, text_index
+from teammemory.store import Writer, fix_history, lineage, summaries, test_files, text_index
 from teammemory.store.write import get_cursor, set_cursor, upsert_tuples
 
 LINK_RULES_CURSOR = ("derive", "link_rules")
@@ -54,6 +54,7 @@ def refresh(db: Writer, config: Config, *, links: LinkRules | None = None) -> No
     resolve(db, config)
     summaries.refresh(db)
     lineage.refresh(db)  # the history replayed across renames (migration 0011)
+    fix_history.refresh(db)  # each file's bug fixes across renames, for risk (migration 0015)
     text_index.refresh(db)  # the text index behind `similar` (migration 0007)
 
 

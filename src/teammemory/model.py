@@ -193,6 +193,17 @@ class ReviewComment:
     body: str
     created_at: int | None
     review_id: str = ""
+    # where it sits (GitHub's fields; None/'' when the data has none): lines at commit_id (the
+    # PR's head), original lines at original_commit_id (where it was written); side RIGHT | LEFT
+    line: int | None = None
+    start_line: int | None = None
+    original_line: int | None = None
+    original_start_line: int | None = None
+    side: str = ""
+    commit_id: str = ""
+    original_commit_id: str = ""
+    diff_hunk: str = ""
+    in_reply_to_id: str = ""  # the thread's first comment, for a reply
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ history, and after the component rules changed."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -159,3 +160,45 @@ def test_an_earlier_now_replays(store: Store, tmp_path: Path) -> None:
         assert not lineage.usable(db, T(41), None)  # before the newest commit: the kept replay is too new
         early = bus_factor.ask(db, now=datetime.fromtimestamp(T(70), NOW.tzinfo), config=CONFIG)
     assert early.scopes[0].files == 5  # a, b2, c (not yet moved), d, e
+
+
+SET_TABLES = ("lineage_sets", "lineage_set_sizes", "lineage_revisions", "lineage_state")
+
+
+def _set_rows(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    with store.read() as db:
+        return {t: sorted(tuple(r.values()) for r in db.all(f"select * from {t}")) for t in SET_TABLES}
+
+
+def test_new_commits_update_only_their_change_sets_as_a_rebuild_would(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from teammemory.store import lineage_sets
+
+    whole = build_repo(tmp_path / "hashes", HISTORY)  # the same commits, so the same hashes, as ingested below
+    _ingest(store, tmp_path, HISTORY[:9], "first")
+    _github(store, whole, len(HISTORY))  # PR 7 lists commit 8 (stored) and 11 (not yet), and files a and b2
+    _ingest(store, tmp_path, HISTORY[:9], "again")  # PROJ is a known project now: the links were derived again
+    calls: list[str] = []
+
+    def spy(name: str) -> Callable[..., None]:
+        real = getattr(lineage_sets, name)
+
+        def called(*args: object) -> None:
+            calls.append(name)
+            real(*args)
+
+        return called
+
+    with monkeypatch.context() as m:
+        m.setattr(lineage_sets, "rebuild", spy("rebuild"))
+        m.setattr(lineage_sets, "update", spy("update"))
+        _ingest(store, tmp_path, HISTORY, "whole")  # 4 more: PR 7's commit 11, PROJ-1 and PROJ-3, a renamed to a2
+    assert calls == ["update"]
+    kept = _set_rows(store)
+    assert {r[2] for r in kept["lineage_sets"] if r[1] == "pr"} == {"acme/app#7"}
+    with store.write() as db:  # the same rows built from scratch
+        db.execute("update lineage_state set sets = ''")
+        derive.refresh(db, CONFIG)
+    assert _set_rows(store) == kept
+    assert _kept(store)
+    assert _answers(store) == _replayed(store, monkeypatch)

@@ -11,8 +11,8 @@ import pytest
 from rich.console import Console
 
 from teammemory import derive
-from teammemory.agents import similar, text_search
-from teammemory.config import Config
+from teammemory.agents import similar, similar_signatures, text_search
+from teammemory.config import DEFAULT_ERROR_SIGNATURES, Config
 from teammemory.errors import InputError, NotFound
 from teammemory.model import Issue, IssueLink
 from teammemory.outputs.render_similar import render_similar
@@ -110,7 +110,8 @@ def test_signatures_are_counted_over_the_index(store: Store) -> None:
         got = similar.ask(db, None, now=NOW, config=Config(), text="a deadlock, and then a timeout")
     assert [(s.name, s.documents, s.examples) for s in got.signatures] == [
         ("deadlock", 2, ("BK-4", "BK-1")), ("timeout", 1, ("BK-2",))]
-    assert similar.signatures_in("NPE in NullPointerException handler; OOMKilled") == ["null pointer", "OOMKilled"]
+    assert similar_signatures.in_text("NPE in NullPointerException handler; OOMKilled", DEFAULT_ERROR_SIGNATURES) \
+        == ["null pointer", "OOMKilled"]
 
 
 def test_bad_subjects_are_refused_naming_the_argument(sqlite_store: Store) -> None:

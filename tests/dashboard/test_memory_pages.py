@@ -138,6 +138,8 @@ def test_the_issue_page_shows_similar_issues(site: httpx.Client) -> None:
         elif h["kind"] == "commit":
             repo, _, sha = h["ref"].partition("@")
             want = f"/ui/commits/{sha}?repo={quote(repo, safe='')}"
+        elif h["kind"] == "incident":
+            want = f"/ui/incidents/{quote(h['ref'], safe='')}"
         else:
             repo, _, number = h["ref"].partition("#")
             want = f"/ui/prs/{number}?repo={quote(repo, safe='')}"
@@ -237,15 +239,16 @@ def test_why_says_so_when_the_clone_is_not_on_the_server(tmp_path_factory: pytes
         assert bad.status_code == 422 and 'class="error"' in bad.text
 
 
-def test_an_issue_named_only_in_commits_has_no_similar_section_but_a_page(site: httpx.Client,
-                                                                           sqlite_site_demo: Demo) -> None:
+def test_an_issue_named_only_in_commits_is_compared_by_their_text(site: httpx.Client,
+                                                                  sqlite_site_demo: Demo) -> None:
     with Store.open(sqlite_site_demo.url).read() as db:
         rows = db.all("select ci.issue_key from commit_issues ci left join issues i on i.key = ci.issue_key"
                       " where i.key is null order by ci.issue_key limit 1")
     if not rows:
         pytest.skip("the demo names no issue it did not ingest")
-    html = html_of(site, f"/ui/issues/{rows[0]['issue_key']}")
-    assert "was not ingested" in html
+    key = rows[0]["issue_key"]
+    html = html_of(site, f"/ui/issues/{key}")
+    assert f"query: {key} is not an ingested issue: the text and files of the" in html
 
 
 def test_a_component_named_after_a_folder_reaches_its_page(site: httpx.Client) -> None:

@@ -34,6 +34,7 @@ from teammemory.outputs.cli import app
 from teammemory.sources import jira
 from teammemory.sources.http import Http, RetryPolicy
 from teammemory.store import Store
+from tests.faults import hostile_servers
 from tests.helpers import postgres
 from tests.helpers.gitrepo import FakeCommit, build_repo
 from tests.helpers.replay_server import ReplayServer, serving
@@ -154,13 +155,14 @@ def test_a_store_that_cannot_be_reached_never_prints_its_password(url: str) -> N
 
 def test_a_failing_sync_logs_and_raises_only_redacted_urls(sqlite_store: Store,
                                                            caplog: pytest.LogCaptureFixture) -> None:
-    """Retries are logged with the URL: a refused connection, tried twice."""
+    """Retries are logged with the URL: a silent server (a read timeout), tried twice."""
     caplog.set_level(logging.DEBUG)
-    url = f"http://ana:{JIRA_SECRET}@127.0.0.1:1/jira"
-    client = jira.make_jira_client(url, env={"JIRA_API_TOKEN": JIRA_TOKEN_SECRET}, timeout=0.5)
-    http = Http(client, RetryPolicy(attempts=2, rand=lambda: 0.0), sleep=lambda s: None)
-    with pytest.raises(SourceError, match="connection failed") as err:
-        sync_jira(sqlite_store, url, JQL, config=Config(), client=http)
+    with hostile_servers.silent() as base:
+        url = base.replace("http://", f"http://ana:{JIRA_SECRET}@") + "/jira"
+        client = jira.make_jira_client(url, env={"JIRA_API_TOKEN": JIRA_TOKEN_SECRET}, timeout=0.2)
+        http = Http(client, RetryPolicy(attempts=2, rand=lambda: 0.0), sleep=lambda s: None)
+        with pytest.raises(SourceError, match="read timeout") as err:
+            sync_jira(sqlite_store, url, JQL, config=Config(), client=http)
     assert "retry 1 of 1" in caplog.text
     assert_clean(str(err.value) + caplog.text, "the error and the log")
     assert_clean(dump_store(str(sqlite_store.url)), "the store")

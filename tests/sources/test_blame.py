@@ -70,3 +70,16 @@ def test_a_range_past_the_end_and_a_missing_path_name_the_argument(tmp_path: Pat
         blame.blame(path, NEW, None, until=T(1000))
     with pytest.raises(InputError, match=r"^--git-dir: .*: not a git repository"):
         blame.blame(tmp_path, NEW, None, until=T(0))
+
+
+def test_one_cat_file_answers_for_a_file_a_directory_and_a_missing_name(tmp_path: Path) -> None:
+    path, h = build_clone(tmp_path)
+    got = blame.read_objects(path, [f"{h[6]}:{NEW}", f"{h[6]}:src", f"{h[6]}:src/nope.py"])
+    assert [kind for kind, _ in got] == ["blob", "tree", "missing"]
+    assert blame.line_count(path, h[6], NEW, got[0]) == 5 and got[2][1] is None
+
+
+def test_lines_are_counted_as_the_text_always_was_crlf_and_lone_cr_included() -> None:
+    assert blame.line_count(Path("."), "0" * 40, "f", ("blob", b"a\r\nb\rc")) == 3
+    assert blame.line_count(Path("."), "0" * 40, "f", ("blob", b"a\nb\n")) == 2
+    assert blame.line_count(Path("."), "0" * 40, "f", ("blob", b"")) == 0

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from teammemory.errors import InputError, SourceError
+from teammemory.outputs.cli import app
 from teammemory.sources.http import (
     Http,
     HttpStatusError,
@@ -160,13 +162,25 @@ def test_5xx_gives_up_after_the_attempts(server: ReplayServer, fake: FakeTime) -
     assert len(server.requests) == 3 and fake.slept == [0.75, 1.5]
 
 
-def test_connection_refused_is_retried_then_reported(fake: FakeTime) -> None:
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on: bound once (so it was free), then closed."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    with pytest.raises(SourceError, match=r"connection failed \(.*refused\) after 2 attempts"):
-        make_http(f"http://127.0.0.1:{port}", fake, attempts=2).get("/x")
-    assert fake.slept == [0.75]
+        return int(s.getsockname()[1])
+
+
+def test_connection_refused_is_one_attempt_and_one_line(fake: FakeTime, caplog: pytest.LogCaptureFixture) -> None:
+    """A refused connection cannot recover by trying again: one attempt (counted by the client's
+    request hook), no sleep, no retry line, one error line naming the URL."""
+    caplog.set_level(logging.DEBUG)
+    http = make_http(f"http://127.0.0.1:{closed_port()}", fake, attempts=4)
+    attempts: list[str] = []
+    http.client.event_hooks["request"].append(lambda request: attempts.append(str(request.url)))
+    with pytest.raises(SourceError, match=r"^GET http://127\.0\.0\.1:\d+/x: connection refused: nothing listens "
+                                          r"at that host and port$") as err:
+        http.get("/x")
+    assert len(attempts) == 1 and fake.slept == [] and "retry" not in caplog.text
+    assert "\n" not in str(err.value)
 
 
 def test_malformed_json_names_the_url(server: ReplayServer, fake: FakeTime) -> None:
@@ -305,3 +319,16 @@ def test_retry_after_as_an_http_date(server: ReplayServer, fake: FakeTime) -> No
     server.add("GET", "/x", [])
     assert make_http(server.url, fake).get("/x").data == []
     assert fake.slept == [42.0]
+
+
+@pytest.mark.parametrize("command", [["sync", "github", "o/r", "--base-url"],
+                                     ["sync", "jira", "--jql", "project = P", "--url"]])
+def test_sync_to_a_closed_port_fails_at_once_with_one_line(tmp_path: Path, command: list[str]) -> None:
+    """Through the CLI: each retry would print a warning line, so the lines count the attempts."""
+    url = f"http://127.0.0.1:{closed_port()}/"
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "tm.db"), *command, url],
+                                env={"GITHUB_TOKEN": "tok", "JIRA_API_TOKEN": "tok"})
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [result.stderr.splitlines()[-1]], result.stderr
+    assert result.stderr.startswith("error: GET http://127.0.0.1:") and "retry" not in result.stderr
+    assert result.stderr.rstrip().endswith(": connection refused: nothing listens at that host and port")

@@ -21,6 +21,9 @@ EXPECTED_TABLES = {
     "lineage_scope_counts", "lineage_sets", "lineage_set_sizes", "lineage_revisions", "lineage_names",  # 0011
     "lineage_state",  # 0011
     "first_parent_commits", "first_parent_heads",  # 0012
+    "commit_hygiene", "commit_link_counts", "first_parent_pr_counts",  # 0013
+    "risk_fix_files",  # 0015
+    "component_authors",  # 0017
 }
 # 0007 on SQLite: the FTS5 table and the shadow tables FTS5 keeps for it
 SQLITE_FTS = {"text_fts", "text_fts_data", "text_fts_idx", "text_fts_docsize", "text_fts_config"}
@@ -133,7 +136,9 @@ def test_the_explicit_upgrade_migrates_an_older_store(store: Store, monkeypatch:
         names = [r["name"] for r in db.all("select name from schema_migrations order by version")]
     assert names == ["initial", "summaries", "persons", "released_schema_repairs", "link_rules", "repository_identity",
                      "text_index", "incidents", "activity_summaries",
-                     "window_indexes_and_test_files", "file_lineage", "first_parents", "notes"]
+                     "window_indexes_and_test_files", "file_lineage", "first_parents", "commit_hygiene",
+                     "text_index_incidents", "risk_fix_history", "issue_key_any_case",
+                     "component_authors", "review_comment_lines", "notes"]
 
 
 def test_ingest_creates_a_missing_store(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from teammemory import derive
 from teammemory.config import Config
 from teammemory.ingest import same_repo, tags
 from teammemory.ingest.git import ingest_git
-from teammemory.store import Store, lineage, migrate, summaries, test_files, text_index
+from teammemory.store import Store, fix_history, lineage, migrate, summaries, test_files, text_index
 from tests.helpers.gitrepo import build_repo, rev
 from tests.ingest.test_ingest_git import HISTORY, git
 
@@ -38,6 +38,8 @@ def stored(store: Store) -> Summaries:
                 "select component, identity_key, role, repo, hash, authored_at, churn, shared from component_people")),
             "file_authors": sorted(tuple(r.values()) for r in db.all(
                 "select repo, path, identity_key, commits, churn, last_at from file_authors")),
+            "component_authors": sorted(tuple(r.values()) for r in db.all(  # 0017
+                "select component, identity_key, repo, commits from component_authors")),
         }
 
 
@@ -67,7 +69,9 @@ def expected(store: Store) -> Summaries:
                 for comp, repo, h, at, merge, n in cc if not merge
                 for p in counted if (p["repo"], p["hash"]) == (repo, h))
     fa = sorted((repo, path, key, s[0], s[1], s[2]) for (repo, path, key), s in sums.items())
-    return {"component_commits": cc, "component_people": cp, "file_authors": fa}
+    sole = Counter((r[0], r[1], r[3]) for r in cp if r[7] == 0 and r[2] in ("author", "co-author"))
+    ca = sorted(k + (n,) for k, n in sole.items())
+    return {"component_commits": cc, "component_people": cp, "file_authors": fa, "component_authors": ca}
 
 
 @pytest.fixture
@@ -121,7 +125,8 @@ def test_changed_component_rules(store: Store, history: Path) -> None:
 # The ingest steps that write tables of migrations after 0001 (repository identity, tags, the
 # text index, test files): a TeamMemory that knew only migration 1 had none of them.
 LATER_WRITES = [(same_repo, "refuse_other_name"), (same_repo, "record"), (tags, "ingest_tags"),
-                (text_index, "refresh"), (text_index, "prepare"), (test_files, "refresh"), (lineage, "refresh")]
+                (text_index, "refresh"), (text_index, "prepare"), (test_files, "refresh"), (lineage, "refresh"),
+                (fix_history, "refresh")]
 
 
 def test_a_store_of_schema_1_is_summarized_when_migrated(tmp_path: Path, history: Path,

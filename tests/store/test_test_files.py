@@ -63,3 +63,28 @@ def test_changed_patterns_are_used_at_once_and_stored_by_the_next_ingest(store: 
         matched = covering_tests.index_tests((str(r["path"]) for r in db.all("select path from files")), patterns)
     assert stored["src/foo.py"].path == "checks/foo_check.py"
     assert index == matched == {"foo": ["checks/foo_check.py"]}
+
+
+def _one_glob_at_a_time(path: str, patterns: tuple[str, ...]) -> str | None:
+    """The rule as written before the globs were combined: the first glob that matches, its first `*`."""
+    from teammemory.components import compile_glob
+
+    for glob in patterns:
+        m = compile_glob(glob).fullmatch(path)
+        if m:
+            return m.group(1) if m.groups() and m.group(1) else ""
+    return None
+
+
+PATHS = ("src/FooTest.java", "a/b/TestFoo.java", "TestFoo.java", "Test.java", "x/__tests__/a.b", "x/__tests__/a/b.c",
+         "web/foo.test.js", "tests/a.py", "pkg/tests/test_a.py", "pkg/test_a.py", "a_test.go", "conftest.py",
+         "sub/src/test/java/Foo.java", "src/it/X.java", "a/fixtures/b", "spec/x_spec.rb", "README", "", "a//b",
+         "tests", "test/", "app/Foo.Tests/Bar.cs", "lib/x.spec.ts", "src/main/java/Foo.java", "a/tests/x.rs")
+
+
+def test_one_regex_for_all_globs_matches_like_each_glob_in_order() -> None:
+    cases = (DEFAULT_TEST_PATTERNS, DEFAULT_TEST_PATTERNS[::-1], ("*", "**"), ("**/*", "tests/**", "**/*_x.py"),
+             ("src/*/*Test.java", "**/*.py", "**/a*b*c.d"), ("**/test_*.py", "**/conftest.py", "tests/**"), ())
+    for patterns in cases:
+        for path in PATHS:
+            assert test_files.tested_name(path, patterns) == _one_glob_at_a_time(path, patterns), (patterns, path)

@@ -11,8 +11,11 @@ was given in.
   `/dev/null`; parsed by unidiff): the authors are `--author EMAIL...` (or person keys) when
   given, else unknown, and the answer says so.
 - A PR known only from its merge or squash commit (no PR row, or one without commits or files):
-  a squash commit `Title (#N)` is itself the PR's commit; a `Merge pull request #N from ...` merge's
-  commits are `merge^1..merge^2`, from git in the clone, else walked in the store's own commit graph.
+  a squash commit `Title (#N)` (or `This closes #N from OWNER/BRANCH`, Apache's merge script) is
+  itself the PR's commit; a merge whose subject is
+  `Merge pull request #N` (with or without `from ...`) or the PR's title `Title (#N)` (GitHub's
+  "pull request title" merge message) has the commits `merge^1..merge^2`, from git in the clone,
+  else walked in the store's own commit graph.
 
 A renamed file counts under its new name when the store knows that name (lineage then follows it
 back), else under its old one, so a change the store has not ingested yet still finds the people
@@ -34,8 +37,9 @@ from teammemory.store import Reader, queries
 
 Q = queries.load("teammemory.agents.sql", "change.sql")
 HEX = re.compile(r"^[0-9a-fA-F]{4,40}$")
-MERGE_PR = re.compile(r"^Merge pull request #\d+ from ")
-SQUASH_TAIL = re.compile(r"\s*\(#\d+\)\s*$")
+MERGE_PR = re.compile(r"^Merge pull request #(\d+)\b")  # GitHub's merge message, with or without "from ..."
+CLOSES_FROM = re.compile(r"^This closes #(\d+) from (\S+)", re.M)  # Apache's merge script: the PR squashed
+SQUASH_TAIL = re.compile(r"\s*\(#\d+\)\s*$")  # a squash subject, or a merge titled as its PR (GitHub's option)
 
 
 class ChangedFileLike(Protocol):
@@ -76,6 +80,7 @@ class Change:
     author_known: bool
     commits: tuple[str, ...] = ()  # its commits (their own activity is not expertise on it)
     title: str = ""
+    via: tuple[str, ...] = ()  # a PR known from git: the merge or squash commits that name it
 
 
 @dataclass(frozen=True)
@@ -220,7 +225,7 @@ def pr_from_commits(db: Reader, number: int, *, now: int, git: ChangeGit | None,
     """PR `number` as its merge or squash commit shows it (see the module docstring); None when no
     commit message names it."""
     rows = [r for r in db.fetch(Q["message-prs"], MessagePrRow, n=number, now=now) if repo is None or r.repo == repo]
-    rows = [r for r in rows if not r.is_merge or MERGE_PR.match(r.subject)]
+    rows = [r for r in rows if _names_pr(r, number)]
     if not rows:
         return None
     where = sorted({r.repo for r in rows})
@@ -239,11 +244,26 @@ def pr_from_commits(db: Reader, number: int, *, now: int, git: ChangeGit | None,
              for r in db.fetch(Q["commit-files"].fill(hashes=marks), FileRow, repo=name, **params)]
     authors = _stored_authors(db, name, sorted(hashes)) or ()
     first = (merges or rows)[0]
-    title = (_merge_title(first.message) if first.is_merge else SQUASH_TAIL.sub("", first.subject)) or first.subject
+    title = (_merge_title(first.message) if MERGE_PR.match(first.subject)
+             else SQUASH_TAIL.sub("", first.subject)) or first.subject
     how = f"merge commit {short(first.hash)}" if first.is_merge else f"squash commit {short(first.hash)}"
     n = len(hashes)
+    via = tuple(dict.fromkeys([m.hash for m in merges] + squashes))
     return Change(f"PR #{number} (from its {how}: {n} commit{'s' * (n != 1)})", name, _names(db, files, now),
-                  authors, bool(authors), tuple(sorted(hashes)), title)
+                  authors, bool(authors), tuple(sorted(hashes)), title, via)
+
+
+def _names_pr(row: MessagePrRow, number: int) -> bool:
+    """True when `row` is PR `number`'s own commit: a merge whose subject is GitHub's merge message
+    (`Merge pull request #N`, with or without `from OWNER/BRANCH`) or the PR's title `... (#N)`, or
+    a squash commit `... (#N)` or one Apache's merge script wrote (`This closes #N from OWNER/BRANCH`,
+    naming no other PR); not a revert or a commit that only mentions the merge."""
+    tail = SQUASH_TAIL.search(row.subject)
+    merge = MERGE_PR.match(row.subject)
+    closes = [int(m.group(1)) for m in CLOSES_FROM.finditer(row.message)]
+    return (tail is not None and tail.group().strip() == f"(#{number})") or (
+        bool(row.is_merge) and merge is not None and int(merge.group(1)) == number) or (
+        not row.is_merge and closes == [number])
 
 
 def _merge_title(message: str) -> str:

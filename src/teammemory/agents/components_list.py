@@ -7,7 +7,8 @@ as they are now (the default rule infers components from the layout: Maven/Gradl
 Python, Go and JS packages, Ruby lib/<name>, src/<name>). People are the component's authors
 and co-authors, counted by distinct commits at or before `now` (bots left out), from the summary
 table `component_people`: counted per account in SQL where one account alone wrote the commit
-(`shared` = 0, so no commit is counted twice for one person), commit by commit where several did.
+(`shared` = 0, so no commit is counted twice for one person; when `now` sees every commit those
+counts are kept at ingest, `component_authors`), commit by commit where several did.
 Ties: more files, then name; people: more commits, then name, then key.
 So a user sees the components and adjusts them in teammemory.toml ([components] rules).
 SQL: agents/sql/components_list.sql.
@@ -76,7 +77,8 @@ def ask(db: Reader, *, now: datetime, config: Config, repo: str | None = None) -
     assigned: dict[str, dict[str, Assignment]] = defaultdict(dict)
     for f in paths.current_files(db, now=at, repo=repo):
         assigned[f.repo][f.path] = every[f.repo][f.path]
-    rows = [r for r in db.fetch(Q["component-authors"], AuthorRow, now=at) if repo is None or r.repo == repo]
+    query = Q["component-authors-kept"] if paths.sees_all(db, at) else Q["component-authors"]
+    rows = [r for r in db.fetch(query, AuthorRow, now=at) if repo is None or r.repo == repo]
     who = persons.lookup(db, {r.identity_key for r in rows})
     return ComponentList(rank(assigned, rows, who, PEOPLE), config.source)
 

@@ -11,6 +11,15 @@ What is gathered (every link says how it was found, `found_by`):
 - people: authors (PR author, commit authors and co-authors), then reviewers, then commenters;
   each person once, in their first group, ordered (-count, name, key) inside it; bots left out.
 
+A PR the store has no row for, known only from its merge commit (`Merge pull request #N`) or
+squash subject (`Title (#N)`; also a merge titled so, `Merge pull request #N` without `from`, and
+the one commit Apache's merge script writes, `This closes #N from OWNER/BRANCH`),
+is answered from git (agents/context_pr_git.py, through agents/change.py `pr_from_commits`, with
+`git` in the clone when it is here, else the store's commit graph) and marked "known from git
+only" (`known_from`): its commits (merge^1..merge^2, or the squash commit), their files, the issues
+they name, and people (commit authors and co-authors, then trailer reviewers); title from the
+merge message, state merged at the merge commit's time; no reviews or comments.
+
 The queries return account keys and the people behind them are read once (persons.lookup): a PR
 answer is a few milliseconds of small statements, and on SQLite each `left join persons` costs
 a materialized view (a view that is a join cannot be flattened into a LEFT JOIN), ~10 % here.
@@ -23,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from teammemory.agents import paths, persons
 from teammemory.agents.context_common import (
@@ -43,8 +52,11 @@ from teammemory.agents.context_common import (
 from teammemory.agents.evidence import Person, epoch, iso_day, not_found
 from teammemory.agents.issue_state import issue_rows_at, pr_state_at
 from teammemory.config import Config
-from teammemory.errors import InputError
+from teammemory.errors import InputError, NotFound
 from teammemory.store import Reader, queries
+
+if TYPE_CHECKING:  # annotations only: a PR GitHub described never loads agents/change.py
+    from teammemory.agents.change import ChangeGit
 
 Q = queries.load("teammemory.agents.sql", "context_pr.sql")
 CommentKind = Literal["review comment", "comment"]
@@ -94,6 +106,7 @@ class PrContext:
     reviews: tuple[ReviewItem, ...]
     comments: tuple[CommentItem, ...]
     people: tuple[PersonInContext, ...]
+    known_from: str = ""  # '' for a PR GitHub described; else the git commits it is known from
 
 
 class PrRecordRow(NamedTuple):
@@ -157,11 +170,21 @@ class CommitPersonRow(NamedTuple):
 Who = dict[str, persons.Who]  # account key -> its person (persons.lookup)
 
 
-def ask_pr(db: Reader, number: int, *, now: datetime, config: Config, repo: str | None = None) -> PrContext:
-    """Everything the store links to PR `number` (in `repo`, needed only when several repos have it)."""
+def ask_pr(db: Reader, number: int, *, now: datetime, config: Config, repo: str | None = None,
+           git: ChangeGit | None = None) -> PrContext:
+    """Everything the store links to PR `number` (in `repo`, needed only when several repos have it);
+    a PR without a row comes from its merge or squash commit when one names it (context_pr_git)."""
     paths.check_repo(db, repo)
     at = epoch(now)
-    pr = _find(db, int(number), repo, at)
+    try:
+        pr = _find(db, int(number), repo, at)
+    except NotFound:
+        from teammemory.agents import change, context_pr_git
+
+        derived = change.pr_from_commits(db, int(number), now=at, git=git, repo=repo)
+        if derived is None:
+            raise
+        return context_pr_git.from_git(db, int(number), derived, now=at)
     key = {"repo": pr.repo, "number": pr.number, "now": at}
     state = pr_state_at(pr.state, pr.merged_at, pr.closed_at, at)
     commit_rows = db.fetch(Q["commits"], PrCommitRow, **key)

@@ -26,13 +26,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from teammemory.agents import file_history, lineage, paths
+from teammemory.agents import lineage, paths
 from teammemory.agents.covering_tests import covering_tests, is_test_path
 from teammemory.agents.evidence import Evidence, Score, epoch, iso_day, not_found, short
 from teammemory.config import Config
 from teammemory.store import Reader, queries
+
+if TYPE_CHECKING:  # the replay is imported where it runs: the kept answer (most asks) never loads it
+    from teammemory.agents import file_history
 
 Q = queries.load("teammemory.agents.sql", "coupling.sql")
 FORMULA = "100*shared/((revs_a+revs_b)/2)"
@@ -124,6 +127,8 @@ def ask(db: Reader, path: str, *, now: datetime, config: Config, repo: str | Non
 def _replayed(db: Reader, repo: str | None, path: str, at: int, config: Config,
               limit: int) -> tuple[tuple[LevelCoupling, ...], set[str]]:
     """Every level from the history replayed up to `at` (agents/file_history.py)."""
+    from teammemory.agents import file_history
+
     h = file_history.read(db, now=at, repo=repo) if repo else None
     target = h.alive.get((repo, path), h.last.get((repo, path))) if h and repo else None
     if h is None or target is None or repo is None:
@@ -142,16 +147,17 @@ def _from_lineage(db: Reader, repo: str, path: str, config: Config,
     target = lineage.file_at(db, repo, path)
     if target is None:
         raise not_found("file", path, paths.all_paths(db))
+    commits = lineage.sets_of(db, "commit", repo, target)  # read once: the commit level and the file's changes
     levels = tuple(_kept_level(db, level, repo, target, config.coupling_max_changeset, config.coupling_min_shared,
-                               limit) for level in ("commit", "pr", "issue"))
-    return levels, {f"{repo}@{s.label}" for s in lineage.sets_of(db, "commit", repo, target)}
+                               limit, commits if level == "commit" else lineage.sets_of(db, level, repo, target))
+                   for level in ("commit", "pr", "issue"))
+    return levels, {f"{repo}@{s.label}" for s in commits}
 
 
 def _kept_level(db: Reader, level: Level, repo: str, target: int, most: int, least: int,
-                limit: int) -> LevelCoupling:
-    """`couple` for one level, from the kept sets: the same numbers, counted in SQL, and the
-    evidence read for the files listed only."""
-    mine = lineage.sets_of(db, level, repo, target)
+                limit: int, mine: Sequence[lineage.SetRow]) -> LevelCoupling:
+    """`couple` for one level, from the kept sets (`mine`: the file's sets of `level`): the same
+    numbers, counted in SQL, and the evidence read for the files listed only."""
     kept = sum(1 for s in mine if s.files <= most)
     found = lineage.partners(db, level, repo, target, most, least)
     revs = lineage.revisions(db, level, repo, [f.root for f in found], most)

@@ -196,28 +196,45 @@ def _fading(acts: list[Activity], now: int, w: ExpertiseWeights, work: Work | No
         seen_at[(a.kind, a.ref)] = max(seen_at.get((a.kind, a.ref), (0, 0)), (a.at or 0, a.files))
         if a.kind == "commit":
             churns[(a.ref, a.path)] = a.churn
+    folded: dict[tuple[Kind, str], int] = {}  # `work`'s (kind, ref) -> time, one file each
+    lines: dict[str, int] = {}
     if work is not None:
-        for key, at in work.seen.items():
-            seen_at[key] = max(seen_at.get(key, (0, 0)), (at, 1))
-        for ref, n in work.churn.items():
-            churns[(ref, "")] = n
-    lines: dict[str, int] = defaultdict(int)
+        folded = work.seen
+        for key in seen_at.keys() & folded.keys():
+            seen_at[key] = max(seen_at[key], (folded[key], 1))
+        lines = dict(work.churn)  # its (ref, '') churn replaces a row's of the same ref and path ''
+        churns = {k: n for k, n in churns.items() if not (k[1] == "" and k[0] in work.churn)}
     for (ref, _), n in churns.items():
-        lines[ref] += n
-    authored = {ref for kind, ref in seen_at if kind == "commit"}
+        lines[ref] = lines.get(ref, 0) + n
+    authored = {ref for kind, ref in seen_at if kind == "commit"} | lines.keys()
     parts: dict[Kind, list[float]] = {"commit": [], "review": [], "comment": []}
-    for (kind, ref), (at, files) in seen_at.items():
+    # A component's work is tens of thousands of commits over a few thousand distinct (kind,
+    # files, lines): each value is computed once (the same call, so the same float). The sums are
+    # fsum, exact whatever the order, so `work`'s contributions are visited on their own.
+    values: dict[tuple[Kind, int, int], float] = {}
+    fade, half_life = scoring.fade, w.half_life_days
+
+    def add(kind: Kind, ref: str, at: int, files: int) -> None:
         if kind == "review" and ref in authored:
-            continue  # a commit's own author named as its reviewer is no second pair of eyes
-        v = scoring.value(kind, files, lines[ref] if kind == "commit" else 0, w)
-        parts[kind].append(scoring.faded(v, at, now, w))
+            return  # a commit's own author named as its reviewer is no second pair of eyes
+        vkey = (kind, files, lines.get(ref, 0) if kind == "commit" else 0)
+        v = values.get(vkey)
+        if v is None:
+            v = values[vkey] = scoring.value(kind, files, vkey[2], w)
+        parts[kind].append(v * fade(now - at, half_life))
+
+    for (kind, ref), (at, files) in seen_at.items():
+        add(kind, ref, at, files)
+    for (kind, ref), at in folded.items():
+        if (kind, ref) not in seen_at:
+            add(kind, ref, at, 1)
     counts = {k: len(v) for k, v in parts.items()}
     # fsum: exactly rounded whatever the row order, so SQLite and PostgreSQL give the same totals
     terms = {f"{k}s": math.fsum(v) for k, v in parts.items()}
     times = [a.at for a in acts if a.at is not None] + ([work.last_at] if work is not None else [])
     last = max(times) if times else None
     days = days_between(last, now) if last is not None else None
-    churn = sum(churns.values())
+    churn = sum(churns.values()) + (sum(work.churn.values()) if work is not None else 0)
     score = Score.of(
         f"sum of mass*(kind weight + log2(1 + lines))*2^(-age_days/{w.half_life_days:g}),"
         f" mass = 1/max(1, files/{w.mass_files:g}); commit {w.commit:g}, review {w.review:g}, comment {w.comment:g}",

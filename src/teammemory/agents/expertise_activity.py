@@ -147,9 +147,8 @@ class CommitRow(NamedTuple):
     """`component-commits`: one (commit, account, role) of a component."""
 
     identity_key: str
-    role: str
-    repo: str
-    hash: str
+    reviewed: int  # 1: a trailer review, 0: authored (author, co-author)
+    ref: str  # 'repo@hash'
     at: int
     churn: int
 
@@ -185,10 +184,12 @@ def component_activity(db: Reader, name: str, *, now: int = LATEST, repo: str | 
     """A component's work at or before `now` (in `repo`, or every repository): commits counted per
     person (Tally, mostly in SQL), plus as Activity rows the evidence candidates among them and
     every review and comment. `every_commit` (the fading scoring, which needs each commit's time)
-    also folds every commit of the component per person (`Work`, bots left out, their names last)."""
+    also folds every commit of the component per person (`Work`, bots left out, their names last)
+    and leaves the tallies, which only the article scoring counts, empty."""
     params = {"component": name, "now": now, "repo": repo or ""}
-    tally = db.fetch(Q["component-tally"], TallyRow, **params)
-    shared = db.fetch(Q["component-shared"], SharedRow, **params)
+    # the tallies count the article scoring's commits; the fading scoring folds every commit instead
+    tally = [] if every_commit else db.fetch(Q["component-tally"], TallyRow, **params)
+    shared = [] if every_commit else db.fetch(Q["component-shared"], SharedRow, **params)
     rows = db.fetch(Q["component-evidence"], ComponentRow, **params)
     commits = db.fetch(Q["component-commits"], CommitRow, **params) if every_commit else []
     if db.fetch_one(Q["any-other"], AnyRow):
@@ -205,22 +206,29 @@ def fold_commits(rows: Iterable[CommitRow], who: dict[str, persons.Who]) -> tupl
     rows: per (kind, ref) the latest time, per authored ref its lines), and the bots' names."""
     people: dict[str, Work] = {}
     bots: set[str] = set()
-    of: dict[str, persons.Who] = {}
+    of: dict[str, Work | None] = {}  # identity -> their person's Work (None: a bot)
     for r in rows:
-        w = of.get(r.identity_key) or of.setdefault(r.identity_key, persons.who(who, r.identity_key))
-        if w.is_bot:
-            bots.add(w.person.name)
-            continue
-        work = people.get(w.person.key)
+        if r.identity_key in of:
+            work = of[r.identity_key]
+        else:
+            w = persons.who(who, r.identity_key)
+            work = None
+            if w.is_bot:
+                bots.add(w.person.name)
+            else:
+                work = people.get(w.person.key)
+                if work is None:
+                    work = people[w.person.key] = Work(w.person, {}, {}, r.at)
+            of[r.identity_key] = work
         if work is None:
-            work = people[w.person.key] = Work(w.person, {}, {}, r.at)
-        ref = f"{r.repo}@{r.hash}"
-        kind: Kind = "review" if r.role == "reviewer" else "commit"
-        if work.seen.get((kind, ref), r.at) <= r.at:
-            work.seen[(kind, ref)] = r.at
-        if kind == "commit":
-            work.churn[ref] = r.churn
-        work.last_at = max(work.last_at, r.at)
+            continue
+        key: tuple[Kind, str] = ("review", r.ref) if r.reviewed else ("commit", r.ref)
+        if work.seen.get(key, r.at) <= r.at:
+            work.seen[key] = r.at
+        if not r.reviewed:
+            work.churn[r.ref] = r.churn
+        if r.at > work.last_at:
+            work.last_at = r.at
     return people, tuple(sorted(bots))
 
 

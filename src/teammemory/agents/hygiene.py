@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
 
-from teammemory.agents import hygiene_process, paths
+from teammemory.agents import hygiene_links, hygiene_process, paths
 from teammemory.agents.context_common import key_order
 from teammemory.agents.evidence import epoch, iso_day, short
 from teammemory.agents.hygiene_identities import IdentityRow, IdentitySuggestion, alone, duplicates, suggest_identities
@@ -178,8 +178,10 @@ def ask(db: Reader, *, now: datetime, config: Config, examples: int = 5, repo: s
     suggestions = suggest_identities(identities)
     prs = db.fetch(Q["prs"], PrRow, **q)
     files = paths.current_files(db, now=at, repo=repo)
+    counts = hygiene_links.read(db, at, repo)  # None before the newest commit: the raw rows answer
+    named = _named(db, counts) if known else []
     checks = (
-        commits_without_issue(db, known, examples, q),
+        commits_without_issue(db, known, examples, q, counts, named),
         prs_without_issue(prs, db.fetch(Q["pr-keys"], PrKeyRow, now=at), known, examples),
         prs_without_description(prs, examples),
         done_without_commit(_done_at(db, db.fetch(Q["done-issues"], DoneRow, **q), at), examples),
@@ -189,26 +191,34 @@ def ask(db: Reader, *, now: datetime, config: Config, examples: int = 5, repo: s
         check("possible_duplicate_people", "people who may be one person (same name)",
               *duplicates(suggestions, identities), "people (not bots)", examples=examples,
               note="suggestions only: merge with `teammemory identities merge A B`"),
-        *process_checks(db, at, repo, examples),
+        *process_checks(db, at, repo, examples, newest=counts is not None),
     )
     return HygieneReport(iso_day(at), tuple(sorted(known)), checks, suggestions,
-                         hygiene_process.coverage(db, at, repo, _link_projects(db, known)))
+                         hygiene_process.coverage(db, at, repo, _link_projects(named, known), counts))
 
 
-def _link_projects(db: Reader, known: set[str]) -> list[str] | None:
+def _named(db: Reader, counts: hygiene_links.LinkCounts | None) -> list[str]:
+    """The projects the keys commits name (from the link counts when they answer)."""
+    if counts is not None:
+        return sorted(counts.named)
+    return [r.project for r in db.fetch(Q["commit-projects"], ProjectRow)]
+
+
+def _link_projects(named: Sequence[str], known: set[str]) -> list[str] | None:
     """The projects whose keys count as links, spelled as commits spell them; None: every key."""
     if not known:
         return None
-    named = [r.project for r in db.fetch(Q["commit-projects"], ProjectRow)]
     projects = [p for p in named if not p or _known(p, known)]
     return None if len(projects) == len(named) else projects
 
 
-def process_checks(db: Reader, now: int, repo: str | None, examples: int) -> tuple[Check, Check, Check]:
-    """PRs merged with no approving review, commits that came through no PR, open action items."""
+def process_checks(db: Reader, now: int, repo: str | None, examples: int,
+                   newest: bool = False) -> tuple[Check, Check, Check]:
+    """PRs merged with no approving review, commits that came through no PR, open action items
+    (`newest`: `now` is at or after the newest commit, so counts kept at ingest may answer)."""
     q = {"now": now, "repo": repo or ""}
     unapproved, merged = hygiene_process.unapproved(db, q)
-    direct, bad, first_parent = hygiene_process.direct_commits(db, now, repo, examples)
+    direct, bad, first_parent = hygiene_process.direct_commits(db, now, repo, examples, newest)
     actions, items = hygiene_process.open_actions(db, now, repo)
     return (check("prs_without_approval", "PRs merged with no approving review", unapproved, merged, "merged PRs",
                   examples=examples, note="approving: a review APPROVED by someone other than the author,"
@@ -251,16 +261,22 @@ def _known(project: str, known: set[str]) -> bool:
     return project in known or project.upper() in known
 
 
-def commits_without_issue(db: Reader, known: set[str], examples: int, scope: dict[str, object]) -> Check:
-    """Counted in SQL; the examples from every unlinked commit as new as the n-th newest (hygiene.sql
-    says why it counts this way):
+def commits_without_issue(db: Reader, known: set[str], examples: int, scope: dict[str, object],
+                          link_counts: hygiene_links.LinkCounts | None = None,
+                          named: Sequence[str] = ()) -> Check:
+    """Counted from the link counts when they answer, else in SQL (hygiene.sql says why it counts
+    this way); the examples from every unlinked commit as new as the n-th newest:
         unlinked = people's commits - (linked commits - linked commits that are not people's work)"""
-    (counts_q, linked_q, newest_q, since_q), projects = _commit_queries(db, known)
+    (counts_q, linked_q, newest_q, since_q), projects, links = _commit_queries(known, named)
     params = {**projects, **scope}
-    [counts] = db.fetch(counts_q, CommitCountsRow, **params)  # aggregates: one row each
-    [linked] = db.fetch(linked_q, CountRow, **params)
-    people = counts.total - counts.others
-    bad = people - (linked.n - counts.others_linked)
+    if link_counts is not None:
+        _, people, n_linked = hygiene_links.commit_totals(link_counts, links)
+        bad = people - n_linked
+    else:
+        [counts] = db.fetch(counts_q, CommitCountsRow, **params)  # aggregates: one row each
+        [linked] = db.fetch(linked_q, CountRow, **params)
+        people = counts.total - counts.others
+        bad = people - (linked.n - counts.others_linked)
     newest = db.fetch(newest_q, CommitRow, **params, n=max(1, int(examples)))
     since = min((r.authored_at for r in newest), default=None)
     rows = [] if since is None or examples <= 0 else db.fetch(since_q, CommitRow, **params, since=since)
@@ -269,18 +285,19 @@ def commits_without_issue(db: Reader, known: set[str], examples: int, scope: dic
                  "non-merge commits (not bots)", examples=examples, count=bad)
 
 
-def _commit_queries(db: Reader, known: set[str]) -> tuple[list[Query | str], dict[str, object]]:
-    """The four commit statements (COMMIT_QUERIES) for the known projects and their parameters:
-    with the known projects spelled as commits spell them (decided in Python by `_known`); no
-    filter when no project is known or every project commits name is (hygiene.sql)."""
-    named = [r.project for r in db.fetch(Q["commit-projects"], ProjectRow)] if known else []
+def _commit_queries(known: set[str], named: Sequence[str]
+                    ) -> tuple[list[Query | str], dict[str, object], hygiene_links.Links]:
+    """The four commit statements (COMMIT_QUERIES) for the known projects, their parameters and
+    the projects whose keys are links (None: every key): with the known projects spelled as
+    commits spell them (`named`, decided in Python by `_known`); no filter when no project is
+    known or every project commits name is (hygiene.sql)."""
     projects = sorted(p for p in named if _known(p, known))
     if not known or len(projects) == len(named):
-        return [Q[name] for name in COMMIT_QUERIES], {}
+        return [Q[name] for name in COMMIT_QUERIES], {}, None
     if not projects:
-        return [Q[f"{name}-of-no-project"] for name in COMMIT_QUERIES], {}
+        return [Q[f"{name}-of-no-project"] for name in COMMIT_QUERIES], {}, frozenset()
     marks, params = queries.one_list(projects, "p")
-    return [Q[f"{name}-of-projects"].fill(projects=marks) for name in COMMIT_QUERIES], params
+    return [Q[f"{name}-of-projects"].fill(projects=marks) for name in COMMIT_QUERIES], params, frozenset(projects)
 
 
 def prs_without_issue(prs: Sequence[PrRow], keys: Sequence[PrKeyRow], known: set[str], examples: int) -> Check:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, NamedTuple
 
-from teammemory.agents import incidents
+from teammemory.agents import hygiene_links, incidents
 from teammemory.agents.evidence import iso_day, short
 from teammemory.store import Reader, queries
 
@@ -68,6 +68,13 @@ class CountRow(NamedTuple):
     through_pr: int
 
 
+class KeptRow(NamedTuple):
+    repo: str
+    total: int
+    through_pr: int
+    repos: int  # how many repositories the question covers: each must have its row
+
+
 class SubjectRow(NamedTuple):
     hash: str
     subject: str
@@ -104,13 +111,15 @@ def unapproved_of(merged: Sequence[MergedRow], approvals: Iterable[ApprovalRow])
 
 # --- commits on the default branch that came through no PR ----------------------------------------
 
-def direct_commits(db: Reader, now: int, repo: str | None, examples: int) -> tuple[list[Item], int, int]:
+def direct_commits(db: Reader, now: int, repo: str | None, examples: int,
+                   newest: bool = False) -> tuple[list[Item], int, int]:
     """(example items, how many came through no PR, how many first-parent commits) over the
     repositories: counts over first_parent_commits (the chain walked at ingest, as `first_parents`
-    walks it), examples its newest commits no PR holds."""
+    walks it; when `now` is at or after the newest commit, as the last ingest counted them, while
+    they still hold), examples its newest commits no PR holds."""
     items: list[Item] = []
     bad = total = 0
-    for r in db.fetch(Q["first-parent-counts"], CountRow, now=now, repo=repo or ""):
+    for r in _first_parent_counts(db, now, repo, newest):
         total += r.total
         bad += r.total - r.through_pr
         if r.total > r.through_pr and examples > 0:
@@ -119,11 +128,28 @@ def direct_commits(db: Reader, now: int, repo: str | None, examples: int) -> tup
     return items, bad, total
 
 
+def _first_parent_counts(db: Reader, now: int, repo: str | None, newest: bool) -> list[CountRow]:
+    """Per repository (total, through_pr): kept at ingest (store/link_counts.py), or counted now."""
+    if newest:
+        kept = db.fetch(Q["first-parent-counts-kept"], KeptRow, repo=repo or "")
+        if kept and len(kept) == kept[0].repos:
+            return [CountRow(k.repo, k.total, k.through_pr) for k in kept]
+    return db.fetch(Q["first-parent-counts"], CountRow, now=now, repo=repo or "")
+
+
 # --- link coverage ------------------------------------------------------------------------------
 
-def coverage(db: Reader, now: int, repo: str | None, projects: Sequence[str] | None) -> tuple[Coverage, ...]:
+def coverage(db: Reader, now: int, repo: str | None, projects: Sequence[str] | None,
+             counts: hygiene_links.LinkCounts | None = None) -> tuple[Coverage, ...]:
     """Per repository, component and month (see the module docstring). `projects`: the projects
-    whose keys are links, spelled as commits spell them (None: every key is one)."""
+    whose keys are links, spelled as commits spell them (None: every key is one). From the link
+    counts kept at ingest when they answer (`counts`: a `now` at or after the newest commit)."""
+    months = last_months(now)
+    if counts is not None:
+        linking = None if projects is None else frozenset(projects)
+        return coverage_rows(hygiene_links.by_name(counts, linking, False),
+                             hygiene_links.by_name(counts, linking, True), hygiene_links.by_month(counts, linking),
+                             months)
     params: dict[str, object] = {}
     if projects is None:
         links = "1 = 1"
@@ -132,7 +158,6 @@ def coverage(db: Reader, now: int, repo: str | None, projects: Sequence[str] | N
         links = f"ci.project in ({marks})"
     else:
         links = "1 = 0"
-    months = last_months(now)
     q = {"now": now, "repo": repo or "", **params}
     repos = db.fetch(Q["coverage-repos"].fill(links=links), CountsRow, **q)
     components = db.fetch(Q["coverage-components"].fill(links=links), CountsRow, **q)
@@ -149,10 +174,18 @@ def coverage_of(repos: Sequence[CountsRow], components: Sequence[CountsRow], rec
         m = _month(r.authored_at)
         total[m] += 1
         good[m] += r.linked
-    rows: list[tuple[Scope, str, int, int]] = [("repository", r.name, r.linked, r.commits) for r in repos]
-    rows += [("component", r.name, r.linked, r.commits) for r in components]
+    return coverage_rows({r.name: (r.commits, r.linked) for r in repos},
+                         {r.name: (r.commits, r.linked) for r in components},
+                         {m: (total[m], good[m]) for m in total}, months)
+
+
+def coverage_rows(repos: dict[str, tuple[int, int]], components: dict[str, tuple[int, int]],
+                  by_month: dict[str, tuple[int, int]], months: Sequence[str]) -> tuple[Coverage, ...]:
+    """Pure: the Coverage rows from name -> (commits, linked) per repository, component and month."""
+    rows: list[tuple[Scope, str, int, int]] = [("repository", name, t[1], t[0]) for name, t in repos.items()]
+    rows += [("component", name, t[1], t[0]) for name, t in components.items()]
     rows = sorted(rows, key=lambda x: (x[0] != "repository", x[1]))
-    rows += [("month", m, good[m], total[m]) for m in months]
+    rows += [("month", m, by_month.get(m, (0, 0))[1], by_month.get(m, (0, 0))[0]) for m in months]
     return tuple(Coverage(s, n, linked, n_commits, round(100 * linked / n_commits, 1) if n_commits else None)
                  for s, n, linked, n_commits in rows)
 

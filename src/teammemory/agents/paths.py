@@ -15,15 +15,16 @@ file-experts answer for it).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 from teammemory.agents.evidence import not_found
 from teammemory.store import Reader, queries
 
 Q = queries.load("teammemory.agents.sql", "paths.sql")
 FOREVER = 2**62  # an `until` later than any commit: the path as it is now
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -111,28 +112,68 @@ def all_paths(db: Reader, *, now: int | None = None, repo: str | None = None) ->
 
 def current_files(db: Reader, *, now: int | None = None, repo: str | None = None) -> list[FileRow]:
     """The known files (`known_files`) that exist at `now` (None: after the newest commit)."""
-    removed = gone(db, now=now)
-    return [f for f in known_files(db, now=now, repo=repo) if (f.repo, f.path) not in removed]
+    at = _moment(db, now)
+    rows = _kept(db, "current", at, lambda: _existing(db, at))
+    return [f for f in rows if repo is None or f.repo == repo]
 
 
-class GoneRow(NamedTuple):
+def _existing(db: Reader, at: int) -> tuple[FileRow, ...]:
+    removed = gone(db, now=at)
+    return tuple(f for f in known_files(db, now=at) if (f.repo, f.path) not in removed)
+
+
+class MoveRow(NamedTuple):
     repo: str
     path: str
+    old_path: str
+    change_type: str
+    at: int
 
 
-_GONE: weakref.WeakKeyDictionary[Reader, dict[int, frozenset[tuple[str, str]]]] = weakref.WeakKeyDictionary()
+_KEPT: weakref.WeakKeyDictionary[Reader, dict[tuple[str, int], Any]] = weakref.WeakKeyDictionary()
+
+
+def _kept(db: Reader, what: str, at: int, read: Callable[[], T]) -> T:
+    """`read()` once per reader, statement and moment: one question asks for the files, the
+    component names and the gone paths up to three times (its files, the names for a hint, an
+    expert list), and a reader sees one unchanging store (one transaction)."""
+    seen = _KEPT.setdefault(db, {})
+    if (what, at) not in seen:
+        seen[(what, at)] = read()
+    return cast(T, seen[(what, at)])
 
 
 def gone(db: Reader, *, now: int | None = None) -> frozenset[tuple[str, str]]:
     """The (repo, path) whose last change known at `now` (None: any time) deletes it or renames it
-    away (paths.sql `gone-paths`). Kept for the reader's life: one question asks it up to three
-    times (its files, the component names, an expert list), and the statement reads ~4 % of
-    commit_files (~30 ms on the 100k bench store)."""
-    at = FOREVER if now is None or sees_all(db, now) else now
-    seen = _GONE.setdefault(db, {})
-    if at not in seen:
-        seen[at] = frozenset((r.repo, r.path) for r in db.fetch(Q["gone-paths"], GoneRow, now=at))
-    return seen[at]
+    away (paths.sql `gone-paths`, folded by `removed_paths`). Kept for the reader's life (`_kept`):
+    the statement reads the summary of ~4 % of commit_files (~10 ms on the 100k bench store)."""
+    at = _moment(db, now)
+    return _kept(db, "gone", at, lambda: removed_paths(db.fetch(Q["gone-paths"], MoveRow, now=at)))
+
+
+def removed_paths(moves: Iterable[MoveRow]) -> frozenset[tuple[str, str]]:
+    """Pure: the (repo, path) whose last removal among `moves` is later than their last arrival
+    (or no arrival at all); a tie keeps the path (paths.sql `gone-paths`)."""
+    removed: dict[tuple[str, str], int] = {}
+    arrived: dict[tuple[str, str], int] = {}
+    for m in moves:
+        if m.change_type == "D":
+            _later(removed, (m.repo, m.path), m.at)
+            continue
+        _later(arrived, (m.repo, m.path), m.at)
+        if m.change_type == "R" and m.old_path and m.old_path != m.path:
+            _later(removed, (m.repo, m.old_path), m.at)
+    return frozenset(k for k, at in removed.items() if k not in arrived or arrived[k] < at)
+
+
+def _later(times: dict[tuple[str, str], int], key: tuple[str, str], at: int) -> None:
+    if times.get(key, at) <= at:
+        times[key] = at
+
+
+def _moment(db: Reader, now: int | None) -> int:
+    """`now`, or FOREVER when it sees every commit (the lookups for both are the same)."""
+    return FOREVER if now is None or sees_all(db, now) else now
 
 
 class FileRow(NamedTuple):
@@ -148,17 +189,16 @@ class LatestRow(NamedTuple):
 def known_files(db: Reader, *, now: int | None = None, repo: str | None = None) -> list[FileRow]:
     """The files a commit authored at or before `now` changed (every file when `now` is after the
     newest commit or None), in `repo` (None: every repository)."""
-    if now is None or sees_all(db, now):
-        rows = db.fetch(Q["repo-paths"], FileRow)
-    else:
-        rows = db.fetch(Q["paths-as-of"], FileRow, now=now)
+    at = _moment(db, now)
+    rows = _kept(db, "known", at, lambda: tuple(
+        db.fetch(Q["repo-paths"], FileRow) if at == FOREVER else db.fetch(Q["paths-as-of"], FileRow, now=at)))
     return [r for r in rows if repo is None or r.repo == repo]
 
 
 def sees_all(db: Reader, now: int) -> bool:
     """True when `now` is at or after the newest commit: every path is known then."""
-    row = db.fetch_one(Q["latest-commit"], LatestRow)
-    return row is None or row.at is None or now >= row.at
+    latest = _kept(db, "latest", 0, lambda: db.fetch_one(Q["latest-commit"], LatestRow))
+    return latest is None or latest.at is None or now >= latest.at
 
 
 def repos(db: Reader) -> list[str]:

@@ -205,9 +205,9 @@ def _suggest(db: Reader, q: Asked, at: int, config: Config, skip: tuple[str, int
                             q.requested, q.contributors, bots, iso_day(at), what, notes)
 
 
-@dataclass(frozen=True)
-class Review:
-    """One review done anywhere in the repository (the reviewing-activity term)."""
+class Review(NamedTuple):
+    """One review done anywhere in the repository (the reviewing-activity term); a tuple, not a
+    dataclass: ~25,000 of them are made per question on the 100k bench store."""
 
     person: Person
     at: int
@@ -222,9 +222,10 @@ class ReviewingRow(NamedTuple):
 def reviews_in(db: Reader, repo: str, now: int) -> list[Review]:
     """Every review done in `repo` at or before `now` (review_routing.sql's `reviewing`)."""
     rows = db.fetch(Q["reviewing"], ReviewingRow, repo=repo, now=now)
-    who = persons.lookup(db, {r.identity_key for r in rows})
-    return [Review(persons.who(who, r.identity_key).person, int(r.at), persons.who(who, r.identity_key).is_bot)
-            for r in rows]
+    keys = {r.identity_key for r in rows}
+    who = persons.lookup(db, keys)
+    of = {k: persons.who(who, k) for k in keys}  # once per account, not per review
+    return [Review(of[k].person, int(at), of[k].is_bot) for k, at in rows]
 
 
 def _repo_of(db: Reader, files: Sequence[str], now: int) -> str:
@@ -298,11 +299,14 @@ def _reviewing(reviews: Iterable[Review], now: int, w: ExpertiseWeights, out: Ab
     """Per person (bots and `out` left out): (reviews, sum of 2^(-age/h), last review time)."""
     faded: dict[str, list[float]] = defaultdict(list)
     last: dict[str, int] = {}
-    for r in reviews:
-        if r.is_bot or r.person.key in out or r.at > now:
+    fade, half_life = scoring.fade, w.review_activity_half_life_days
+    for person, at, is_bot in reviews:
+        key = person.key
+        if is_bot or key in out or at > now:
             continue
-        faded[r.person.key].append(scoring.fade(now - r.at, w.review_activity_half_life_days))
-        last[r.person.key] = max(last.get(r.person.key, r.at), r.at)
+        faded[key].append(fade(now - at, half_life))
+        if at > last.get(key, at - 1):
+            last[key] = at
     # fsum: exactly rounded whatever the row order, so SQLite and PostgreSQL give the same totals
     return {k: (len(v), math.fsum(v), last[k]) for k, v in faded.items()}
 

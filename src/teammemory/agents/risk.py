@@ -53,7 +53,7 @@ from typing import Literal, NamedTuple
 
 from teammemory.agents import paths, persons, risk_signals
 from teammemory.agents import risk_signal_facts as signal_facts
-from teammemory.agents.covering_tests import covering_tests, is_test_path
+from teammemory.agents.covering_tests import covering_tests, is_test_path, test_predicate
 from teammemory.agents.evidence import DAY, epoch, iso_day, not_found
 from teammemory.agents.risk_score import Change, Risk, explain, rank, score, with_signals
 from teammemory.agents.risk_window import WindowFacts, fold_renames, window_facts
@@ -133,7 +133,8 @@ def ask_component(db: Reader, name: str, *, now: datetime, config: Config, days:
         raise not_found("component", name, names)
     days, since, end = _window(now, config, days)
     facts = window_facts(db, since, end, component=name, repo=repo)
-    counted = [p for p in facts.files if include_tests or not is_test_path(p, config.test_patterns)]
+    is_test = test_predicate(db, config.test_patterns)
+    counted = [p for p in facts.files if include_tests or not is_test(p)]
     keys = _fix_keys(db, facts.fix_refs(counted))
     changes = [c for p in counted for c in facts.changes(p, keys)]
     total = score(name, changes, weights=config.risk, days=days, test=None)
@@ -165,8 +166,7 @@ def _split(db: Reader, facts: WindowFacts, config: Config, days: int, since: int
     `scope`: which files beyond the window's may be ranked for their signals alone (a component's)."""
     if include_tests:
         return _ranked(db, facts, config, days, since, end, limit, ctx, scope), ()
-    def test(p: str) -> bool:
-        return is_test_path(p, config.test_patterns)
+    test = test_predicate(db, config.test_patterns)
     code, tests = facts.split(test)
     return (_ranked(db, code, config, days, since, end, limit, ctx, lambda p: scope(p) and not test(p)),
             _ranked(db, tests, config, days, since, end, limit, ctx, lambda p: scope(p) and test(p)))
@@ -199,7 +199,7 @@ def _ranked(db: Reader, facts: WindowFacts, config: Config, days: int, since: in
     weights, patterns = config.risk, config.test_patterns
     extra: dict[str, float] = {}
     if risk_signals.any_weight(weights):
-        others = [p for p in set(ctx.fixes) | set(ctx.caused) if p not in facts.files and scope(p)]
+        others = [p for p in set(ctx.history.times) | set(ctx.caused) if p not in facts.files and scope(p)]
         extra = {p: v for p, v in ctx.extra([*facts.files, *others]).items() if v or p in facts.files}
     totals = facts.totals(weights, facts.candidates(weights, limit, extra))
     totals = {p: round(v + extra.get(p, 0.0), 2) for p, v in totals.items()}

@@ -156,6 +156,31 @@ def couplings(change_sets: Iterable[Iterable[K]], max_changeset: int, min_shared
     return best
 
 
+def couplings_of(change_sets: Iterable[Iterable[K]], wanted: Iterable[K], max_changeset: int, min_shared: int
+                 ) -> dict[K, tuple[float, K, int, int, int]]:
+    """`couplings(change_sets, ...)`'s entries for the `wanted` files only (the few an answer
+    explains): every file's revisions are counted, pairs only where a wanted file is in the set."""
+    wanted = set(wanted)
+    kept = [files for files in map(set, change_sets) if len(files) <= max_changeset]
+    revs: dict[K, int] = defaultdict(int)
+    shared: dict[K, dict[K, int]] = defaultdict(lambda: defaultdict(int))
+    for files in kept:
+        for a in files:
+            revs[a] += 1
+        for a in wanted & files:
+            mine = shared[a]
+            for b in files:
+                if b != a:
+                    mine[b] += 1
+    best: dict[K, tuple[float, K, int, int, int]] = {}
+    for a, partners in shared.items():
+        found = [(-(100 * n / ((revs[a] + revs[b]) / 2)), -n, b) for b, n in partners.items() if n >= min_shared]
+        if found:
+            d, n, b = min(found)
+            best[a] = (-d, b, -n, revs[a], revs[b])
+    return best
+
+
 # --- the signals of one file -------------------------------------------------------------------
 def signals(path: str, *, days: int, now: int, w: RiskWeights, commits: Sequence[WindowCommit],
             fixes: Sequence[tuple[int, str]], test_path: str | None, test_refs: Iterable[str], is_test: bool,

@@ -1,23 +1,24 @@
 """The window's changes of many files at once, and the fast path that ranks them.
 
 A component or the whole store has thousands of changed files in a window; ranking them needs
-only their totals. So the window is read as two narrow sets of facts (risk.sql:
-`window-files` or `component-window-files`, and `window-commits`), files whose best possible
-risk cannot make the cut are dropped by bounds, the rest are totalled straight from the facts,
-and `Change` rows are built only for the files an answer explains. Bounds and totals call
+only their totals. So the window is read as two narrow sets of facts (risk.sql: `window-files`
+and `window-commits`; once per answer, a component's facts being those of its files), files whose
+best possible risk cannot make the cut are dropped by bounds, the rest are totalled straight from
+the facts, and `Change` rows are built only for the files an answer explains. Bounds and totals call
 risk_score.terms, the formula itself, so they cannot drift from it.
 
 Renames: a change counts under the file's later name when the file was renamed afterwards
 within the window; a file whose last change is a deletion is dropped (`fold_renames`): as of
 `now`, since the window's facts stop at `now` (risk.sql), a file deleted by then is not ranked.
+The fold is store/fix_history.py's (the bug-fix history kept at ingest folds alike).
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import NamedTuple
@@ -26,12 +27,15 @@ from teammemory.agents import persons
 from teammemory.agents.risk_score import Change, terms
 from teammemory.config import RiskWeights
 from teammemory.store import Reader, queries
+from teammemory.store.fix_history import fold_renames
+
+__all__ = ["CommitRow", "FactRow", "WindowFacts", "fold_renames", "window_facts"]
 
 Q = queries.load("teammemory.agents.sql", "risk.sql")
 
 
 class FactRow(NamedTuple):
-    """One (commit, changed path) of the window (`window-files`, `component-window-files`)."""
+    """One (commit, changed path) of the window (`window-files`)."""
 
     ref: str  # 'repo@hash'
     path: str
@@ -123,11 +127,57 @@ def _bounds(churn: int, facts: int, most: int, w: RiskWeights) -> tuple[float, f
     return sum(terms(churn, 0, 0, 1, w).values()), sum(terms(churn, facts, facts * most, facts, w).values())
 
 
+class PathRow(NamedTuple):
+    repo: str
+    path: str
+
+
+class _Window(NamedTuple):
+    facts: list[FactRow]  # the window's (commit, changed path) facts, not folded
+    when: dict[str, int]  # ref -> committed_at
+    commits: dict[str, CommitRow]
+    authors: dict[str, list[persons.Who]]
+
+
+# Per reader (one question's read transaction): the window read once, though an answer asks for
+# it twice (a component's facts, and the whole store's for the signals' coupling).
+_WINDOWS: weakref.WeakKeyDictionary[Reader, dict[tuple[int, int, str | None], _Window]] = \
+    weakref.WeakKeyDictionary()
+
+
 def window_facts(db: Reader, since: int, end: int, component: str | None = None,
                  repo: str | None = None) -> WindowFacts:
-    """SQL only: the window's (commit, file) facts of the whole store (or of one component, of one
-    repository), folded, with their commits. A commit with no author row has no people to count:
-    as in an inner join, it counts for nothing."""
+    """SQL only: the window's (commit, file) facts of the whole store (or of one component: the
+    facts of its files as they were changed, of one repository), folded, with their commits. A
+    commit with no author row has no people to count: as in an inner join, it counts for nothing."""
+    w = _window(db, since, end, repo)
+    facts = w.facts
+    if component is not None:
+        mine = component_files(db, component)
+        facts = [f for f in facts if (f.ref.rpartition("@")[0], f.path) in mine]
+    return WindowFacts(fold_renames(facts, w.when), w.commits, w.authors)
+
+
+_COMPONENTS: weakref.WeakKeyDictionary[Reader, dict[str, frozenset[tuple[str, str]]]] = weakref.WeakKeyDictionary()
+
+
+def component_files(db: Reader, component: str) -> frozenset[tuple[str, str]]:
+    """The (repo, path) of one component's files as they are now (`files.component`), read once
+    per reader: its window facts and its candidates from the fix history both ask."""
+    seen = _COMPONENTS.setdefault(db, {})
+    if component not in seen:
+        seen[component] = frozenset(db.fetch(Q["component-files"], PathRow, component=component))
+    return seen[component]
+
+
+def _window(db: Reader, since: int, end: int, repo: str | None) -> _Window:
+    seen = _WINDOWS.setdefault(db, {})
+    if (since, end, repo) not in seen:
+        seen[(since, end, repo)] = _read_window(db, since, end, repo)
+    return seen[(since, end, repo)]
+
+
+def _read_window(db: Reader, since: int, end: int, repo: str | None) -> _Window:
     rows = db.fetch(Q["window-commits"], CommitRow, since=since, now=end)
     if repo is not None:  # a ref is '<repo>@<hash>' and a hash holds no '@'
         rows = [r for r in rows if r.ref.rpartition("@")[0] == repo]
@@ -140,49 +190,5 @@ def window_facts(db: Reader, since: int, end: int, component: str | None = None,
         commits.setdefault(r.ref, r)
         found[r.ref].append(who[r.identity_key])
     when = {ref: c.committed_at for ref, c in commits.items()}
-    facts = [f for f in _window_files(db, since, end, component) if f.ref in when]
-    return WindowFacts(fold_renames(facts, when), commits, dict(found))
-
-
-def _window_files(db: Reader, since: int, end: int, component: str | None) -> list[FactRow]:
-    if component is None:
-        return db.fetch(Q["window-files"], FactRow, since=since, now=end)
-    return db.fetch(Q["component-window-files"], FactRow, component=component, since=since, now=end)
-
-
-def fold_renames(facts: Sequence[FactRow], when: Mapping[str, int]) -> dict[str, list[FactRow]]:
-    """Pure: the facts by the name each counts for: a change counts under the file's later name
-    when the file was renamed afterwards (`when`: committed_at of each ref) among the facts;
-    files whose last change (greatest (committed_at, change_type)) is a deletion are dropped:
-    they are not there to be risky. This runs over every change of the window, so the common
-    case (a name never renamed away, never deleted) costs one append."""
-    found: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for f in facts:
-        if f.old_path and f.old_path != f.path:
-            found[f.old_path].append((when[f.ref], f.path))
-    renames = {old: sorted(later) for old, later in found.items()}
-    files: dict[str, list[FactRow]] = defaultdict(list)
-    deleted: set[str] = set()
-    for f in facts:
-        path = f.path
-        if path in renames:
-            path = _final(path, when[f.ref], renames)
-        files[path].append(f)
-        if f.change_type == "D":
-            deleted.add(path)
-    for path in deleted:
-        if max([(-1, "")] + [(when[f.ref], f.change_type) for f in files[path]])[1] == "D":
-            del files[path]
-    return dict(files)
-
-
-def _final(path: str, at: int, renames: Mapping[str, list[tuple[int, str]]]) -> str:
-    """Follow the earliest rename at or after `at` (ties: new name), then the next, and so on;
-    each name's renames are sorted by (time, new name)."""
-    for _ in range(100):  # a guard against rename cycles
-        later = renames.get(path, ())
-        i = bisect_left(later, (at,))
-        if i == len(later):
-            break
-        at, path = later[i]
-    return path
+    facts = [f for f in db.fetch(Q["window-files"], FactRow, since=since, now=end) if f.ref in when]
+    return _Window(facts, when, commits, dict(found))

@@ -7,8 +7,12 @@
    issues it names (commit_issues);
 3. its PRs (pr_commits: the PR lists it, or it is the PR's merge or squash commit), each with the
    issues the PR names, its reviews and the review comments on the file under its name in that
-   commit. The store keeps a review comment's file but not its line, so "discussion on those
-   lines" is the discussion on that file in the PR that brought them.
+   commit: first the threads on the asked lines, then the rest of that file's discussion, each
+   group counted (agents/why_discussion.py). A comment is on the lines when its range
+   (`start_line..line` in the PR's head commit, or `original_start_line..original_line` in the
+   commit it was written on; GitHub's fields, on the PR's side of the diff) overlaps the lines
+   blamed to the commit, numbered as in that commit's version of the file; a reply goes with its
+   thread (`in_reply_to_id`). Comments without line fields (older stores) are the file's rest.
 
 Commits are listed in the order their first line appears in the range (ties: hash); a commit's
 lines are given as runs (`12-14, 20`). The repository is the one the store says (`--repo`, else
@@ -29,13 +33,13 @@ from teammemory.agents.context_common import (
     IssueRef,
     PrRef,
     PrRow,
-    excerpt,
     issue_refs,
     person_of,
     pr_refs,
 )
 from teammemory.agents.evidence import Person, epoch, iso_day, short
 from teammemory.agents.issue_state import issue_rows_at, pr_rows_at
+from teammemory.agents.why_discussion import CommentRow, ReviewComment, place
 from teammemory.config import Config
 from teammemory.errors import InputError
 from teammemory.store import Reader, queries
@@ -90,16 +94,6 @@ class LineSpec:
 
 
 @dataclass(frozen=True)
-class ReviewComment:
-    comment_id: str
-    author: Person | None
-    at: int | None
-    date: str
-    path: str
-    body: str
-
-
-@dataclass(frozen=True)
 class ReviewVerdict:
     reviewer: Person | None
     state: str
@@ -111,7 +105,9 @@ class LinePr:
     pr: PrRef
     issues: tuple[IssueRef, ...]
     reviews: tuple[ReviewVerdict, ...]
-    comments: tuple[ReviewComment, ...]  # review comments on the file (its name in the commit)
+    comments: tuple[ReviewComment, ...]  # review comments on the file (its name in the commit): on the lines first
+    on_lines: int = 0  # how many of them are in threads on the asked lines
+    elsewhere: int = 0  # the rest of the file's discussion
 
 
 @dataclass(frozen=True)
@@ -201,16 +197,6 @@ class PrIssueRow(NamedTuple):
     summary: str | None
     status: str | None
     found_by: str
-
-
-class CommentRow(NamedTuple):
-    comment_id: str
-    path: str
-    body: str
-    created_at: int | None
-    review_id: str
-    a_key: str | None
-    a_name: str | None
 
 
 class ReviewRow(NamedTuple):
@@ -305,7 +291,10 @@ def _commit(db: Reader, h: str, mine: list[BlamedLineLike], row: CommitRow | Non
     paths = tuple(sorted({b.orig_path for b in mine}))
     when = row.authored_at if row else mine[0].author_time
     refs = issue_refs(IssueKeyRow(i.issue_key, i.summary, i.status, i.found_by) for i in issues)
-    line_prs = tuple(_pr(db, p, paths, at) for p in pr_refs(pr_rows_at(
+    blamed: dict[str, set[int]] = {}
+    for b in mine:
+        blamed.setdefault(b.orig_path, set()).add(b.orig_line)
+    line_prs = tuple(_pr(db, p, blamed, at) for p in pr_refs(pr_rows_at(
         [PrRow(p.repo, p.number, p.title, p.state, p.merged_at, p.closed_at, p.created_at, p.found_by, p.a_key,
                p.a_name)
          for p in prs], at)))
@@ -316,19 +305,17 @@ def _commit(db: Reader, h: str, mine: list[BlamedLineLike], row: CommitRow | Non
         lines=runs(sorted(b.line for b in mine)), line_count=len(mine), issues=tuple(refs), prs=line_prs)
 
 
-def _pr(db: Reader, pr: PrRef, paths: tuple[str, ...], at: int) -> LinePr:
+def _pr(db: Reader, pr: PrRef, blamed: dict[str, set[int]], at: int) -> LinePr:
     issues = issue_rows_at(db, db.fetch(Q["pr-issues"], PrIssueRow, repo=pr.repo, number=pr.number), at)
     refs = issue_refs(IssueKeyRow(i.issue_key, i.summary, i.status, f"PR #{pr.number}: {i.found_by}")
                       for i in issues)
     reviews = sorted(db.fetch(Q["reviews"], ReviewRow, repo=pr.repo, number=pr.number, now=at),
                      key=lambda r: (r.submitted_at or 0, r.review_id))
-    comments = [c for p in paths for c in db.fetch(Q["review-comments"], CommentRow, repo=pr.repo,
-                                                     number=pr.number, path=p, now=at)]
-    comments.sort(key=lambda c: (c.created_at or 0, c.comment_id))
+    talk = place([c for p in sorted(blamed) for c in db.fetch(Q["review-comments"], CommentRow, repo=pr.repo,
+                                                                number=pr.number, path=p, now=at)], blamed)
     return LinePr(pr, tuple(refs),
                   tuple(ReviewVerdict(person_of(r.a_key, r.a_name), r.state, iso_day(r.submitted_at)) for r in reviews),
-                  tuple(ReviewComment(c.comment_id, person_of(c.a_key, c.a_name), c.created_at, iso_day(c.created_at),
-                                      c.path, excerpt(c.body)) for c in comments))
+                  talk.comments, talk.on_lines, talk.elsewhere)
 
 
 def first_appearance(blamed: tuple[BlamedLineLike, ...]) -> dict[str, int]:

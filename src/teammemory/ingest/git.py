@@ -58,10 +58,9 @@ def ingest_git(store: Store, path: Path, *, config: Config, name: str | None = N
     repo = gitlog.open_repo(path, branch)
     target = name or repo_name(repo.path)
     show = progress and sys.stderr.isatty()
-    walked = gitlog.walk(repo, repo.head)  # one walk of the history: its roots, and a first ingest's order
-    identity = repo_identity.identify(repo, roots=walked.roots)
 
     def work(db: Writer) -> dict[str, int]:
+        walked, identity = identify(db, repo, target)
         same_repo.refuse_other_name(db, target, identity, str(repo.path))  # before anything is written
         counts = ingest_commits(db, repo, target, config=links.with_known_projects(db, config), show_progress=show,
                                 now=int(clock()), walked=walked)
@@ -70,6 +69,23 @@ def ingest_git(store: Store, path: Path, *, config: Config, name: str | None = N
         return counts
 
     return run(store, SOURCE, target, config, work, clock=clock)
+
+
+def identify(db: Writer, repo: gitlog.GitRepo, name: str) -> tuple[gitlog.Walk | None, repo_identity.RepoIdentity]:
+    """The clone's identity (its roots) and, when the run reads the whole history, its walk.
+
+    A first ingest walks the history once (`gitlog.walk`: its roots, and the order `log_chunks`
+    splits into segments). A later one whose stored head is an ancestor of the new head knows
+    the roots the stored head reaches (repository_roots): only the new commits are walked for
+    more (`git rev-list --max-parents=0 <head> ^<stored>`), instead of the whole history
+    (~2 s at 100,000 commits)."""
+    stored = get_cursor(db, SOURCE, name)
+    if stored is not None:
+        roots = [str(r["hash"]) for r in db.all("select hash from repository_roots where repo = :repo", repo=name)]
+        if roots and gitlog.is_ancestor(repo, stored, repo.head):
+            return None, repo_identity.identify(repo, roots=[*roots, *gitlog.new_roots(repo, repo.head, stored)])
+    walked = gitlog.walk(repo, repo.head)
+    return walked, repo_identity.identify(repo, roots=walked.roots)
 
 
 def repo_name(path: Path) -> str:
@@ -131,6 +147,7 @@ def remove_commits(db: Writer, name: str, hashes: tuple[str, ...]) -> int:
     db.execute("delete from files where repo = :repo and not exists (select 1 from commit_files cf"
                " where cf.repo = files.repo and cf.path = files.path)", repo=name)
     summaries.forget_commits(db, name, paths)
+    db.execute("delete from first_parent_heads where repo = :repo", repo=name)  # its chain is walked again
     return len(hashes)
 
 

@@ -251,7 +251,8 @@ SpecArg = Annotated[str, typer.Argument(
 GitDirOption = Annotated[str | None, typer.Option(
     "--git-dir", help="The clone to blame in [default: where the store says the repository was ingested from].")]
 BugKeyArg = Annotated[str | None, typer.Argument(
-    metavar="[KEY]", help="Issue key, e.g. PROJ-1247 (or give --text or --commit instead).")]
+    metavar="[KEY]", help="Issue or incident key, e.g. PROJ-1247; a key only commits name uses their text"
+    " (or give --text or --commit instead).")]
 TextOption = Annotated[str | None, typer.Option("--text", help="Text of a bug report to look for.")]
 CommitOption = Annotated[str | None, typer.Option(
     "--commit", help="Commit hash (4 to 40 hex digits) whose message to look for.")]

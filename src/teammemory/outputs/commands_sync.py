@@ -32,7 +32,8 @@ TimeoutOption = Annotated[float, typer.Option(
     "--timeout", min=0.1, envvar="TEAMMEMORY_SYNC_TIMEOUT", metavar="SECONDS",
     help=f"Longest wait for a connection or for the next bytes of an answer. A request that fails"
          f" this way (or with a 5xx, or a dropped connection) is tried {ATTEMPTS} times in all, each"
-         f" retry shown on stderr: a silent server fails after about {ATTEMPTS} x SECONDS.")]
+         f" retry shown on stderr: a silent server fails after about {ATTEMPTS} x SECONDS. A refused"
+         f" connection or a host that does not resolve fails at once.")]
 DeadlineOption = Annotated[float, typer.Option(
     "--deadline", min=0.1, envvar="TEAMMEMORY_SYNC_DEADLINE", metavar="SECONDS",
     help="Longest time one request may take in all (connect, headers, body): a server that"

@@ -84,7 +84,8 @@ QUESTIONS: dict[str, Question[Any]] = _all(
              "agents.context_issue:ask_issue", "agents.context_issue:IssueContext",
              "outputs.render_context:render_issue_context", "teammemory.agents.context_issue", "key", ("repo",)),
     Question("pr-context", "A pull request with its issues, commits, files, reviews and people.",
-             "agents.context_pr:ask_pr", "agents.context_pr:PrContext", "outputs.render_context:render_pr_context",
+             "outputs.edges_pr:ask_pr_context", "agents.context_pr:PrContext",
+             "outputs.render_context:render_pr_context",
              "teammemory.agents.context_pr", "number", ("repo",)),
     Question("file-context", "Who changed a file most and last, and the issues and PRs behind its changes.",
              "agents.context_file:ask_file", "agents.context_file:FileContext",
@@ -137,8 +138,8 @@ QUESTIONS: dict[str, Question[Any]] = _all(
              " with their PRs, review discussion and issues.",
              "outputs.edges:ask_why", "agents.why_line:WhyLine", "outputs.render_why:render_why",
              "teammemory.agents.why_line", "lines", ("repo", "git_dir")),
-    Question("similar", "Has this bug occurred before? Earlier issues, PRs and commits by BM25 text relevance,"
-             " shared files and components, and Jira links.",
+    Question("similar", "Has this bug occurred before? Earlier issues, PRs, commits and incidents by BM25 text"
+             " relevance, shared files and components, and Jira links.",
              "agents.similar:ask", "agents.similar:Similar", "outputs.render_similar:render_similar",
              "teammemory.agents.similar", "bug", ("repo", "limit", "text", "commit")),
     Question("incidents", "Incidents: severity, time to detect and resolve, dormancy, causes, fixes, open action"

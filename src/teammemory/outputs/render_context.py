@@ -80,6 +80,8 @@ def render_pr_context(result: PrContext) -> RenderableType:
            _bar([("Repository", result.repo), ("Author", _name(result.author)),
                  ("Branch", " -> ".join(b for b in (result.head_branch, result.base_branch) if b))]),
            _bar(dates)]
+    if result.known_from:
+        out.append(f"Known from git only: {result.known_from}; no GitHub data (reviews, comments) ingested")
     if result.body:
         out.append(f"Description: {result.body}")
     out = [line for line in out if line]

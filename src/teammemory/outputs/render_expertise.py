@@ -13,11 +13,15 @@ from the evidence's `found_by`, never from its text.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import RenderableType
 
 from teammemory.agents.evidence import Evidence
-from teammemory.agents.expertise import Expertise
 from teammemory.outputs.blocks import group, heading
+
+if TYPE_CHECKING:  # annotations only: coupling and bus-factor use `number` without loading the expertise agent
+    from teammemory.agents.expertise import Expertise
 
 # What a person did with an evidence item, by its `found_by` (agents/expertise_activity.FOUND_BY).
 VERBS = {"author": "authored", "co-author": "co-authored", "reviewer trailer": "reviewed (trailer)",

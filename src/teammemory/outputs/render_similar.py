@@ -1,8 +1,10 @@
-"""Text for Similar answers: the subject, each earlier hit as a numbered item with its score and
-what it shares with the subject under it, then the recurring error signatures.
+"""Text for Similar answers: the subject and what its query was made of, each earlier hit as a
+numbered item with its score and what it shares with the subject under it, then the recurring
+error signatures.
 
 ```
 Like issue PROJ-7 "Parser overflows on long input" as of 2026-06-01
+query: the issue's summary and description
 score = bm25 + 1.0*shared_files + ...
  1. issue PROJ-3  score 9.12
     Overflow in the parser on long lines (2026-01-02)
@@ -18,7 +20,8 @@ from __future__ import annotations
 
 from rich.console import RenderableType
 
-from teammemory.agents.similar import SignatureCount, Similar, SimilarHit
+from teammemory.agents.similar import Similar, SimilarHit
+from teammemory.agents.similar_signatures import SignatureCount
 from teammemory.outputs.blocks import group, heading
 from teammemory.outputs.render_expertise import number
 from teammemory.outputs.words import plural
@@ -28,8 +31,11 @@ Part = RenderableType | str
 
 def render_similar(result: Similar) -> RenderableType:
     s = result.subject
-    what = "the text" if s.kind == "text" else f"{s.kind} {short_ref(s.kind, s.ref)}"
-    parts: list[Part] = [heading(f"Like {what} \"{s.title}\" as of {result.as_of}"), f"score = {result.formula}"]
+    what = {"text": "the text", "key": s.ref}.get(s.kind) or f"{s.kind} {short_ref(s.kind, s.ref)}"
+    parts: list[Part] = [heading(f"Like {what} \"{s.title}\" as of {result.as_of}")]
+    if s.basis:
+        parts.append(f"query: {s.basis}")
+    parts.append(f"score = {result.formula}")
     if not result.hits:
         parts.append("Nothing similar in the store.")
     for i, hit in enumerate(result.hits, 1):

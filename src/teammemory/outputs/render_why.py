@@ -1,5 +1,6 @@
 """Text for WhyLine answers: each commit that last changed the lines, then its issues and PRs
-(with the PR's issues, reviews and review comments on the file); the blamed lines at the end.
+(with the PR's issues, reviews, and review comments on the file: the threads on the asked lines
+first, then the rest, each counted); the blamed lines at the end.
 
 ```
 Why src/core/a.py:1-3 in app
@@ -9,7 +10,11 @@ lines 1-3 of 40, blamed at 1a2b3c4 as of 2026-06-01 (git blame -w -M -C)
     PR #5 PROJ-2 feature (merged 2026-05-13, Cy Park)
       issue PROJ-2 Core feature [Done]
       review APPROVED by Ana Lima 2026-05-12
-      comment Ana Lima 2026-05-12 on src/core/a.py: why not reuse the parser?
+      on these lines: 2 review comments
+        comment Ana Lima 2026-05-12 on src/core/a.py line 2: why not reuse the parser?
+          reply Cy Park 2026-05-12 on src/core/a.py line 2: it is slower here
+      rest of the discussion on the file: 1 review comment
+        comment Ana Lima 2026-05-12 on src/core/a.py line 30: typo
 Lines:
 line  commit   text
    1  1a2b3c4  def parse(text):
@@ -24,7 +29,7 @@ from __future__ import annotations
 from rich.console import RenderableType
 
 from teammemory.agents.context_common import IssueRef
-from teammemory.agents.why_line import BlamedCommit, LinePr, WhyLine
+from teammemory.agents.why_line import BlamedCommit, LinePr, ReviewComment, WhyLine
 from teammemory.outputs.blocks import group, heading, table
 from teammemory.outputs.words import plural
 
@@ -68,8 +73,23 @@ def _pr(lp: LinePr) -> list[Part]:
     out: list[Part] = [f"    PR #{pr.number} {pr.title} ({pr.state} {pr.date}{by})"]
     out += [_issue(x, "      ") for x in lp.issues]
     out += [f"      review {r.state} by {r.reviewer.name if r.reviewer else '?'} {r.date}" for r in lp.reviews]
-    out += [f"      comment {c.author.name if c.author else '?'} {c.date} on {c.path}: {c.body}" for c in lp.comments]
+    on = [c for c in lp.comments if c.on_lines]
+    if on:
+        out.append(f"      on these lines: {plural(lp.on_lines, 'review comment')}")
+        out += [_comment(c) for c in on]
+    rest = [c for c in lp.comments if not c.on_lines]
+    if rest:
+        what = "rest of the discussion" if on else "discussion"
+        out.append(f"      {what} on the file: {plural(lp.elsewhere, 'review comment')}")
+        out += [_comment(c) for c in rest]
     return out
+
+
+def _comment(c: ReviewComment) -> str:
+    """'comment Ana 2026-03-03 on src/a.py line 2: ...'; a reply indented under its thread."""
+    where = f" line{'s' if '-' in c.lines else ''} {c.lines}{' (outdated)' if c.outdated else ''}" if c.lines else ""
+    kind, indent = ("reply", "          ") if c.reply_to else ("comment", "        ")
+    return f"{indent}{kind} {c.author.name if c.author else '?'} {c.date} on {c.path}{where}: {c.body}"
 
 
 def _issue(i: IssueRef, indent: str) -> str:

@@ -44,7 +44,7 @@ from teammemory.model import (
     Review,
     ReviewComment,
 )
-from teammemory.sources import jsonfiles, refs
+from teammemory.sources import diff_hunk, jsonfiles, refs
 from teammemory.sources.checks import NAME, NUMBER, PATH
 from teammemory.sources.fields import Obj
 from teammemory.sources.github_fields import Doc, Options, gh_time, item, person, repo_of, users
@@ -239,10 +239,20 @@ def _review_comments(items: list[Any], doc: Doc, opts: Options) -> list[PrPart]:
 
 
 def _review_comment(c: Obj) -> ReviewComment:
+    """A review comment with where it sits: GitHub's line fields, or, when it has none (data from
+    before they existed), the line its diff_hunk ends at as `original_line` (sources/diff_hunk.py)."""
     cid = Obj(c.data, c.ctx, f"{c.path}review comment ").ident("id", required=True)
     o = Obj(c.data, c.ctx, f"comment {cid}.")
+    line, original, side = o.integer("line"), o.integer("original_line"), o.text("side", NAME)
+    hunk = o.text("diff_hunk")
+    if line is None and original is None and (found := diff_hunk.last_line(hunk)):
+        original, side = found
     return ReviewComment(cid, person(o, "user_data", "user"), o.text("path", PATH), o.text("body"),
-                         o.time("created_at"), o.ident("pull_request_review_id"))
+                         o.time("created_at"), o.ident("pull_request_review_id"), line=line,
+                         start_line=o.integer("start_line"), original_line=original,
+                         original_start_line=o.integer("original_start_line"), side=side.upper(),
+                         commit_id=o.text("commit_id", NAME), original_commit_id=o.text("original_commit_id", NAME),
+                         diff_hunk=hunk, in_reply_to_id=o.ident("in_reply_to_id"))
 
 
 def _issue_comments(items: list[Any], doc: Doc, opts: Options) -> list[CommentPart]:

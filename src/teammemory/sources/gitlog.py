@@ -162,6 +162,16 @@ def walk(repo: GitRepo, head: str) -> Walk:
     return Walk(done.stdout)
 
 
+def new_roots(repo: GitRepo, head: str, old: str) -> list[str]:
+    """The commits without parents that `head` reaches and `old` does not (walks only those)."""
+    if head == old:
+        return []
+    done = git(repo.path, "rev-list", "--max-parents=0", head, "^" + old)
+    if done.returncode != 0:
+        raise SourceError(f"git rev-list --max-parents=0 in {repo.path} failed: {done.stderr.strip()}")
+    return done.stdout.split()
+
+
 def log_chunks(repo: GitRepo, revs: Iterable[str], *, no_walk: bool = False,
                read_size: int = READ_SIZE, segments: bool = False,
                order: Sequence[str] | None = None) -> Generator[str, None, None]:

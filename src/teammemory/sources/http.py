@@ -17,7 +17,8 @@ talks plain `http://` only to the loopback unless `allow_insecure`. Tokens are c
 - time: httpx's timeouts (`timeout`, default TIMEOUT) bound each wait for a connection or for the
   next bytes, and `RetryPolicy.deadline` the whole request, headers and body (`sources.deadline`):
   a server that trickles its answer fails like a silent one;
-- failures that can recover (timeouts, broken connections, 408, 5xx): exponential back-off with
+- failures that can recover (timeouts, connections reset or broken mid-answer, 408, 5xx; never
+  a connection refused, a host that does not resolve or a bad URL): exponential back-off with
   jitter (or the server's `Retry-After`, seconds or an HTTP date, up to `max_backoff`), at most
   `attempts` tries, each retry announced on the log (stderr) with its number.
   Anything else fails at once with one line (`sources.http_errors`): the deadline, 401 ('token

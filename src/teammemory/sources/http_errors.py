@@ -1,12 +1,14 @@
 """Every way an HTTP exchange can fail without a status, as one line and a verdict: retry or not.
 
 Retried, because they can recover: httpx's timeouts (connect, read, write, pool), a connection
-refused, reset or broken, a server that hung up mid-answer, a name server that answers 'try
-again'. Not retried, because the same request would fail the same way: a request that ran past
-its whole deadline (a server that trickles does so again, and a retry would multiply the wait),
-a host name that does not exist, a redirect loop, a URL httpx cannot send (`ftp://`, no
-scheme), a request header that is not valid HTTP, a body that cannot be decoded, a proxy's
-refusal, and anything else httpx raises.
+that was open and then reset or broken, a server that hung up mid-answer. Not retried, because
+the same request would fail the same way: no connection at all (refused: nothing listens at that
+port; the network or host unreachable; a host name that does not resolve, whatever the name
+server's reason — a wrong `--base-url` is far likelier than a server about to come up, and four
+tries only delay the one line that says so), a request that ran past its whole deadline (a server
+that trickles does so again, and a retry would multiply the wait), a redirect loop, a URL httpx
+cannot send (`ftp://`, no scheme), a request header that is not valid HTTP, a body that cannot be
+decoded, a proxy's refusal, and anything else httpx raises.
 Messages never quote a request header (a token lives there: httpx's own message for a bad
 header quotes its value) and pass every URL through `redact.url`.
 """
@@ -41,8 +43,8 @@ def classify(exc: BaseException, *, expired: bool, deadline: float, timeout: htt
         return Failure(f"no complete response within {deadline:g} s (the deadline for one request)", False)
     if isinstance(exc, httpx.TimeoutException):
         return Failure(_timeout(exc, timeout), True)
-    if isinstance(exc, httpx.ConnectError) and _no_such_host(exc):
-        return Failure(f"the host name does not resolve ({_reason(exc)})", False)
+    if isinstance(exc, httpx.ConnectError):
+        return Failure(_no_connection(exc), False)
     if isinstance(exc, httpx.NetworkError):
         return Failure(f"connection failed ({_reason(exc)})", True)
     if isinstance(exc, httpx.RemoteProtocolError):
@@ -74,14 +76,25 @@ def _seconds(value: float | None) -> str:
     return "the time allowed" if value is None else f"{value:g} s"
 
 
-def _no_such_host(exc: BaseException) -> bool:
-    """True when the cause of `exc` is a name lookup that says the host does not exist."""
+def _no_connection(exc: httpx.ConnectError) -> str:
+    """Why no connection could be opened, in words: refused, no such host, or the OS's reason."""
+    cause = _cause(exc, (socket.gaierror, ConnectionRefusedError))
+    if isinstance(cause, socket.gaierror):
+        known = "no such host" if cause.errno in _NO_SUCH_HOST else "the name server failed"
+        return f"the host name does not resolve ({known}: {_reason(exc)})"
+    if isinstance(cause, ConnectionRefusedError):
+        return "connection refused: nothing listens at that host and port"
+    return f"no connection ({_reason(exc)})"
+
+
+def _cause(exc: BaseException, kinds: tuple[type[BaseException], ...]) -> BaseException | None:
+    """The first exception of `kinds` in the chain of causes of `exc`, or None."""
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, socket.gaierror):
-            return seen.errno in _NO_SUCH_HOST
+        if isinstance(seen, kinds):
+            return seen
         seen = seen.__cause__ or seen.__context__
-    return False
+    return None
 
 
 def _reason(exc: BaseException) -> str:

@@ -112,6 +112,14 @@ def apply(db: Writer) -> list[Migration]:
             from teammemory.store import lineage
 
             lineage.refresh(db)
+        if any(m.version == 14 for m in applied):  # 0014: what is stored joins the text index (incidents;
+            from teammemory.store import text_index  # everything, for a store migrated across 0007)
+
+            text_index.refresh(db)
+        if any(m.version == 15 for m in applied):  # 0015's bug-fix history fold is Python: fill it now
+            from teammemory.store import fix_history
+
+            fix_history.refresh(db)
     return applied
 
 

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from teammemory.model import CREDITED_ROLES, Commit
-from teammemory.store import Writer
+from teammemory.store import Writer, component_authors, link_counts
 from teammemory.store.queries import in_list
 
 ROLES = "(" + ", ".join(f"'{role}'" for role in CREDITED_ROLES) + ")"
@@ -113,43 +113,79 @@ def refresh(db: Writer) -> None:
     """Summarize the commits not summarized yet (new, or with stale component rows)."""
     first_parents(db)
     if db.scalar("select 1 as x from commits where summarized <> 1 limit 1") is None:
+        link_counts.refresh(db)  # hygiene's link counts (0013), with every component row in place
         return
     if db.scalar("select 1 as x from commits where summarized <> 1 and summarized = 2 limit 1") is not None:
+        component_authors.subtract_stale(db)  # the sole-author counts (0017) of the rows deleted here
         for table in ("component_people", "component_commits"):
             db.execute(f"delete from {table} where (repo, hash) in"
                        " (select repo, hash from commits where summarized <> 1 and summarized = 2)")
     db.execute(_COMPONENT_COMMITS)
     db.execute(_COMPONENT_PEOPLE)
+    component_authors.add_unsummarized(db)
     db.execute(_ADD_FILE_SUMS)
     db.execute(_PEOPLE_ACTIVITY.format(where="c.summarized <> 1"))
     db.execute(_FIRST_SEEN.format(tables="commits c cross join commit_files cf", where="c.summarized <> 1")
                + _EARLIER_FIRST)
     db.execute(_FILE_MOVES)
     db.execute("update commits set summarized = 1 where summarized <> 1")
+    link_counts.refresh(db)
 
 
 def first_parents(db: Writer) -> None:
     """Rewalk first_parent_commits (migration 0012) for each repository whose ingested head is not
     the one its chain was walked from: the first-parent chain from the head, as far as the store
-    holds it (hygiene's commits through no PR). A head moves only when an ingest changed commits."""
+    holds it (hygiene's commits through no PR). A head moves only when an ingest changed commits.
+    When the new head's chain reaches the old head (new commits on top), only the new part is
+    walked: the store holds every ancestor of an ingested head, and a run that removed commits
+    drops the repository's first_parent_heads row (ingest/git.py), so the rest is as it was."""
     stale = db.fetch(_STALE_HEADS, _Head)
     for r in stale:
-        parents = {h: (p.split()[0] if p else "", t)
-                   for h, p, t in ((c.hash, c.parents, c.authored_at)
-                                   for c in db.fetch("select hash, parents, authored_at from commits"
-                                                     " where repo = :repo", _Parents, repo=r.repo))}
-        chain: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        h = r.head
-        while h in parents and h not in seen:
-            seen.add(h)
-            chain.append({"repo": r.repo, "hash": h, "t": parents[h][1]})
-            h = parents[h][0]
-        db.execute("delete from first_parent_commits where repo = :repo", repo=r.repo)
-        db.executemany("insert into first_parent_commits (repo, hash, authored_at) values (:repo, :hash, :t)",
-                       chain)
+        if not _extend_chain(db, r):
+            _rewalk_chain(db, r)
         db.execute("delete from first_parent_heads where repo = :repo", repo=r.repo)
         db.execute("insert into first_parent_heads (repo, head) values (:repo, :head)", repo=r.repo, head=r.head)
+
+
+EXTEND_CHAIN = 5000  # commits walked one query each before a whole rewalk is cheaper
+
+
+def _extend_chain(db: Writer, r: _Head) -> bool:
+    """Add the chain from the new head down to the old one; False (nothing written) when it
+    does not reach the old head within EXTEND_CHAIN commits."""
+    old = db.scalar("select head from first_parent_heads where repo = :repo", repo=r.repo)
+    if old is None or db.scalar("select 1 as x from first_parent_commits where repo = :repo and hash = :hash",
+                                repo=r.repo, hash=old) is None:
+        return False
+    chain: list[dict[str, Any]] = []
+    h = r.head
+    while h != old:
+        row = db.one("select parents, authored_at from commits where repo = :repo and hash = :hash",
+                     repo=r.repo, hash=h)
+        if row is None or not row["parents"] or len(chain) >= EXTEND_CHAIN:
+            return False
+        chain.append({"repo": r.repo, "hash": h, "t": row["authored_at"]})
+        h = str(row["parents"]).split()[0]
+    db.executemany("insert into first_parent_commits (repo, hash, authored_at) values (:repo, :hash, :t)", chain)
+    return True
+
+
+def _rewalk_chain(db: Writer, r: _Head) -> None:
+    """The whole chain from the head, as far as the store holds it."""
+    parents = {h: (p.split()[0] if p else "", t)
+               for h, p, t in ((c.hash, c.parents, c.authored_at)
+                               for c in db.fetch("select hash, parents, authored_at from commits"
+                                                 " where repo = :repo", _Parents, repo=r.repo))}
+    chain: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    h = r.head
+    while h in parents and h not in seen:
+        seen.add(h)
+        chain.append({"repo": r.repo, "hash": h, "t": parents[h][1]})
+        h = parents[h][0]
+    db.execute("delete from first_parent_commits where repo = :repo", repo=r.repo)
+    db.executemany("insert into first_parent_commits (repo, hash, authored_at) values (:repo, :hash, :t)",
+                   chain)
 
 
 class _Head(NamedTuple):
@@ -177,6 +213,7 @@ def restate_files(db: Writer, files: Iterable[tuple[str, str]]) -> None:
         return
     db.executemany("update commits set summarized = 2 where summarized = 1 and repo = :repo and hash in"
                    " (select cf.hash from commit_files cf where cf.repo = :repo and cf.path = :path)", rows)
+    link_counts.stale(db)  # their component counts change too
 
 
 def files_of(db: Writer, repo: str, hashes: Sequence[str]) -> list[str]:
@@ -192,6 +229,8 @@ def forget_commits(db: Writer, repo: str, paths: Sequence[str]) -> None:
     """After commits were deleted: recount the file sums of the paths they changed (component rows
     go with the commits themselves, see ingest.git.COMMIT_TABLES; the activity rows of commits no
     longer stored go here)."""
+    link_counts.stale(db)
+    component_authors.recount_repo(db, repo)
     for table in ("people_activity", "file_moves"):
         db.execute(f"delete from {table} where repo = :repo and not exists (select 1 from commits c"
                    f" where c.repo = {table}.repo and c.hash = {table}.hash)", repo=repo)
@@ -213,6 +252,7 @@ def add_new(db: Writer, commits: Sequence[Commit], component_of: Callable[[str],
     db.insert_rows("component_commits", ("component", "repo", "hash", "authored_at", "is_merge", "churn"), sorted(cc))
     db.insert_rows("component_people", ("component", "identity_key", "role", "repo", "hash", "authored_at", "churn",
                                         "shared"), sorted(cp))
+    component_authors.add_rows(db, cp)
     sql = ("insert into file_authors (repo, path, identity_key, commits, churn, last_at)"
            f" values ({', '.join(mark for _ in range(6))})" + _ADD_TO_SUMS)
     db.executemany_raw(sql, fa)

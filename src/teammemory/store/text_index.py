@@ -1,11 +1,14 @@
-"""Derive step: keep the text index (migration 0007) in step with the stored issues, PRs and commits.
+"""Derive step: keep the text index (migration 0007) in step with the stored issues, PRs, incidents
+and commits.
 
-A document per issue (summary + description), per PR (title + body) and per non-merge commit
-(its message), with the terms of store/fulltext.py and their frequencies. Commits never change,
-so only commits without a document are read; an issue or PR is re-indexed when its text changed
-(its `stamp`, a hash of that text, differs). doc_ids are handed out in (kind, ref) order after the
-largest one, so the same ingests give the same ids on both backends. Runs inside the ingest's
-transaction (derive.refresh, as store/summaries.py is): reads never build anything.
+A document per issue (summary + description), per PR (title + body), per ingested postmortem
+(migration 0014: title, then summary, trigger, root cause and lessons, in that order) and per
+non-merge commit (its message), with the terms of store/fulltext.py and their frequencies.
+Commits never change, so only commits without a document are read; an issue, PR or incident is
+re-indexed when its text changed (its `stamp`, a hash of that text, differs). doc_ids are handed
+out in (kind, ref) order after the largest one, so the same ingests give the same ids on both
+backends. Runs inside the ingest's transaction (derive.refresh, as store/summaries.py is): reads
+never build anything.
 
 Git ingestion tokenizes its new commits ahead (`prepare`, batch by batch while git is still
 writing the next ones: the reading thread would wait for git anyway), so at the end `refresh`
@@ -16,16 +19,41 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
 from teammemory.store import Writer, fulltext
 
-SOURCES = {
-    "issue": "select key as ref, summary as title, description as body, created_at as at from issues",
-    "pr": "select repo || '#' || cast(number as text) as ref, title, body, created_at as at from pull_requests",
+Row = dict[str, Any]
+
+
+def _select(sql: str) -> Callable[[Writer], list[Row]]:
+    return lambda db: db.all(sql)
+
+
+def incident_rows(db: Writer) -> list[Row]:
+    """Each postmortem as (ref, title, body, at): its summary, trigger, root cause and lessons
+    (in the postmortem's order) as the body, its start as its time."""
+    lessons: dict[str, list[tuple[int, str]]] = {}
+    for r in db.all("select incident_key, seq, lesson from incident_lessons"):
+        lessons.setdefault(r["incident_key"], []).append((int(r["seq"]), str(r["lesson"])))
+    out = []
+    for r in db.all("select key, title, summary, trigger_text, root_cause, started_at from incidents"):
+        told = [text for _, text in sorted(lessons.get(r["key"], []))]
+        parts = [r["summary"], r["trigger_text"], r["root_cause"], *told]
+        out.append({"ref": r["key"], "title": r["title"], "body": "\n".join(p for p in parts if p),
+                    "at": r["started_at"]})
+    return out
+
+
+# Each kind but commits (read apart: they never change) and the rows (ref, title, body, at) of its documents.
+SOURCES: dict[str, Callable[[Writer], list[Row]]] = {
+    "issue": _select("select key as ref, summary as title, description as body, created_at as at from issues"),
+    "pr": _select("select repo || '#' || cast(number as text) as ref, title, body, created_at as at"
+                  " from pull_requests"),
+    "incident": incident_rows,
 }
 NEW_COMMITS = ("select c.repo || '@' || c.hash as ref, c.subject as title, c.message as body, c.authored_at as at"
                " from commits c where c.is_merge = 0 and not exists (select 1 from text_docs d"
@@ -61,17 +89,22 @@ def tokenize(text: str) -> Tokens:
     return Tokens(text, " ".join(words), len(words), tuple(t for t, _ in tf), tuple(n for _, n in tf))
 
 
-def refresh(db: Writer) -> dict[str, int]:
-    """Index what is new or changed; returns how many documents of each kind were (re)written."""
+def refresh(db: Writer, kinds: Sequence[str] = (*SOURCES, "commit")) -> dict[str, int]:
+    """Index what is new or changed (of `kinds`: all by default; a migration may ask for one);
+    returns how many documents of each kind were (re)written."""
     prepared = _PREPARED.pop(db, {})
     next_id = int(db.scalar("select coalesce(max(doc_id), 0) as m from text_docs") or 0) + 1
     counts: dict[str, int] = {}
-    for kind, sql in SOURCES.items():
+    for kind, read in SOURCES.items():
+        if kind not in kinds:
+            continue
         known = {r["ref"]: (r["doc_id"], r["stamp"]) for r in db.iterate(
             "select ref, doc_id, stamp from text_docs where kind = :kind", kind=kind)}
-        rows = sorted((r for r in db.all(sql) if known.get(r["ref"], (0, ""))[1] != _stamp(r)), key=lambda r: r["ref"])
+        rows = sorted((r for r in read(db) if known.get(r["ref"], (0, ""))[1] != _stamp(r)), key=lambda r: r["ref"])
         next_id = _write(db, kind, rows, known, next_id, prepared)
         counts[kind] = len(rows)
+    if "commit" not in kinds:
+        return counts
     commits = sorted(db.all(NEW_COMMITS), key=lambda r: r["ref"])
     _write(db, "commit", commits, {}, next_id, prepared)
     counts["commit"] = len(commits)

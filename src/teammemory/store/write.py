@@ -190,7 +190,10 @@ def write_pull_request(db: Writer, pr: PullRequest, *, with_row: bool = True) ->
                            for r in pr.reviews], ("repo", "number", "review_id"))
     upsert(db, "review_comments", [{
         "repo": repo, "number": n, "comment_id": c.comment_id, "author_key": _key(c.author), "path": c.path,
-        "body": c.body, "created_at": c.created_at, "review_id": c.review_id} for c in pr.review_comments],
+        "body": c.body, "created_at": c.created_at, "review_id": c.review_id, "line": c.line,
+        "start_line": c.start_line, "original_line": c.original_line, "original_start_line": c.original_start_line,
+        "side": c.side or None, "commit_id": c.commit_id or None, "original_commit_id": c.original_commit_id or None,
+        "diff_hunk": c.diff_hunk or None, "in_reply_to_id": c.in_reply_to_id or None} for c in pr.review_comments],
         ("repo", "number", "comment_id"))
     upsert(db, "pr_comments", [{"repo": repo, "number": n, "comment_id": c.comment_id,
                                 "author_key": _key(c.author), "body": c.body, "created_at": c.created_at}

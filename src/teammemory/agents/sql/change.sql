@@ -46,12 +46,14 @@ select distinct person_key as identity_key
  where person_key = :key
 
 -- name: message-prs
--- The commits a commit message ties to PR :n ('Merge pull request #N', a squash subject `(#N)`),
--- in repositories that have them, at or before :now.
+-- The commits a commit message ties to PR :n ('Merge pull request #N', a squash subject `(#N)`,
+-- a message line `This closes #N from ...`: change.py keeps those that are the PR's own), in
+-- repositories that have them, at or before :now.
 select pc.repo, c.hash, c.subject, c.message, c.parents, c.is_merge
   from pr_commits pc
   join commits c on c.repo = pc.repo and c.hash = pc.hash
- where pc.number = :n and (pc.found_by like '%in commit subject' or pc.found_by like 'squash subject%')
+ where pc.number = :n and (pc.found_by like '%in commit subject' or pc.found_by like 'squash subject%'
+        or pc.found_by like '%in commit message')
    and c.committed_at <= :now
 
 -- name: graph

@@ -92,3 +92,33 @@ select distinct c.repo, c.hash, cp.identity_key
   from pr_hashes ph join commits c on c.hash = ph.hash and c.is_merge = 0 and +c.authored_at <= :now
   join commit_people cp on cp.repo = c.repo and cp.hash = c.hash
    and cp.role in ('author', 'co-author')
+
+-- name: git-commits
+-- A PR known only from git (agents/context_pr_git.py): the given commits (its merge or squash
+-- commits and merge^1..merge^2), with the author's account, authored at or before :now.
+-- slot: hashes  an in-list of commit hashes
+select c.repo, c.hash, c.subject, c.message, c.authored_at, c.committed_at, c.is_merge, c.author_key
+  from commits c
+ where c.repo = :repo and c.hash in ({hashes}) and c.authored_at <= :now
+
+-- name: git-commit-files
+-- The changes of the given commits: one row per (commit, path).
+-- slot: hashes  an in-list of commit hashes
+select distinct cf.repo, cf.hash, cf.path, cf.added, cf.deleted
+  from commit_files cf
+ where cf.repo = :repo and cf.hash in ({hashes})
+
+-- name: git-issues
+-- The keys the given commits name, with the issue's summary and status (null when never ingested).
+-- slot: hashes  an in-list of commit hashes
+select ci.issue_key, i.summary, i.status, 'commit ' || substr(ci.hash, 1, 7) || ': ' || ci.found_by as found_by
+  from commit_issues ci left join issues i on i.key = ci.issue_key
+ where ci.repo = :repo and ci.hash in ({hashes})
+
+-- name: git-people
+-- The author, co-author and trailer-reviewer accounts of the given commits, one row per
+-- (commit, account, role).
+-- slot: hashes  an in-list of commit hashes
+select distinct cp.repo, cp.hash, cp.identity_key, cp.role
+  from commit_people cp
+ where cp.repo = :repo and cp.hash in ({hashes}) and cp.role in ('author', 'co-author', 'reviewer')

@@ -7,11 +7,11 @@
 select distinct path
   from files
 
--- name: test-files
--- The test files as derive stored them (files.test_kind, migration 0010), with the name each tests.
-select distinct path, test_name
+-- name: test-kinds
+-- Every stored file's test status as derive stored it (files.test_kind, migration 0010: 1 a test
+-- file, 0 not one) and, for a test, the name of the file it tests.
+select path, test_kind, test_name
   from files
- where test_kind = 1
 
 -- name: path-commits
 -- The window's non-merge commits that changed one path, known at `now` (authored and committed by then).

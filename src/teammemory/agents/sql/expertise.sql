@@ -142,8 +142,10 @@ select 'commit' as kind, cp.identity_key, cp.role, cp.repo, cp.hash, 0 as number
 -- fading scoring (each commit counts once per person, by its lines on the component; the mass cap
 -- is not applied: component_people does not hold a commit's file count). Titles come with the
 -- component-evidence rows.
--- Only the columns the fold needs (expertise_activity.fold_commits): tens of thousands of rows.
-select identity_key, role, repo, hash, authored_at as at, churn
+-- Only the columns the fold needs (expertise_activity.fold_commits), each as it uses it (the
+-- commit's ref 'repo@hash', 1 for a trailer review): tens of thousands of rows.
+select identity_key, case when role = 'reviewer' then 1 else 0 end as reviewed, repo || '@' || hash as ref,
+       authored_at as at, churn
   from component_people
  where component = :component and +authored_at <= :now and (:repo = '' or repo = :repo)
 

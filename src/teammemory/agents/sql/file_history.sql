@@ -23,8 +23,18 @@ select c.repo, c.hash, cp.identity_key
 -- Each account's latest authored or co-authored commit at or before `now`, in any repository
 -- (someone who moved on to another repository of the store is still active): people_activity's
 -- kind 0 rows are exactly those commits (migration 0009; joining commit_people with every commit
--- took ~0.25 s on the 100k bench store, this ~20 ms).
-select identity_key, max(authored_at) as last_at
-  from people_activity
- where kind = 0 and authored_at <= :now
- group by identity_key
+-- took ~0.25 s on the 100k bench store). Read per account, not by grouping every row (~20 ms):
+-- `keys` walks the distinct accounts of the primary key (identity_key, kind, authored_at, ...)
+-- one index seek each, and each account's latest is one more seek, well under 1 ms.
+with recursive keys(k) as (
+  select min(identity_key) from people_activity
+  union all
+  select (select min(p.identity_key) from people_activity p where p.identity_key > keys.k)
+    from keys where keys.k is not null
+)
+select identity_key, last_at
+  from (select keys.k as identity_key,
+               (select max(p.authored_at) from people_activity p
+                 where p.identity_key = keys.k and p.kind = 0 and p.authored_at <= :now) as last_at
+          from keys where keys.k is not null) latest
+ where last_at is not null

@@ -4,7 +4,7 @@
 -- A file's few spans drive `file-changes` through its history. A component or the whole store is
 -- read through the window's commits (commits_time) instead, so the work grows with the window,
 -- not with the history of many files, and in two narrow queries: the window's (commit, file)
--- facts (`window-files`, `component-window-files`), and each commit's people once
+-- facts (`window-files`; a component's are those of its files), and each commit's people once
 -- (`window-commits`: joining people to every file row would repeat them, and `rank` needs them
 -- per commit only).
 
@@ -34,16 +34,13 @@ select c.repo || '@' || c.hash as ref, cf.path, cf.old_path, cf.change_type, cf.
  where c.authored_at >= :since and c.authored_at <= :now and c.committed_at <= :now and c.is_merge = 0
    and cf.repo = c.repo and cf.hash = c.hash
 
--- name: component-window-files
--- `window-files` for the files of one component (as they are now: until_at is paths.FOREVER,
--- 2**62), still read through the window's commits, then their files, then the target.
-with target(repo, path, until_at, root) as (
-    select f.repo, f.path, 4611686018427387904, f.path from files f where f.component = :component)
-select c.repo || '@' || c.hash as ref, cf.path, cf.old_path, cf.change_type, cf.added + cf.deleted as churn
-  from commits c cross join commit_files cf cross join target t
- where c.authored_at >= :since and c.authored_at <= :now and c.committed_at <= :now and c.is_merge = 0
-   and cf.repo = c.repo and cf.hash = c.hash and t.repo = cf.repo and t.path = cf.path
-   and c.committed_at <= t.until_at
+-- name: component-files
+-- The files of one component (as they are now): a component's window facts are the whole
+-- window's facts of these (repo, path)s, as the commits changed them (risk_window.window_facts:
+-- the window is read once per answer, and the signals need all of it).
+select repo, path
+  from files
+ where component = :component
 
 -- name: window-commits
 -- The window's non-merge commits, once per author and co-author: when, whether a bug fix, the

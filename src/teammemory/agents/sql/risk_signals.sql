@@ -2,16 +2,22 @@
 -- agents/risk_signals.py). As of `now`: a commit counts when authored and committed by then, a
 -- review when submitted by then.
 
--- name: commit-signals
--- Some commits of one repository: whether each is a revert and of what (commits.reverts: the
--- reverted hash, or 'subject:<subject>'), and whether a trailer names a reviewer.
+-- name: commit-reverts
+-- Which of some commits of one repository are reverts, and of what (commits.reverts: the reverted
+-- hash, or 'subject:<subject>'): read through the partial index commits_reverts (migration 0015),
+-- so a commit's wide row (its message) is read only for a revert; the others are no reverts.
 -- slot: hashes  an in-list of commit hashes (queries.in_list)
-select c.hash, c.is_revert, c.reverts,
-       case when exists (select 1 from commit_people r
-                          where r.repo = c.repo and r.hash = c.hash and r.role = 'reviewer') then 1 else 0 end
-         as trailer_reviewed
-  from commits c
- where c.repo = :repo and c.hash in ({hashes})
+select hash, is_revert, reverts
+  from commits
+ where repo = :repo and hash in ({hashes}) and (is_revert = 1 or reverts <> '')
+
+-- name: commit-reviewers
+-- Which of some commits of one repository have a trailer naming a reviewer (`Reviewed-by:`,
+-- `Reviewers:`), from commit_people's key.
+-- slot: hashes  an in-list of commit hashes (queries.in_list)
+select distinct hash
+  from commit_people
+ where repo = :repo and hash in ({hashes}) and role = 'reviewer'
 
 -- name: approved-commits
 -- Commits approved in review by `now`, with the first approval's time: a commit of a PR
@@ -41,21 +47,5 @@ select hash, subject, committed_at
   from commits
  where repo = :repo and subject in ({subjects}) and is_merge = 0
 
--- name: fix-history
--- The history of bug fixes up to `now` with what it takes to name each fixed file as it is now:
--- every non-merge bug fix's files, and every rename, addition and deletion (file_moves, the ~4 %
--- of commit_files rows that are not modifications: to follow renames and drop the files deleted
--- since). `is_bug_fix` tells the fixes apart; a fix's own move is listed twice, harmlessly.
-select c.repo || '@' || c.hash as ref, cf.path, cf.old_path, cf.change_type, c.authored_at, c.committed_at,
-       1 as is_bug_fix
-  from commits c cross join commit_files cf
- where c.is_bug_fix = 1 and c.is_merge = 0 and c.authored_at <= :now and c.committed_at <= :now
-   and cf.repo = c.repo and cf.hash = c.hash
-union all
-select m.repo || '@' || m.hash, m.path, m.old_path, m.change_type, m.authored_at, m.committed_at, 0
-  from file_moves m
- where m.authored_at <= :now and m.committed_at <= :now
-
--- name: component-paths
--- The files of one component (to keep a component's candidates from the fix history).
-select path from files where component = :component
+-- (The bug-fix history across renames, `recent_fixes`' input, is store/fix_history.py's: kept at
+-- ingest, and folded from the raw rows there for an earlier `now`.)

@@ -59,3 +59,19 @@ select 'pr' as kind, p.repo || '#' || cast(p.number as text) as ref
  where pc.hash = :hash
 union
 select 'issue' as kind, issue_key as ref from commit_issues where repo = :repo and hash = :hash
+
+-- name: key-commits
+-- Non-merge commits whose message names :key (a key no ingested issue has), with their text.
+select c.repo, c.hash, c.message, c.authored_at
+  from commit_issues ci join commits c on c.repo = ci.repo and c.hash = ci.hash
+ where ci.issue_key = :key and c.is_merge = 0
+
+-- name: key-prs
+-- PRs whose title, body or branch names :key, with their text.
+select p.repo, p.number, p.title, p.body, p.created_at
+  from pr_issues pi join pull_requests p on p.repo = pi.repo and p.number = pi.number
+ where pi.issue_key = :key
+
+-- name: incident
+-- An ingested postmortem by its key.
+select key from incidents where key = :key

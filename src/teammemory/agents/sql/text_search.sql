@@ -28,3 +28,8 @@ select doc_id, kind, ref, title, at, length, terms from text_docs where doc_id i
 -- name: doc-by-ref
 -- One document by kind and ref (a subject's own document).
 select doc_id, kind, ref, title, at, length, terms from text_docs where kind = :kind and ref = :ref
+
+-- name: doc-heads
+-- The documents without their terms (what ranking needs: kind, ref, title, time, length).
+-- slot: ids  an in-list of doc_ids
+select doc_id, kind, ref, title, at, length, '' as terms from text_docs where doc_id in ({ids})

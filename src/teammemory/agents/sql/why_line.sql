@@ -44,9 +44,9 @@ select pi.number, pi.issue_key, i.summary, i.status, pi.found_by
 
 -- name: review-comments
 -- The review comments of a PR on one file (its name in the blamed commit), written at or before
--- :now, with their author's person.
-select rc.comment_id, rc.path, rc.body, rc.created_at, rc.review_id, ap.person_key as a_key,
-       ap.person_name as a_name
+-- :now, with where they sit (null in rows from before migration 0018) and their author's person.
+select rc.comment_id, rc.path, rc.body, rc.created_at, rc.review_id, rc.line, rc.start_line, rc.original_line,
+       rc.original_start_line, rc.side, rc.in_reply_to_id, ap.person_key as a_key, ap.person_name as a_name
   from review_comments rc left join persons ap on ap.account_key = rc.author_key
  where rc.repo = :repo and rc.number = :number and rc.path = :path and coalesce(rc.created_at, 0) <= :now
 

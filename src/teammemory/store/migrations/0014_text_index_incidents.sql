@@ -1,0 +1,6 @@
+-- 0014: incidents join the text index (migration 0007) as documents of kind 'incident': a
+-- postmortem's title, summary, trigger, root cause and lessons (store/text_index.py SOURCES).
+-- The tables do not change. Right after this migration store/migrate.py brings the index up to
+-- date with what the store holds (tokenizing is Python): the incidents already stored, and, for a
+-- store migrated across 0007 with no ingest since, every issue, PR and commit (0007 created the
+-- index empty, and only an ingest filled it). Nothing to run here.
