@@ -6,4 +6,7 @@ scripts/setup.sh
 echo "== ruff";   .venv/bin/ruff check src tests bench
 echo "== mypy";   .venv/bin/mypy
 echo "== docs";   .venv/bin/cog --check -I src README.md docs/cli.md docs/configuration.md docs/agents.md
-echo "== pytest"; .venv/bin/python -m pytest "$@"
+# Two test processes per core (pytest-xdist): many tests wait on git, PostgreSQL or a server
+# thread, so a core has work while another test waits. TEAMMEMORY_TEST_WORKERS=0 runs in one process.
+workers="${TEAMMEMORY_TEST_WORKERS:-$(( $(nproc) * 2 ))}"
+echo "== pytest ($workers workers)"; .venv/bin/python -m pytest -n "$workers" "$@"

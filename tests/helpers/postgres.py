@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,14 +47,27 @@ class Cluster:
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://postgres@/{dbname}?host={self.socket_dir}&port={self.port}"
 
-    def create_database(self) -> str:
-        """Create a fresh empty database and return its URL."""
+    def create_database(self, template: str | None = None) -> str:
+        """Create a fresh database (empty, or a file copy of `template`) and return its URL."""
         import psycopg
 
         name = "t_" + uuid.uuid4().hex[:12]
+        source = f' template "{template}"' if template else ""
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'create database "{name}"{source} strategy file_copy')
+        return self.url(name)
+
+    def create_template(self, name: str, fill: Callable[[str], None]) -> str:
+        """A database `fill`ed once (given its URL), to be copied by create_database(template=name).
+
+        PostgreSQL copies a template only while nobody is connected to it, so `fill` must close
+        every connection it opens (the store's connections last one transaction each)."""
+        import psycopg
+
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(f'create database "{name}" strategy file_copy')
-        return self.url(name)
+        fill(self.url(name))
+        return name
 
     def stop(self) -> None:
         """Kill the server (no shutdown checkpoint, no waiting: the data is thrown away) and remove
