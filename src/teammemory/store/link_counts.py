@@ -29,7 +29,7 @@ from typing import Any
 from teammemory.store import Writer
 from teammemory.store.queries import in_list
 
-BUILT = ("summaries", "commit_link_counts")  # cursor: "v1 <link rules' fingerprint>", built under them
+BUILT = ("derive", "commit_link_counts")  # cursor: "v1 <link rules' fingerprint>", built under them
 LINK_RULES = ("derive", "link_rules")  # derive.LINK_RULES_CURSOR (store does not import derive)
 REPOSITORY = ""  # the component of a repository's own rows
 NO_MONTH = -1  # the month of a component's rows

@@ -372,7 +372,7 @@ select repo, component, month, is_merge, projects, commits
 -- cursor, gone when they went stale) against the rules the links were derived by, and how many
 -- commits (of :repo) the store holds against how many the counts hold (a write outside an ingest
 -- leaves them behind).
-select (select value from cursors where source = 'summaries' and target = 'commit_link_counts') as built,
+select (select value from cursors where source = 'derive' and target = 'commit_link_counts') as built,
        (select value from cursors where source = 'derive' and target = 'link_rules') as rules,
        (select count(*) from commits where :repo = '' or repo = :repo) as commits
 
