@@ -113,4 +113,4 @@ def test_render_names_the_people(sqlite_store: Store, tmp_path: Path, now: datet
     text = out.getvalue()
     assert "component core: 4 files, 4 with an author" in text
     assert "truck factor 1: without Ana Lima (3 files)" in text
-    assert "src/core/a.py  7 commits\n    Ana Lima DOA 4.37 (FA 1, DL 3, AC 4), last active" in text
+    assert "7 commits\n    src/core/a.py\n    Ana Lima DOA 4.37 (FA 1, DL 3, AC 4), last active" in text

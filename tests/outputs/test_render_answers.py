@@ -79,23 +79,42 @@ def test_bus_factor_is_one_item_per_person_and_file(tiny: list[str]) -> None:
     assert " 1. Ana Lima  2 files, 2 commits\n    last active 2026-09-24; only active author of 1 file\n" in out
     assert " 2. Ben Okafor  1 file, 2 commits\n    last active 2026-09-23\n" in out
     assert "1 knowledge island (one active author)" in out
-    assert (f" 1. {A}  4 commits\n    Ana Lima DOA {number(doa(1, 2, 2))} (FA 1, DL 2, AC 2), last active 2026-09-24\n"
+    assert (f" 1. 4 commits\n    {A}\n"
+            f"    Ana Lima DOA {number(doa(1, 2, 2))} (FA 1, DL 2, AC 2), last active 2026-09-24\n"
             f"    Ben Okafor DOA {number(doa(0, 2, 2))} (FA 0, DL 2, AC 2), not an author\n") in out
     assert not ONE.search(out) and "if they leave" not in out
 
 
 def test_bus_factor_says_how_many_the_limit_left_out(demo: list[str]) -> None:
-    result = doc(demo, "bus-factor", "--limit", "2")["result"]
-    out = text(demo, "bus-factor", "--limit", "2", columns=200)
-    for scope in result["scopes"]:
+    answer = doc(demo, "bus-factor", "--limit", "2")
+    result, out = answer["result"], text(demo, "bus-factor", "--limit", "2", columns=200)
+    repos = [s for s in result["scopes"] if s["kind"] == "repository"]
+    components = [s for s in result["scopes"] if s["kind"] == "component"]
+    for scope in repos:  # in detail: each list cut to 2, its total kept
         left = scope["islands"] - len(scope["island_files"])
         if left:
             assert f"… and {left} more knowledge island{'s' if left != 1 else ''} (use --limit)" in out
         for author in scope["authors"]:
             assert f"\n    {author['if_leaves']}\n" in out  # a line of its own under the person
-    shown = sum(1 for s in result["scopes"] if s["kind"] == "component")
-    assert result["components_total"] > shown
-    assert f"… and {result['components_total'] - shown} more components" in out
+    # the components are summaries, most dependent first: their numbers, no lists (ask for one)
+    assert len(components) == 2 < result["components_total"]
+    for i, c in enumerate(components, 1):
+        assert c["authors"] == c["island_files"] == c["orphaned_files"] == []
+        assert f"{i:2d}. {c['name']}  {c['files']} files, truck factor {c['truck_factor']}," in out
+    left = {"components": result["components_total"] - 2,
+            "authors": sum(s["authors_total"] - len(s["authors"]) for s in repos),
+            "island_files": sum(s["islands"] - len(s["island_files"]) for s in repos),
+            "orphaned_files": sum(s["orphaned"] - len(s["orphaned_files"]) for s in repos)}
+    assert answer["omitted"] == {k: n for k, n in left.items() if n}
+    assert f"… and {left['components']} more components, {left['authors']} more top authors" in out
+    # one component asked alone: its lists, cut to 2, as a repository's
+    alone = doc(demo, "bus-factor", components[0]["name"], "--limit", "2")
+    (scope,) = alone["result"]["scopes"]
+    assert len(scope["authors"]) == min(max(2, scope["truck_factor"]), scope["authors_total"])
+    assert "components" not in alone["omitted"]
+    everything = doc(demo, "bus-factor", "--limit", "100000")
+    assert everything["omitted"] == {}
+    assert len(everything["result"]["scopes"]) == len(repos) + result["components_total"]
 
 
 def test_coupling_puts_the_numbers_then_the_path(tiny: list[str]) -> None:

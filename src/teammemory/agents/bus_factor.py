@@ -16,8 +16,10 @@ scope (a repository, a component):
 - knowledge islands: files with exactly one active author; orphaned files: files whose authors
   are all inactive (no commit anywhere in the store for more than `bus_factor.inactive_days`
   before `now`); and for each top author the files that lose their only author if they leave.
-Components are listed most dependent first: (truck factor, -files, name). Formulas and their
-sources: agents/bus_factor_score.py (Avelino et al., ICPC 2016; CHAOSS "Bus Factor").
+Components are listed most dependent first: (truck factor, -files, name), each a summary (its
+numbers and the people its truck factor removes; no lists: asked for one component, it has them).
+Every list is cut to `limit`; `BusFactor.left_out` counts what was left out (outputs/limits.py).
+Formulas and their sources: agents/bus_factor_score.py (Avelino et al., ICPC 2016; CHAOSS "Bus Factor").
 """
 
 from __future__ import annotations
@@ -112,9 +114,10 @@ class Scope:
     absence: tuple[Contributor, ...]
     islands: int
     orphaned: int
-    authors: tuple[Author, ...]  # the top authors (the removed ones at least)
-    island_files: tuple[FileAuthors, ...]
-    orphaned_files: tuple[FileAuthors, ...]
+    authors_total: int  # people who author at least one of its files
+    authors: tuple[Author, ...]  # the top authors (the removed ones at least); () in a summary
+    island_files: tuple[FileAuthors, ...]  # the busiest; () in a summary
+    orphaned_files: tuple[FileAuthors, ...]  # the busiest; () in a summary
     explanation: str
 
 
@@ -128,15 +131,19 @@ class BusFactor:
     scopes: tuple[Scope, ...]
     components_total: int  # how many components there are (scopes lists the most dependent)
 
+    def left_out(self, field: str) -> int:
+        """How many items of `field` the limit left out: 'components' (of the overview), or a
+        detailed scope's 'authors', 'island_files', 'orphaned_files' summed over those scopes (a
+        component in the overview is a summary: `bus-factor COMPONENT` lists its own)."""
+        if field == "components":
+            return 0 if self.component else self.components_total - sum(s.kind == "component" for s in self.scopes)
+        detailed = [s for s in self.scopes if self.component or s.kind == "repository"]
+        total = {"authors": lambda s: s.authors_total, "island_files": lambda s: s.islands,
+                 "orphaned_files": lambda s: s.orphaned}[field]
+        return sum(total(s) - len(getattr(s, field)) for s in detailed)
 
-@dataclass(frozen=True)
-class _File:
-    repo: str
-    path: str
-    component: str
-    changes: int  # its changes (commits, a commit twice when it renamed the file twice)
-    shares: Shares
-    authors: frozenset[str]
+
+_File = lineage.FileFacts  # a file, its changes (a commit twice when it renamed it twice), shares, authors
 
 
 class _World(NamedTuple):
@@ -159,18 +166,26 @@ def ask(db: Reader, component: str | None = None, *, now: datetime, config: Conf
         raise not_found("component", component, names)
     world = _World(people, file_history.last_active(db, now=at), at - config.bus_factor_inactive_days * DAY)
 
-    def scope(kind: Literal["repository", "component"], name: str, these: list[_File]) -> Scope:
-        return _scope(kind, name, these, contributions(kind, name, these), world, limit)
+    by_repo, by_comp = _group(files, lambda f: f.repo), _group(files, lambda f: f.component)
+
+    def scope(kind: Literal["repository", "component"], name: str, these: list[_File], detail: bool) -> Scope:
+        return _scope(kind, name, these, contributions(kind, name, these), world, limit if detail else 0)
 
     if component is not None:
-        scopes = [scope("component", component, [f for f in files if f.component == component])]
+        scopes = [scope("component", component, by_comp[component], True)]
     else:
-        repos = sorted({f.repo for f in files})
-        scopes = [scope("repository", r, [f for f in files if f.repo == r]) for r in repos]
-        by_comp = [scope("component", c, [f for f in files if f.component == c]) for c in names]
-        scopes += sorted(by_comp, key=lambda s: (s.truck_factor, -s.files, s.name))[:limit]
+        scopes = [scope("repository", r, by_repo[r], True) for r in sorted(by_repo)]
+        summaries = [scope("component", c, by_comp[c], False) for c in names]
+        scopes += sorted(summaries, key=lambda s: (s.truck_factor, -s.files, s.name))[:limit]
     return BusFactor(component or "", repo or "", iso_day(at), config.bus_factor_inactive_days, DOA_FORMULA,
                      tuple(scopes), len(names))
+
+
+def _group(files: Iterable[_File], key: Callable[[_File], str]) -> dict[str, list[_File]]:
+    out: dict[str, list[_File]] = defaultdict(list)
+    for f in files:
+        out[key(f)].append(f)
+    return out
 
 
 def _read(db: Reader, at: int, repo: str | None) -> tuple[list[_File], dict[str, Person], Contributions]:
@@ -183,19 +198,19 @@ def _read(db: Reader, at: int, repo: str | None) -> tuple[list[_File], dict[str,
         refs = {(r, p): tuple(h.touches[file]) for (r, p), file in h.alive.items()}
         return (_files(h, comps), {p.key: p for c in h.commits.values() for p in c.people},
                 lambda kind, name, files: _commits([refs[(f.repo, f.path)] for f in files], h))
-    kept = facts
+    by_scope: dict[str, list[tuple[str, dict[str, int]]]] = defaultdict(list)  # '' or component -> (repo, counts)
+    for (r, s), per in facts.scopes.items():
+        by_scope[s].append((r, per))
 
     def counted(kind: str, name: str, files: Sequence[_File]) -> dict[str, int]:
-        scope = "" if kind == "repository" else name
         out: dict[str, int] = defaultdict(int)
-        for (r, s), per in kept.scopes.items():
-            if s == scope and (kind == "component" or r == name):
+        for r, per in by_scope["" if kind == "repository" else name]:
+            if kind == "component" or r == name:
                 for p, n in per.items():
                     out[p] += n
         return dict(out)
 
-    return ([_File(f.repo, f.path, f.component, f.changes, f.shares, authors(f.shares)) for f in facts.files],
-            facts.people, counted)
+    return facts.files, facts.people, counted
 
 
 def _files(h: file_history.History, comps: dict[tuple[str, str], str]) -> list[_File]:
@@ -213,30 +228,33 @@ def _files(h: file_history.History, comps: dict[tuple[str, str], str]) -> list[_
         made = h.created.get(file)
         creators = frozenset(p.key for p in h.commits[made].people) if made else frozenset()
         shares = Shares(creators, dict(dl), total)
-        out.append(_File(repo, path, comps.get((repo, path), ""), len(refs), shares, authors(shares)))
+        out.append(_File(repo, -1, path, comps.get((repo, path), ""), len(refs), shares, authors(shares)))
     return out
 
 
 def _scope(kind: Literal["repository", "component"], name: str, files: Sequence[_File], commits: dict[str, int],
            w: _World, limit: int) -> Scope:
+    """One scope; `limit` 0 is a summary (its numbers and truck-factor people, no lists)."""
     by_file = {f"{f.repo}:{f.path}": f.authors for f in files}
-    tf, steps = truck_factor(by_file, commits)
+    order = author_order(by_file, commits)
+    tf, steps = truck_factor(by_file, commits, order)
     active = {p for f in files for p in f.authors if w.last.get(p, 0) >= w.cutoff}
     islands = [f for f in files if len(f.authors & active) == 1]
     orphaned = [f for f in files if f.authors and not f.authors & active]
     authored = sum(1 for f in files if f.authors)
-    island_of = _count(next(iter(f.authors & active)) for f in islands)
-    sole_of = _count(next(iter(f.authors)) for f in files if len(f.authors) == 1)
-    order = author_order(by_file, commits)[:max(limit, tf)]
-    top = tuple(_author(w, p, n, commits.get(p, 0), island_of.get(p, 0), sole_of.get(p, 0), authored, len(files))
-                for p, n in order)
+    top: tuple[Author, ...] = ()
+    if limit:
+        island_of = _count(next(iter(f.authors & active)) for f in islands)
+        sole_of = _count(next(iter(f.authors)) for f in files if len(f.authors) == 1)
+        top = tuple(_author(w, p, n, commits.get(p, 0), island_of.get(p, 0), sole_of.get(p, 0), authored,
+                            len(files)) for p, n in order[:max(limit, tf)])
     removed = tuple(Removal(w.people[s.person], s.files, s.covered_after, percent(s.covered_after, len(files)))
                     for s in steps)
     n_abs, absent = absence_factor(commits)
     busiest = sorted(islands, key=lambda f: (-f.changes, f.repo, f.path))[:limit]
     lost = sorted(orphaned, key=lambda f: (-f.changes, f.repo, f.path))[:limit]
     return Scope(kind, name, len(files), authored, tf, removed, n_abs, sum(commits.values()),
-                 tuple(Contributor(w.people[p], c) for p, c in absent), len(islands), len(orphaned), top,
+                 tuple(Contributor(w.people[p], c) for p, c in absent), len(islands), len(orphaned), len(order), top,
                  tuple(_evidence(f, w) for f in busiest), tuple(_evidence(f, w) for f in lost),
                  _explain(tf, removed, len(files), authored, n_abs, absent, commits, w, len(islands), len(orphaned)))
 

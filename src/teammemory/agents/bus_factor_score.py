@@ -22,7 +22,7 @@ person key). CHAOSS's worked example: 1000, 202, 90, 33, 332, 343, 42, 433 -> 2 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from teammemory.agents.evidence import Score
@@ -89,9 +89,11 @@ def author_order(by_file: Mapping[str, frozenset[str]], commits: Mapping[str, in
     return sorted(files.items(), key=lambda kv: (-kv[1], -commits.get(kv[0], 0), kv[0]))
 
 
-def truck_factor(by_file: Mapping[str, frozenset[str]], commits: Mapping[str, int]) -> tuple[int, tuple[Step, ...]]:
+def truck_factor(by_file: Mapping[str, frozenset[str]], commits: Mapping[str, int],
+                 order: Sequence[tuple[str, int]] | None = None) -> tuple[int, tuple[Step, ...]]:
     """The greedy (module docstring): (truck factor, the authors removed, in order). A scope
-    where fewer than half the files have an author to begin with has truck factor 0."""
+    where fewer than half the files have an author to begin with has truck factor 0. `order`:
+    `author_order(by_file, commits)` when the caller has it already."""
     n = len(by_file)
     left = {f: len(p) for f, p in by_file.items() if p}  # file -> its authors not removed yet
     of: dict[str, list[str]] = {}  # person -> the files they author
@@ -100,7 +102,7 @@ def truck_factor(by_file: Mapping[str, frozenset[str]], commits: Mapping[str, in
             of.setdefault(p, []).append(f)
     covered = len(left)
     steps: list[Step] = []
-    for person, files in author_order(by_file, commits):
+    for person, files in author_order(by_file, commits) if order is None else order:
         if 2 * covered < n:
             break
         for f in of[person]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from teammemory.agents import paths, persons
-from teammemory.agents.bus_factor_score import Shares
+from teammemory.agents.bus_factor_score import Shares, authors
 from teammemory.agents.evidence import Person
 from teammemory.store import Reader, queries
 from teammemory.store.queries import in_list
@@ -59,6 +59,7 @@ class FileFacts:
     component: str
     changes: int  # every change of the file (rows), as the replay's touches
     shares: Shares
+    authors: frozenset[str]  # bus_factor_score.authors(shares), computed with them
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ def _file(a: AliveRow, kept: list[list[int]], keys: dict[int, tuple[str, ...]]) 
             total += n
             for p in people:
                 dl[p] = dl.get(p, 0) + n
-    return FileFacts(a.repo, int(a.root), a.path, a.component, changes, Shares(frozenset(keys[a.creators]), dl, total))
+    shares = Shares(frozenset(keys[a.creators]), dl, total)
+    return FileFacts(a.repo, int(a.root), a.path, a.component, changes, shares, authors(shares))
 
 
 class RootRow(NamedTuple):

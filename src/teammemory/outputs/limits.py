@@ -11,7 +11,8 @@ How an agent that takes `limit` is called (`AGENT_LIMIT`): `all` when it scores 
 (asking for everything costs nothing and gives the exact count left out); `probe` when its limit
 prunes the work (risky-files, component-risk, file-context): it is asked for one more than shown,
 so the answer knows *that* more exist (`null` in `omitted`, unless the result holds the total,
-as file-context's `commit_count` does for its recent commits).
+as file-context's `commit_count` does for its recent commits). bus-factor cuts its lists itself
+(per scope, nested) and says how many it left out (`Cut.left`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Cut:
     counted: Callable[[Any], bool] | None = None  # items failing it are never cut
     by_agent: bool = False  # a `probe` agent cut this list itself: what is left out is unknown...
     total: Callable[[Any], int] | None = None  # ...unless the result says how many there are
+    left: Callable[[Any], int] | None = None  # the agent cut it (nested lists too): how many it left out
 
     def length(self, config: Config, limit: int | None) -> int:
         if limit is not None:
@@ -45,6 +47,11 @@ class Cut:
 
 def _ingested(item: Any) -> bool:
     return bool(getattr(getattr(item, "issue", item), "ingested", True))
+
+
+def _agent_cut(field: str) -> Callable[[Any], int]:
+    """How many items of `field` an agent that cuts its own (nested) lists left out: its `left_out`."""
+    return lambda result: int(result.left_out(field))
 
 
 PEOPLE, FILES, ITEMS = 10, 20, 10
@@ -72,6 +79,9 @@ LIMITS: dict[str, tuple[Cut, ...]] = {
     "incidents": (Cut("incidents", ITEMS, "incidents"),),
     "why": (Cut("commits", FILES, "commits"), Cut("lines", 50, "blamed lines")),
     "timeline": (Cut("events", 200, "events"), Cut("bursts", ITEMS, "flagged bursts")),
+    "bus-factor": tuple(Cut(f, ITEMS, noun, left=_agent_cut(f)) for f, noun in (
+        ("components", "components"), ("authors", "top authors"), ("island_files", "knowledge islands"),
+        ("orphaned_files", "orphaned files"))),
 }
 AGENT_LIMIT: dict[str, Literal["all", "probe"]] = {"review-suggest": "all", "onboarding": "all",
                                                    "risky-files": "probe", "component-risk": "probe",
@@ -95,6 +105,10 @@ def cut(name: str, result: Any, config: Config, limit: int | None) -> tuple[Any,
     omitted: dict[str, int | None] = {}
     changes: dict[str, tuple[Any, ...]] = {}
     for c in LIMITS.get(name, ()):
+        if c.left is not None:
+            if n := c.left(result):
+                omitted[c.field] = n
+            continue
         items = getattr(result, c.field, None)
         if not isinstance(items, tuple):
             continue

@@ -1,5 +1,6 @@
-"""Text for BusFactor answers: each scope's truck factor with the people behind it, then its
-knowledge islands and orphaned files with the DOA numbers of their authors.
+"""Text for BusFactor answers: each repository's truck factor with the people behind it, its
+knowledge islands and orphaned files with the DOA numbers of their authors; then the components,
+most dependent first, one summary item each (`bus-factor COMPONENT` shows one in detail).
 
 ```
 Bus factor as of 2026-06-01
@@ -10,15 +11,21 @@ Top authors:
  1. Ana Lima  9 files, 14 commits, 7 knowledge islands, last active 2026-05-20
     if Ana Lima leaves, 7 files lose their only author: ...
 Knowledge islands (one active author): 7
- 1. src/core/a.py  7 commits
+ 1. 7 commits
+    src/core/a.py
     Ana Lima DOA 4.37 (FA 1, DL 3, AC 4), last active 2026-05-20
     Ben Okafor DOA 3.1 (FA 0, DL 2, AC 5), not an author, last active 2026-05-22
+Components, most dependent first (bus-factor COMPONENT lists its people and files):
+ 1. core  8 files, truck factor 1, absence factor 1
+    without Ana Lima (6 files)
+    5 knowledge islands, 0 orphaned files
 ```
-One numbered item per person and per file, its details on the lines under it (a table's
+One numbered item per person, file and component, its details on the lines under it (a table's
 "if they leave" column wrapped into six lines at 80 columns). The scope's explanation is said one
 fact a line from the scope's numbers, its nouns counted ('1 file'), rather than split from the
 agent's one-line `explanation` (which the JSON answer keeps). The agent cuts each list to
-`--limit`; what it left out is counted from the totals it keeps.
+`--limit`; each scope says what it left out, counted from the totals it keeps, and the answer's
+last line sums it up (outputs/limits.py, from `BusFactor.left_out`).
 """
 
 from __future__ import annotations
@@ -41,12 +48,25 @@ def render_bus_factor(result: BusFactor) -> RenderableType:
     parts: list[Part] = [heading(f"Bus factor{where} as of {result.as_of}"),
                          f"inactive: no commit for {plural(result.inactive_days, 'day')}; author of a file:"
                          f" DOA = {result.formula} >= 3.293 and >= 0.75 of the file's best"]
+    summaries = [s for s in result.scopes if s.kind == "component" and not result.component]
     for scope in result.scopes:
-        parts += _scope(scope)
-    shown = sum(1 for s in result.scopes if s.kind == "component")
-    if not result.component and result.components_total > shown:
-        parts.append(more(result.components_total - shown, "component", "less dependent than those shown"))
+        if scope not in summaries:
+            parts += _scope(scope)
+    if summaries:
+        parts += ["", heading("Components, most dependent first (bus-factor COMPONENT lists its people and files):")]
+        for i, c in enumerate(summaries, 1):
+            parts += _component(i, c)
     return group(parts)
+
+
+def _component(i: int, c: Scope) -> list[Part]:
+    """' 1. db  82 files, truck factor 1, absence factor 2', then who the truck factor removes
+    and its knowledge islands and orphaned files, counted."""
+    names = ", ".join(f"{r.person.name} ({plural(r.files, 'file')})" for r in c.removed)
+    return [f"{i:2d}. {c.name}  {plural(c.files, 'file')}, truck factor {c.truck_factor},"
+            f" absence factor {c.absence_factor}",
+            f"    {'without ' + names if names else f'{c.authored:,} with an author'}",
+            f"    {plural(c.islands, 'knowledge island')}, {plural(c.orphaned, 'orphaned file')}"]
 
 
 def more(n: int, noun: str, why: str = "") -> str:
@@ -95,12 +115,12 @@ def _activity(a: Author) -> str:
 
 
 def _files(title: str, files: tuple[FileAuthors, ...], total: int, noun: str) -> list[Part]:
-    """The files of one kind, busiest first: path and commits, then one line per person's DOA."""
+    """The files of one kind, busiest first: commits, path, then one line per person's DOA."""
     if not files:
         return []
     out: list[Part] = [heading(title)]
     for i, f in enumerate(files, 1):
-        out.append(f"{i:2d}. {f.path}  {plural(f.commits, 'commit')}")
+        out += [f"{i:2d}. {plural(f.commits, 'commit')}", f"    {f.path}"]  # a long path wraps on its own
         out += [f"    {doa_line(d)}" for d in f.people]
     if total > len(files):
         out.append(more(total - len(files), noun))
