@@ -46,7 +46,7 @@ and pydriller's `LinesCount`/`ContributorsCount`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
@@ -56,7 +56,7 @@ from teammemory.agents import risk_signal_facts as signal_facts
 from teammemory.agents.covering_tests import covering_tests, is_test_path, test_predicate
 from teammemory.agents.evidence import DAY, epoch, iso_day, not_found
 from teammemory.agents.risk_score import Change, Risk, explain, rank, score, with_signals
-from teammemory.agents.risk_window import WindowFacts, fold_renames, window_facts
+from teammemory.agents.risk_window import WindowFacts, component_files, fold_renames, window_facts
 from teammemory.config import Config
 from teammemory.store import Reader, queries
 
@@ -128,11 +128,12 @@ def ask_component(db: Reader, name: str, *, now: datetime, config: Config, days:
     """A component's totals and its riskiest files (in `repo`, or every repository); NotFound
     with close names when unknown."""
     paths.check_repo(db, repo)
-    names = paths.components(db, repo=repo)
-    if name not in names:
-        raise not_found("component", name, names)
     days, since, end = _window(now, config, days)
     facts = window_facts(db, since, end, component=name, repo=repo)
+    if not _component_exists(db, name, repo, facts.files):
+        names = paths.components(db, repo=repo)
+        if name not in names:
+            raise not_found("component", name, names)
     is_test = test_predicate(db, config.test_patterns)
     counted = [p for p in facts.files if include_tests or not is_test(p)]
     keys = _fix_keys(db, facts.fix_refs(counted))
@@ -144,6 +145,17 @@ def ask_component(db: Reader, name: str, *, now: datetime, config: Config, days:
     files, tests = _split(db, facts, config, days, since, end, limit, include_tests, ctx, mine.__contains__)
     return RiskReport("component", name, days, since, iso_day(since), iso_day(end), total, files, tests,
                       include_tests, _note(db, since, end, days))
+
+
+def _component_exists(db: Reader, name: str, repo: str | None, changed: Container[str], tries: int = 3) -> bool:
+    """True when one of component `name`'s files (in `repo`) that the window `changed` exists after
+    the newest commit, as paths.components decides (its moves folded by paths.removed_paths): a
+    file or two looked up instead of every file and move of the store. False: not decided here."""
+    mine = sorted((r, p) for r, p in component_files(db, name) if (repo is None or r == repo) and p in changed)
+    for r, p in mine[:tries]:
+        if (r, p) not in paths.removed_paths(db.fetch(Q["moves-of-file"], paths.MoveRow, repo=r, path=p)):
+            return True
+    return False
 
 
 def ask_top(db: Reader, *, now: datetime, config: Config, days: int | None = None,

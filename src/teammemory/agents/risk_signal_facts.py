@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from teammemory.agents import incidents, risk_signals
+from teammemory.agents import risk_signals
 from teammemory.agents.covering_tests import CoveringTest, covering_tests, is_test_path, test_predicate
 from teammemory.agents.evidence import DAY, short
 from teammemory.agents.risk_signals import Caused, Signal, WindowCommit, couplings_of
@@ -140,6 +140,10 @@ def component_paths(db: Reader, component: str) -> set[str]:
 
 def caused(db: Reader, now: int, paths: Iterable[str] | None = None) -> dict[str, list[Caused]]:
     """Each file -> the incidents (started by `now`) that a change of it caused."""
+    if all(db.scalar(f"select 1 as x from {table} limit 1") is None for table in ("incidents", "issues")):
+        return {}  # incidents.load finds incidents in these two tables only: a git-only store skips its import
+    from teammemory.agents import incidents
+
     wanted = set(paths) if paths is not None else None
     out: dict[str, list[Caused]] = defaultdict(list)
     for item in incidents.load(db, now=now):

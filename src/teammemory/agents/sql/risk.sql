@@ -64,3 +64,11 @@ select hash, issue_key
 select max(authored_at) as at
   from commits
  where authored_at <= :now
+
+-- name: moves-of-file
+-- The adds, deletions, renames and copies that bear on whether one file exists after the newest
+-- commit (paths.sql `gone-paths` for one (repo, path), folded alike by paths.removed_paths): a
+-- component's name is checked on a file or two instead of folding every move of the store.
+select repo, path, old_path, change_type, committed_at as at
+  from file_moves
+ where change_type in ('A', 'D', 'R', 'C') and repo = :repo and (path = :path or old_path = :path)
