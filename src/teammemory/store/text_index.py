@@ -13,6 +13,7 @@ never build anything.
 Git ingestion tokenizes its new commits ahead (`prepare`, batch by batch while git is still
 writing the next ones: the reading thread would wait for git anyway), so at the end `refresh`
 mostly writes. A prepared document is used only when its text is exactly the stored one.
+Each write also keeps text_df (migration 0019: the documents holding each term) in step.
 """
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ def _write(db: Writer, kind: str, rows: list[dict[str, Any]], known: dict[str, t
     removed: list[tuple[int, str]] = []
     added: list[tuple[int, str]] = []
     docs: list[tuple[Any, ...]] = []
-    tfs: list[tuple[str, int, int]] = []
+    tfs: list[tuple[str, int, int, int, int | None]] = []
     for row in rows:
         text = document_text(row)
         tokens = prepared.get((kind, row["ref"]))
@@ -147,8 +148,23 @@ def _write(db: Writer, kind: str, rows: list[dict[str, Any]], known: dict[str, t
         docs.append((doc_id, kind, row["ref"], (row["title"] or "")[:300], row["at"],
                      _stamp(row) if kind != "commit" else "", tokens.length, tokens.terms))
         added.append((doc_id, tokens.terms))
-        tfs.extend(zip(tokens.distinct, repeat(doc_id), tokens.counts))
+        tfs.extend(zip(tokens.distinct, repeat(doc_id), tokens.counts, repeat(tokens.length), repeat(row["at"])))
     db.insert_rows("text_docs", ("doc_id", "kind", "ref", "title", "at", "stamp", "length", "terms"), docs)
-    db.insert_rows("text_terms", ("term", "doc_id", "tf"), tfs)
+    db.insert_rows("text_terms", ("term", "doc_id", "tf", "length", "at"), tfs)
     fulltext.sync(db, removed, added)
+    _count_terms(db, removed, added)
     return next_id
+
+
+def _count_terms(db: Writer, removed: list[tuple[int, str]], added: list[tuple[int, str]]) -> None:
+    """Keep text_df (migration 0019: documents holding each term) in step with text_terms."""
+    delta: Counter[str] = Counter()
+    for _, terms in removed:
+        delta.subtract(set(terms.split()))
+    for _, terms in added:
+        delta.update(set(terms.split()))
+    db.executemany("insert into text_df (term, df) values (:term, :df)"
+                   " on conflict (term) do update set df = text_df.df + excluded.df",
+                   [{"term": t, "df": n} for t, n in sorted(delta.items()) if n])
+    if removed:
+        db.execute("delete from text_df where df <= 0")
