@@ -94,6 +94,11 @@ def prepare(source: Path, work: Path) -> Path:
             Path(str(target) + suffix).unlink(missing_ok=True)
         shutil.copyfile(source, target)
     subprocess.run([str(TEAMMEMORY), "--db", str(target), "init-db"], check=True, stdout=subprocess.DEVNULL)
+    # Byte-code as an installed package has it: with PYTHONDONTWRITEBYTECODE set (as on the
+    # machine this ran on) a module edited since its .pyc was written is compiled in every process.
+    import teammemory
+
+    subprocess.run([str(PYTHON), "-m", "compileall", "-q", str(Path(teammemory.__file__).parent)], check=True)
     return target
 
 

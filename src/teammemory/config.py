@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,6 +260,8 @@ def load(path: Path | None = None, *, env: Mapping[str, str] | None = None, db: 
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # here: most processes read no config file, and every one imports this module
+
     try:
         text = path.read_bytes().decode("utf-8")
         raw = tomllib.loads(text)

@@ -8,7 +8,8 @@ the configured rules differ from the stored ones it re-derives components and th
 in one short write transaction of its own (derive.refresh_components, the same code an ingest
 runs), then reads. `Store.read()` itself never writes.
 
-The check costs one lookup while the rules stay the same, and imports nothing heavy. The
+The check costs one lookup while the rules stay the same, and imports nothing heavy; a question
+makes it on the connection it then reads with (`current_read`), so it opens the store once. The
 re-derivation is paid once per change of rules (it re-checks every file and rebuilds the
 summary rows of the commits whose files changed component). When the store cannot be written
 (a read-only folder, another writer busy) the answer uses the stored components and a one-line
@@ -19,11 +20,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 from teammemory.config import Config
 from teammemory.errors import TeamMemoryError
-from teammemory.store import Store
+from teammemory.store import Reader, Store
 
 CURSOR = ("derive", "component_rules")
 
@@ -33,17 +36,40 @@ def stale_rules(store: Store, config: Config) -> bool:
     without components or without the cursor is left alone: its next ingest derives them)."""
     try:
         with store.read() as db:
-            stored = db.scalar("select value from cursors where source = :s and target = :t",
-                               s=CURSOR[0], t=CURSOR[1])
+            return _stale(db, config)
     except TeamMemoryError:  # no store, an older schema, ...: the question itself says so
         return False
+
+
+def _stale(db: Reader, config: Config) -> bool:
+    stored = db.scalar("select value from cursors where source = :s and target = :t", s=CURSOR[0], t=CURSOR[1])
     return stored is not None and str(stored) != json.dumps(config.component_rules)
+
+
+@contextmanager
+def current_read(store: Store, config: Config, *, log: TextIO | None = None) -> Iterator[Reader]:
+    """`store.read()` with `config`'s component rules in effect: while they are the stored ones,
+    the one read that checks them is the one yielded; else they are applied first (as by
+    `apply_component_rules`), then read anew."""
+    with store.read() as db:  # no store, an older schema, ...: refused here, as by any read
+        if not _stale(db, config):
+            yield db
+            return
+    _rederive(store, config, log)
+    with store.read() as db:
+        yield db
 
 
 def apply_component_rules(store: Store, config: Config, *, log: TextIO | None = None) -> bool:
     """Re-derive components when the rules changed since they were derived; True when it did."""
     if not stale_rules(store, config):
         return False
+    return _rederive(store, config, log)
+
+
+def _rederive(store: Store, config: Config, log: TextIO | None) -> bool:
+    """Re-derive components by `config`'s rules in a write of its own; False (and a warning) when
+    the store cannot be written."""
     from teammemory import derive
     from teammemory.store import lineage, summaries
 

@@ -16,18 +16,18 @@ import dataclasses
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from rich.console import Console, Group, RenderableType
-from rich.text import Text
-
-from teammemory.config import Config
 from teammemory.errors import InputError
 from teammemory.outputs import limits
-from teammemory.outputs.markdown import to_markdown
 from teammemory.outputs.questions import QUESTIONS, Question
 from teammemory.outputs.render import dumps, to_data
-from teammemory.store import Reader
+
+if TYPE_CHECKING:  # start-up: rich loads for text and Markdown only, the Markdown writer for Markdown only
+    from rich.console import RenderableType
+
+    from teammemory.config import Config
+    from teammemory.store import Reader
 
 Format = Literal["text", "json", "markdown"]
 FORMATS: tuple[Format, ...] = ("text", "json", "markdown")
@@ -51,13 +51,20 @@ class Answer:
         """The question's text renderer's output, then one line on what `--limit` left out."""
         body = self.question.text(self.result)
         note = limits.note(self.question.name, self.omitted)
-        return Group(body, Text(note)) if note else body
+        if not note:
+            return body
+        from rich.console import Group
+        from rich.text import Text
+
+        return Group(body, Text(note))
 
     def output(self, fmt: Format, width: int = WIDTH) -> str:
         """The answer as `fmt`, ending in a newline: JSON, Markdown, or plain text `width` wide."""
         if fmt == "json":
             return dumps(self.document()) + "\n"
         if fmt == "markdown":
+            from teammemory.outputs.markdown import to_markdown
+
             return to_markdown(self.renderable())
         return plain_text(self.renderable(), width)
 
@@ -65,6 +72,8 @@ class Answer:
 def plain_text(renderable: RenderableType, width: int = WIDTH) -> str:
     """`renderable` as text without colours or styles, wrapped to `width` columns (no trailing
     spaces: rich pads indented lines to the width)."""
+    from rich.console import Console
+
     out = io.StringIO()
     Console(file=out, width=width, color_system=None, highlight=False, _environ={}).print(renderable)
     return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())

@@ -42,9 +42,10 @@ def main_options(
 def check_paths(db: str | None, config: Path | None) -> None:
     """Paths the system refuses (a name too long, a file used as a folder) name their option."""
     from teammemory.outputs.options import check_file, check_path
-    from teammemory.store import parse_url
 
     if db and not db.startswith(("postgres:", "postgresql:")):
+        from teammemory.store import parse_url  # only here: a command's --help without --db opens no store code
+
         url = parse_url(db)
         if url.dialect == "sqlite":
             check_path("--db", url.target)

@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from teammemory.config import MAX_DAYS, Config
+from teammemory.config import MAX_DAYS
 from teammemory.errors import InputError
-from teammemory.ingest.rules import apply_component_rules
-from teammemory.outputs.answers import Answer, check_options, respond
 from teammemory.outputs.limits import LIMIT_MAX
 from teammemory.outputs.options import (
     AnswerJsonFlag,
@@ -38,7 +36,11 @@ from teammemory.outputs.options import (
     stdout,
 )
 from teammemory.outputs.questions import QUESTIONS, Question
-from teammemory.store import Reader, Store
+
+if TYPE_CHECKING:  # start-up: a question's --help loads none of these, only its answer does (`ask`)
+    from teammemory.config import Config
+    from teammemory.outputs.answers import Answer
+    from teammemory.store import Reader
 
 
 @dataclass(frozen=True)
@@ -315,6 +317,10 @@ def ask(ctx: typer.Context, name: str, subject: Any, now: str | None, as_json: b
         **options: Any) -> None:
     """Open the store read-only, answer question `name`, print the answer as `--format` says
     (`--json` is `--format json`); errors -> exit codes, and JSON errors when the format is json."""
+    from teammemory.ingest.rules import current_read
+    from teammemory.outputs.answers import check_options, respond
+    from teammemory.store import Store
+
     state: State = ctx.obj
     fmt = "json" if as_json else OutputFormat(output_format).value
     with errors(ctx, as_json=fmt == "json"):
@@ -323,8 +329,7 @@ def ask(ctx: typer.Context, name: str, subject: Any, now: str | None, as_json: b
         check_arguments(QUESTIONS[name], subject, options)
         check_options(name, options)
         store = Store.open(config.db_url)
-        apply_component_rules(store, config)  # changed component rules take effect now (ingest/rules.py)
-        with store.read() as db:
+        with current_read(store, config) as db:  # changed component rules take effect now (ingest/rules.py)
             reply = respond(db, name, subject, now=when, config=config, options=options)
         show(reply, fmt)
 

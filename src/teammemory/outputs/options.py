@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 
 from teammemory import config as config_mod
 from teammemory.config import Config
 from teammemory.errors import InputError, TeamMemoryError
-from teammemory.store.sqlite_file import shorten
+
+if TYPE_CHECKING:  # rich loads when something is printed, the store when opened (a command's --help does neither)
+    from rich.console import Console
 
 # What `--now` may be: every agent turns it into epoch seconds, subtracts windows of at most
 # 100 years from it and prints days, so it must stay a real UTC time after all of that.
@@ -62,6 +63,8 @@ RepoOption = Annotated[str | None, typer.Option("--repo", help="Only this reposi
 def stdout(*, wrap: bool = False) -> Console:
     """The answer console, `width()` wide; `wrap` folds long lines at that width (answers), else
     lines print whole (paths and URLs that a user copies)."""
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=not wrap, width=width())
 
 
@@ -101,6 +104,8 @@ def parse_now(value: str | None, argument: str = "--now") -> datetime:
 
 def quoted(text: str) -> str:
     """`'text'` as Python writes it; a very long text shortened (with its length) instead."""
+    from teammemory.store.sqlite_file import shorten
+
     short = shorten(text)
     return repr(text) if short == text else short
 
@@ -108,6 +113,8 @@ def quoted(text: str) -> str:
 def check_range(argument: str, value: int, low: int, high: int, unit: str = "") -> int:
     """`value` when low <= value <= high, else InputError naming `argument` and the range."""
     if not low <= value <= high:
+        from teammemory.store.sqlite_file import shorten
+
         raise InputError(argument, f"{shorten(str(value))} is out of range: {low} to {high}{unit}")
     return value
 
@@ -158,6 +165,8 @@ def fail(exc: TeamMemoryError, *, as_json: bool = False) -> NoReturn:
 
         sys.stdout.write(dumps(error_data(exc)) + "\n")
     else:
+        from rich.console import Console
+
         Console(stderr=True, highlight=False, soft_wrap=True).print(f"error: {exc}", markup=False)
     raise typer.Exit(exc.exit_code) from None
 

@@ -15,12 +15,13 @@ import dataclasses
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
-
-from rich.console import Console, RenderableType
+from typing import TYPE_CHECKING, Any
 
 from teammemory.agents.evidence import Score
 from teammemory.errors import InputError, NotFound, SourceError, StoreError, TeamMemoryError
+
+if TYPE_CHECKING:  # a JSON answer loads no rich
+    from rich.console import Console, RenderableType
 
 # Result fields that hold epoch seconds besides `at` and `*_at` (see `is_time_field`).
 TIME_FIELDS = frozenset({"at", "since", "last_activity"})

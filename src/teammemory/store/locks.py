@@ -19,8 +19,6 @@ and fails with a StoreError that says what still runs.
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -31,7 +29,8 @@ from teammemory.errors import StoreError
 WAIT_SECONDS = 30.0  # the longest a writer waits for another one (both backends)
 WRITE = "teammemory write"  # the store-wide writer lock (PostgreSQL)
 ANYONE = "another process is writing to it (an ingest, seed, init-db or identities change)"
-log = logging.getLogger(__name__)
+# hashlib and logging are imported where used: every question imports this module, few wait or
+# take a PostgreSQL lock, and the two cost a process some 3 ms.
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,8 @@ class Lock:
 
 def lock_key(name: str) -> int:
     """A stable signed 64-bit key for `name` (advisory locks are per database)."""
+    import hashlib
+
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
 
 
@@ -105,7 +106,9 @@ def _announce(where: str, holder: str, wait: float) -> None:
     """Say that this process waits, and how long at most; with no wait at all, fail at once."""
     if wait <= 0:
         raise StoreError(f"{where}: locked: {holder}")
-    log.warning("%s: %s; waiting up to %g s", where, holder, wait)
+    import logging
+
+    logging.getLogger(__name__).warning("%s: %s; waiting up to %g s", where, holder, wait)
 
 
 def _one(conn: Any, sql: str, *params: Any) -> Any:
