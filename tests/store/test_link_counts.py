@@ -173,3 +173,40 @@ def test_count_rows_by_hand() -> None:
     assert counts == [("r", "", 2024 * 12 + 0, 0, '["O", "P"]', 1), ("r", "", 2024 * 12 + 1, 0, "[]", 1),
                       ("r", "", 2024 * 12 + 1, 1, "[]", 1), ("r", "x", -1, 0, '["O", "P"]', 1),
                       ("r", "x", -1, 1, "[]", 1)]
+
+
+def test_layout_components_restated_in_steps(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under a layout's rules new files move old files to other components (src/parser/ makes
+    src/parser.py beside it `parser`'s): the restated commits' component rows are taken out and
+    put back, and the new commit alone is counted."""
+    layout = dataclasses.replace(CONFIG, component_rules=(("**", "{layout}"),))
+    history = build_repo(tmp_path / "split", [*HISTORY, FakeCommit(ANA, T + 130 * DAY, "PROJ-8 split the parser",
+                                                                   {"src/parser/extra.py": "e\n"})])
+    head = rev(history)
+    for back in [rev(history, b) for b in ("HEAD~6", "HEAD~3", "HEAD~1")]:
+        git(history, "update-ref", "refs/heads/main", back)
+        ingest(store, history, layout)
+        assert stored(store) == expected(store)
+    git(history, "update-ref", "refs/heads/main", head)
+    counted: list[int] = []
+    restated: list[int] = []
+    count_rows, subtract = link_counts.count_rows, link_counts.subtract_restated
+
+    def counting(commits: Any, *args: Any) -> Any:
+        commits = list(commits)
+        counted.append(len(commits))
+        return count_rows(commits, *args)
+
+    def subtracting(db: Any) -> None:
+        restated.append(int(db.scalar("select count(*) as n from commits where summarized = 2")))
+        subtract(db)
+
+    monkeypatch.setattr(link_counts, "count_rows", counting)
+    monkeypatch.setattr(link_counts, "subtract_restated", subtracting)
+    ingest(store, history, layout)
+    got = stored(store)
+    assert got == expected(store)
+    assert restated and restated[0] > 0
+    assert counted == [1]  # the one new commit: the restated ones were not counted again
+    fast, slow = answers(store, monkeypatch)
+    assert fast == slow

@@ -24,6 +24,8 @@ EXPECTED_TABLES = {
     "commit_hygiene", "commit_link_counts", "first_parent_pr_counts",  # 0013
     "risk_fix_files",  # 0015
     "component_authors",  # 0017
+    "text_df",  # 0019
+    "commit_generations", "merge_login_walks",  # 0020
 }
 # 0007 on SQLite: the FTS5 table and the shadow tables FTS5 keeps for it
 SQLITE_FTS = {"text_fts", "text_fts_data", "text_fts_idx", "text_fts_docsize", "text_fts_config"}
@@ -138,7 +140,7 @@ def test_the_explicit_upgrade_migrates_an_older_store(store: Store, monkeypatch:
                      "text_index", "incidents", "activity_summaries",
                      "window_indexes_and_test_files", "file_lineage", "first_parents", "commit_hygiene",
                      "text_index_incidents", "risk_fix_history", "issue_key_any_case",
-                     "component_authors", "review_comment_lines", "notes"]
+                     "component_authors", "review_comment_lines", "text_df", "merge_login_walks", "notes"]
 
 
 def test_ingest_creates_a_missing_store(tmp_path: Path) -> None:

@@ -16,6 +16,8 @@ import pytest
 
 from teammemory import derive
 from teammemory.config import Config
+from teammemory.identity import merge_login, merge_login_walks
+from teammemory.identity.resolve import _git_commits
 from teammemory.ingest import same_repo, tags
 from teammemory.ingest.git import ingest_git
 from teammemory.store import Store, fix_history, lineage, migrate, summaries, test_files, text_index
@@ -141,6 +143,7 @@ def test_a_store_of_schema_1_is_summarized_when_migrated(tmp_path: Path, history
         old.setattr(derive, "component_classifier", lambda config: None)
         for module, name in LATER_WRITES:  # what the tables of later migrations hold: not written then
             old.setattr(module, name, lambda *args, **kwargs: None)
+        old.setattr(merge_login_walks, "proofs", lambda db: merge_login.merge_logins(_git_commits(db)))  # 0020
         ingest(sqlite_store, history)
         with sqlite_store.read() as db:
             assert migrate.current_version(db) == 1

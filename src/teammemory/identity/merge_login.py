@@ -59,21 +59,30 @@ def merge_logins(commits: Iterable[GitCommit]) -> list[MergeLogin]:
     found: list[MergeLogin] = []
     for repo in sorted(by_repo):
         graph = by_repo[repo]
-        owner = repo.partition("/")[0].lower() if "/" in repo else ""
-        merges = sorted(h for h, c in graph.items() if len(c.parents) == 2 and MERGE_PR.match(c.subject))
+        merges = sorted(h for h, c in graph.items() if is_pr_merge(c))
         gen = _generations(graph) if merges else {}
-        for merge in merges:
-            c = graph[merge]
-            m = MERGE_PR.match(c.subject)
-            login = m.group(2).lower() if m else ""
-            branch = _branch(graph, gen, c) if login != owner else None
-            author = _one_author(graph, branch, c.author_key) if branch else ""
-            if not author:
-                continue
-            source = c.subject[m.start(2):].split(" ", 1)[0] if m else ""
-            found.append(MergeLogin(login, author, f"merge commit {c.hash[:8]} of PR #{m.group(1) if m else ''} "
-                                                   f"from {source}, whose branch only {{who}} wrote"))
+        found += [p for p in (prove(graph, gen, graph[merge]) for merge in merges) if p is not None]
     return found
+
+
+def is_pr_merge(c: GitCommit) -> bool:
+    """A merge commit whose subject names a PR and its author's login."""
+    return len(c.parents) == 2 and MERGE_PR.match(c.subject) is not None
+
+
+def prove(graph: Mapping[str, GitCommit], gen: Mapping[str, int], c: GitCommit) -> MergeLogin | None:
+    """What one PR merge commit proves (a function of its ancestors alone: `graph` and `gen` need
+    hold only those)."""
+    owner = c.repo.partition("/")[0].lower() if "/" in c.repo else ""
+    m = MERGE_PR.match(c.subject)
+    login = m.group(2).lower() if m else ""
+    branch = _branch(graph, gen, c) if login != owner else None
+    author = _one_author(graph, branch, c.author_key) if branch else ""
+    if not author:
+        return None
+    source = c.subject[m.start(2):].split(" ", 1)[0] if m else ""
+    return MergeLogin(login, author, f"merge commit {c.hash[:8]} of PR #{m.group(1) if m else ''} "
+                                     f"from {source}, whose branch only {{who}} wrote")
 
 
 def _generations(graph: Mapping[str, GitCommit]) -> dict[str, int]:

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from teammemory.config import Config
-from teammemory.identity import merge_login
+from teammemory.identity import merge_login, merge_login_walks
 from teammemory.identity.by_name import merge_by_name
 from teammemory.identity.commit_reads import read_authored, read_co_authors, read_proof
 from teammemory.identity.match import Account, alias_edges, group, rule_edges
@@ -30,7 +30,7 @@ def resolve(db: Writer, config: Config) -> int:
         return 0
     manual = read_overrides(db, accounts)
     edges = rule_edges(accounts, _commit_logins(db), _pr_logins(db))
-    proved = merge_login.merge_logins(_git_commits(db))
+    proved = merge_login_walks.proofs(db)  # merge_login.merge_logins(_git_commits(db)), kept (0020)
     edges += merge_login.edges(accounts, proved)
     edges += alias_edges(accounts, [(a.name, a.identities) for a in config.aliases]) + list(manual.merges)
     groups = group(accounts, edges, set(manual.split))

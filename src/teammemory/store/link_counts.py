@@ -13,9 +13,12 @@ the counts are kept here instead:
 
 Bots are not taken out here (persons.is_bot follows config and identity resolution): the question
 subtracts their few commits when it reads. Kept incrementally: `refresh` adds the commits not
-counted yet; it rebuilds everything when the links were re-derived (the link rules' fingerprint
-differs from the one the counts were built under) or when `stale` was called (a file's component
-changed, commits were deleted): those are rare and cost what the first ingest cost.
+counted yet; the commits whose components were restated (summarized = 2: a file's component
+changed, which a layout's rules do whenever new files arrive) have their component rows taken out
+(`subtract_restated`, before summaries.refresh deletes their component_commits rows) and put back
+(`add_restated`, after it wrote the new ones). It rebuilds everything when the links were
+re-derived (the link rules' fingerprint differs from the one the counts were built under) or when
+`stale` was called (commits were deleted): those are rare and cost what the first ingest cost.
 """
 
 from __future__ import annotations
@@ -46,6 +49,17 @@ _ADD = """insert into commit_link_counts (repo, component, month, is_merge, proj
 values ({marks})
  on conflict (repo, component, month, is_merge, projects) do update
    set commits = commit_link_counts.commits + excluded.commits"""
+
+
+_RESTATED = """insert into commit_link_counts (repo, component, month, is_merge, projects, commits)
+select cc.repo, cc.component, -1, case when c.is_merge <> 0 then 1 else 0 end, h.projects, {sign}count(*)
+  from commits c cross join commit_hygiene h cross join component_commits cc
+ where c.summarized = 2 and h.repo = c.repo and h.hash = c.hash
+   and cc.repo = c.repo and cc.hash = c.hash and cc.component <> ''
+ group by cc.repo, cc.component, case when c.is_merge <> 0 then 1 else 0 end, h.projects
+ on conflict (repo, component, month, is_merge, projects) do update
+   set commits = commit_link_counts.commits + excluded.commits"""
+_DROP_EMPTY = "delete from commit_link_counts where commits = 0"
 
 
 _PR_COUNTS = """insert into first_parent_pr_counts (repo, head, pr_commits, merges, total, through_pr)
@@ -79,13 +93,26 @@ def refresh(db: Writer) -> None:
                    s=BUILT[0], t=BUILT[1], v=built)
 
 
+def subtract_restated(db: Writer) -> None:
+    """Take the component rows of the counted commits with summarized = 2 out of the counts
+    (their component_commits rows are about to be replaced)."""
+    db.execute(_RESTATED.format(sign="-"))
+
+
+def add_restated(db: Writer) -> None:
+    """Put the component rows of the counted commits with summarized = 2 back, from their new
+    component_commits rows (the counts of a component left by all its commits go)."""
+    db.execute(_RESTATED.format(sign=""))
+    db.execute(_DROP_EMPTY)
+
+
 def built_under(rules: object) -> str:
     """The BUILT cursor's value for counts built under these link rules (their fingerprint)."""
     return f"v1 {rules or ''}"
 
 
 def stale(db: Writer) -> None:
-    """The counts no longer match the commits or their components: the next `refresh` rebuilds."""
+    """The counts no longer match the commits (some were deleted): the next `refresh` rebuilds."""
     db.execute("delete from cursors where source = :s and target = :t", s=BUILT[0], t=BUILT[1])
 
 
@@ -97,9 +124,14 @@ def _cursor(db: Writer) -> str | None:
 def add_new(db: Writer) -> None:
     """Add the commits commit_hygiene does not hold yet to the counts (commit_hygiene holds only
     stored commits: deleting commits makes the counts `stale`, so equal counts mean none is new)."""
-    if db.scalar("select count(*) as n from commits") == db.scalar("select count(*) as n from commit_hygiene"):
+    total, counted = (int(db.scalar(f"select count(*) as n from {t}") or 0) for t in ("commits", "commit_hygiene"))
+    if total == counted:
         return
-    keys = [(str(r["repo"]), str(r["hash"])) for r in db.iterate(_NEW_KEYS)]
+    # new commits are not summarized yet (summaries.refresh counts them before marking them):
+    # the partial index commits_unsummarized finds them; any other, by one pass over the commits
+    keys = [(str(r["repo"]), str(r["hash"])) for r in db.iterate(_NEW_KEYS + " and c.summarized <> 1")]
+    if len(keys) != total - counted:
+        keys = [(str(r["repo"]), str(r["hash"])) for r in db.iterate(_NEW_KEYS)]
     parts: list[tuple[str, dict[str, object]]] = [(_NEW, {})]
     if len(keys) <= FEW:
         by_repo: dict[str, list[str]] = {}

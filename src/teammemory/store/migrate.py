@@ -74,11 +74,12 @@ def check_readable(db: Reader, where: str) -> None:
     version = current_version(db)
     if version == 0:
         raise StoreError(f"{where} holds no TeamMemory store: run `teammemory init-db` (or `teammemory seed`)")
-    if version > latest_version():
+    latest = latest_version()  # once: it reads the migrations folder
+    if version > latest:
         raise StoreError(
-            f"{where} has schema version {version}, newer than this TeamMemory knows ({latest_version()}):"
+            f"{where} has schema version {version}, newer than this TeamMemory knows ({latest}):"
             " upgrade TeamMemory")
-    if version < latest_version():
+    if version < latest:
         raise StoreError(f"{where} has schema version {version}: run `teammemory init-db` to migrate it")
 
 

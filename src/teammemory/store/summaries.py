@@ -115,21 +115,25 @@ def refresh(db: Writer) -> None:
     if db.scalar("select 1 as x from commits where summarized <> 1 limit 1") is None:
         link_counts.refresh(db)  # hygiene's link counts (0013), with every component row in place
         return
-    if db.scalar("select 1 as x from commits where summarized <> 1 and summarized = 2 limit 1") is not None:
+    restated = db.scalar("select 1 as x from commits where summarized <> 1 and summarized = 2 limit 1") is not None
+    if restated:
         component_authors.subtract_stale(db)  # the sole-author counts (0017) of the rows deleted here
+        link_counts.subtract_restated(db)  # and their link counts' component rows (0013)
         for table in ("component_people", "component_commits"):
             db.execute(f"delete from {table} where (repo, hash) in"
                        " (select repo, hash from commits where summarized <> 1 and summarized = 2)")
     db.execute(_COMPONENT_COMMITS)
     db.execute(_COMPONENT_PEOPLE)
     component_authors.add_unsummarized(db)
+    if restated:
+        link_counts.add_restated(db)
     db.execute(_ADD_FILE_SUMS)
     db.execute(_PEOPLE_ACTIVITY.format(where="c.summarized <> 1"))
     db.execute(_FIRST_SEEN.format(tables="commits c cross join commit_files cf", where="c.summarized <> 1")
                + _EARLIER_FIRST)
     db.execute(_FILE_MOVES)
+    link_counts.refresh(db)  # before the update: it finds the new commits by summarized <> 1
     db.execute("update commits set summarized = 1 where summarized <> 1")
-    link_counts.refresh(db)
 
 
 def first_parents(db: Writer) -> None:
@@ -213,7 +217,6 @@ def restate_files(db: Writer, files: Iterable[tuple[str, str]]) -> None:
         return
     db.executemany("update commits set summarized = 2 where summarized = 1 and repo = :repo and hash in"
                    " (select cf.hash from commit_files cf where cf.repo = :repo and cf.path = :path)", rows)
-    link_counts.stale(db)  # their component counts change too
 
 
 def files_of(db: Writer, repo: str, hashes: Sequence[str]) -> list[str]:
