@@ -82,6 +82,7 @@ PARAMS: dict[str, object] = {
     "hash": "abc", "login": "x", "name": "x", "email": "x@example.com", "project": "PROJ",
     "kind": "issue", "ref": "PROJ-1", "prefix": "ab%",  # text_search.sql, similar.sql
     "root": 1, "max": 30, "least": 1, "level": "pr",  # lineage.sql
+    "k1": 1.2, "b": 0.75, "avgdl": 10.0,  # text_search.sql's BM25
 }
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
@@ -95,7 +96,9 @@ def _filled(q: queries.Query) -> tuple[str, dict[str, object]]:
     parts: dict[str, str] = {}
     params: dict[str, object] = {}
     for slot in q.slots:
-        if slot == "target":
+        if slot == "terms":  # text_search.sql's (term, idf) pairs
+            parts[slot], params["w0"], params["i0"] = "(:w0, :i0)", "token", 1.5
+        elif slot == "target":
             parts[slot], spans = paths.spans_cte([paths.PathSpan("r", "src/a.py", paths.FOREVER, "src/a.py")])
             params.update(spans)
         else:  # an in-list: one value, a string (both backends cast an untyped string to the column's type)
