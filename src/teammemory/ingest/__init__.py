@@ -47,7 +47,7 @@ def run(store: Store, source: str, target: str, config: Config, work: Callable[[
     same = Lock(f"ingest {source} {target}", f"another ingest of {source} {target!r} is running")
     try:  # PostgreSQL: `same` first, so a second ingest of this target says what it waits for
         with store.write(lock=same) as db:
-            migrate.apply(db)  # a new store is created, an older one brought up to date
+            migrate.apply(db, fill=False)  # a new store is created, an older one brought up to date
             counts = work(db)
             derive.refresh(db, config, links=link_rules(with_known_projects(db, config)))
             db.analyze()

@@ -233,7 +233,8 @@ def _write_files(db: Writer, repo: str, paths: dict[int, str], created: dict[int
     component = {str(r["path"]): str(r["component"]) for r in
                  db.all("select path, component from files where repo = :repo", repo=repo)}
     counts: dict[int, Counter[int]] = defaultdict(Counter)
-    for marks, part in in_list(paths, "r"):
+    none = db.scalar("select 1 as x from lineage_files where repo = :repo limit 1", repo=repo) is None
+    for marks, part in in_list(() if none else paths, "r"):  # a first replay has no stored counts to add to
         for r in db.all(f"select root, changes from lineage_files where repo = :repo and root in ({marks})",
                         repo=repo, **part):
             counts[int(r["root"])].update({int(k): int(n) for k, n in json.loads(str(r["changes"]))})
@@ -260,7 +261,7 @@ def _restate_components(db: Writer, repo: str) -> set[int]:
 
 def _restate_scopes(db: Writer, repo: str, roots: set[int], commits: set[str], *, full: bool) -> None:
     """Rewrite the scope rows of the new commits and of the commits of these files."""
-    for marks, part in in_list(roots):
+    for marks, part in in_list(() if full else roots):  # a full rewrite needs no list of commits
         commits |= {str(r["hash"]) for r in db.all(
             f"select distinct hash from file_lineage where repo = :repo and root in ({marks})", repo=repo, **part)}
     if full or len(commits) > FULL:

@@ -83,8 +83,10 @@ def check_readable(db: Reader, where: str) -> None:
         raise StoreError(f"{where} has schema version {version}: run `teammemory init-db` to migrate it")
 
 
-def apply(db: Writer) -> list[Migration]:
-    """Bring the store up to date; returns the migrations applied now."""
+def apply(db: Writer, *, fill: bool = True) -> list[Migration]:
+    """Bring the store up to date; returns the migrations applied now. The hooks below fill what
+    a migration added for the data already stored; `fill=False` skips them on a blank store (an
+    ingest, whose derive.refresh in the same transaction runs each of them once, after its work)."""
     db.execute("create table if not exists schema_migrations ("
                " version integer primary key, name text not null, applied_at bigint not null)")
     version = current_version(db)
@@ -100,7 +102,7 @@ def apply(db: Writer) -> list[Migration]:
         db.execute("insert into schema_migrations (version, name, applied_at) values (:v, :n, :t)",
                    v=migration.version, n=migration.name, t=int(time.time()))
         applied.append(migration)
-    if applied:
+    if applied and (fill or version > 0):
         from teammemory.store import summaries  # here: every read checks the version, and must stay light
 
         summaries.refresh(db)  # summary tables a migration added start out empty

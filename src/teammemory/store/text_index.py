@@ -150,6 +150,7 @@ def _write(db: Writer, kind: str, rows: list[dict[str, Any]], known: dict[str, t
         added.append((doc_id, tokens.terms))
         tfs.extend(zip(tokens.distinct, repeat(doc_id), tokens.counts, repeat(tokens.length), repeat(row["at"])))
     db.insert_rows("text_docs", ("doc_id", "kind", "ref", "title", "at", "stamp", "length", "terms"), docs)
+    tfs.sort()  # in (term, doc_id) order: the key and text_terms_rank grow in order, ~30% less insert time
     db.insert_rows("text_terms", ("term", "doc_id", "tf", "length", "at"), tfs)
     fulltext.sync(db, removed, added)
     _count_terms(db, removed, added)
@@ -163,8 +164,9 @@ def _count_terms(db: Writer, removed: list[tuple[int, str]], added: list[tuple[i
         delta.subtract(set(terms.split()))
     for _, terms in added:
         delta.update(set(terms.split()))
-    db.executemany("insert into text_df (term, df) values (:term, :df)"
-                   " on conflict (term) do update set df = text_df.df + excluded.df",
-                   [{"term": t, "df": n} for t, n in sorted(delta.items()) if n])
+    mark = "?" if db.dialect == "sqlite" else "%s"
+    db.executemany_raw(f"insert into text_df (term, df) values ({mark}, {mark})"  # plain tuples: no dict per term
+                       " on conflict (term) do update set df = text_df.df + excluded.df",
+                       [(t, n) for t, n in sorted(delta.items()) if n])
     if removed:
         db.execute("delete from text_df where df <= 0")
