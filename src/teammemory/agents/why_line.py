@@ -18,6 +18,12 @@ Commits are listed in the order their first line appears in the range (ties: has
 lines are given as runs (`12-14, 20`). The repository is the one the store says (`--repo`, else
 the only one), blamed in the clone it was ingested from (repositories.path), or in `--git-dir`.
 Sources: `git blame` itself and GitHub's blame view (which also honours .git-blame-ignore-revs).
+
+Speed: git blame is most of the time (three git processes: rev-list, one `cat-file --batch` for
+the file and the ignore list, blame). It walks the history commit by commit; a clone with a
+commit-graph (`git commit-graph write --reachable`, which `git gc` also writes) blames about twice
+as fast — measured 0.58 s -> 0.23 s on the 100,000-commit bench clone. TeamMemory never writes
+into a clone, so that is left to its owner.
 """
 
 from __future__ import annotations
