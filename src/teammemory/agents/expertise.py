@@ -99,12 +99,13 @@ def ask_file(db: Reader, path: str, *, now: datetime, config: Config, repo: str 
 
 
 def ask_component(db: Reader, name: str, *, now: datetime, config: Config, repo: str | None = None,
-                  include_inactive: bool = False) -> Expertise:
+                  include_inactive: bool = False, files: tuple[str, ...] | None = None) -> Expertise:
     """Experts on every file of component `name` (in `repo`, or in every repository) as of `now`;
-    NotFound with close names when unknown."""
+    NotFound with close names when unknown. `files`: the caller's `paths.component_files` of the
+    same arguments, when it has read them already."""
     paths.check_repo(db, repo)
     at = epoch(now)
-    files = paths.component_files(db, name, now=at, repo=repo)
+    files = paths.component_files(db, name, now=at, repo=repo) if files is None else files
     if not files or not name:
         raise not_found("component", name, paths.components(db, now=at, repo=repo))
     fading = config.expertise.scoring == "fading"
@@ -214,20 +215,41 @@ def _fading(acts: list[Activity], now: int, w: ExpertiseWeights, work: Work | No
     values: dict[tuple[Kind, int, int], float] = {}
     fade, half_life = scoring.fade, w.half_life_days
 
-    def add(kind: Kind, ref: str, at: int, files: int) -> None:
+    def value(kind: Kind, ref: str, files: int) -> float | None:
         if kind == "review" and ref in authored:
-            return  # a commit's own author named as its reviewer is no second pair of eyes
+            return None  # a commit's own author named as its reviewer is no second pair of eyes
         vkey = (kind, files, lines.get(ref, 0) if kind == "commit" else 0)
         v = values.get(vkey)
         if v is None:
             v = values[vkey] = scoring.value(kind, files, vkey[2], w)
-        parts[kind].append(v * fade(now - at, half_life))
+        return v
 
     for (kind, ref), (at, files) in seen_at.items():
-        add(kind, ref, at, files)
-    for (kind, ref), at in folded.items():
-        if (kind, ref) not in seen_at:
-            add(kind, ref, at, 1)
+        v = value(kind, ref, files)
+        if v is not None:
+            parts[kind].append(v * fade(now - at, half_life))
+    if folded:
+        # the bulk (tens of thousands on a large component), inlined: one file each, so a commit's
+        # value depends on its lines only; the same scoring.value and scoring.fade floats as above
+        # fade(age, h) is 2.0 ** (-max(0.0, age) / (h * DAY)), written out: the same float
+        per = half_life * scoring.DAY if half_life > 0 else 0.0
+        commit_v: dict[int, float] = {}
+        review_v = scoring.value("review", 1, 0, w)
+        commits_out, reviews_out = parts["commit"], parts["review"]
+        for key, at in folded.items():
+            if key in seen_at:
+                continue
+            age = now - at
+            f = (2.0 ** (-(age if age > 0 else 0.0) / per)) if per else 1.0
+            ref = key[1]
+            if key[0] == "commit":
+                n = lines.get(ref, 0)
+                v = commit_v.get(n)
+                if v is None:
+                    v = commit_v[n] = scoring.value("commit", 1, n, w)
+                commits_out.append(v * f)
+            elif ref not in authored:
+                reviews_out.append(review_v * f)
     counts = {k: len(v) for k, v in parts.items()}
     # fsum: exactly rounded whatever the row order, so SQLite and PostgreSQL give the same totals
     terms = {f"{k}s": math.fsum(v) for k, v in parts.items()}

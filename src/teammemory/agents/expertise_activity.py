@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from teammemory.agents import persons
 from teammemory.agents.evidence import Person, short
@@ -191,44 +191,49 @@ def component_activity(db: Reader, name: str, *, now: int = LATEST, repo: str | 
     tally = [] if every_commit else db.fetch(Q["component-tally"], TallyRow, **params)
     shared = [] if every_commit else db.fetch(Q["component-shared"], SharedRow, **params)
     rows = db.fetch(Q["component-evidence"], ComponentRow, **params)
-    commits = db.fetch(Q["component-commits"], CommitRow, **params) if every_commit else []
+    # plain tuples (CommitRow's columns, checked): tens of thousands of rows, unpacked by the fold
+    commits = db.rows(Q["component-commits"], CommitRow._fields, **params) if every_commit else []
     if db.fetch_one(Q["any-other"], AnyRow):
         rows += db.fetch(Q["component-other"], ComponentRow, **params)
     who = persons.lookup(db, {r.identity_key for r in rows} | {r.identity_key for r in tally}
-                         | {r.identity_key for r in commits})
+                         | {r[0] for r in commits})
     out = [to_activity(r, name, "", persons.who(who, r.identity_key)) for r in rows]
     work, bots = fold_commits(commits, who)
     return out, tallies(tally, shared, lambda key: persons.who(who, key).person.key), work, bots
 
 
-def fold_commits(rows: Iterable[CommitRow], who: dict[str, persons.Who]) -> tuple[dict[str, Work], tuple[str, ...]]:
+def fold_commits(rows: Iterable[CommitRow | tuple[Any, ...]], who: dict[str, persons.Who]
+                 ) -> tuple[dict[str, Work], tuple[str, ...]]:
     """Pure: person key -> Work over `rows` (what `expertise._fading` would keep of them as Activity
     rows: per (kind, ref) the latest time, per authored ref its lines), and the bots' names."""
     people: dict[str, Work] = {}
     bots: set[str] = set()
     of: dict[str, Work | None] = {}  # identity -> their person's Work (None: a bot)
-    for r in rows:
-        if r.identity_key in of:
-            work = of[r.identity_key]
+    for identity_key, reviewed, ref, at, churn in rows:  # unpacked: tens of thousands of rows
+        if identity_key in of:
+            work = of[identity_key]
         else:
-            w = persons.who(who, r.identity_key)
+            w = persons.who(who, identity_key)
             work = None
             if w.is_bot:
                 bots.add(w.person.name)
             else:
                 work = people.get(w.person.key)
                 if work is None:
-                    work = people[w.person.key] = Work(w.person, {}, {}, r.at)
-            of[r.identity_key] = work
+                    work = people[w.person.key] = Work(w.person, {}, {}, at)
+            of[identity_key] = work
         if work is None:
             continue
-        key: tuple[Kind, str] = ("review", r.ref) if r.reviewed else ("commit", r.ref)
-        if work.seen.get(key, r.at) <= r.at:
-            work.seen[key] = r.at
-        if not r.reviewed:
-            work.churn[r.ref] = r.churn
-        if r.at > work.last_at:
-            work.last_at = r.at
+        seen = work.seen
+        if reviewed:
+            key: tuple[Kind, str] = ("review", ref)
+        else:
+            key = ("commit", ref)
+            work.churn[ref] = churn
+        if seen.get(key, at) <= at:
+            seen[key] = at
+        if at > work.last_at:
+            work.last_at = at
     return people, tuple(sorted(bots))
 
 

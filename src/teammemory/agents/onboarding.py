@@ -44,14 +44,17 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, NamedTuple, TypeVar, get_args
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar, get_args
 
-from teammemory.agents import expertise, incidents, paths
+from teammemory.agents import expertise, paths
 from teammemory.agents.context_common import IncidentRef, incident_refs, key_order
 from teammemory.agents.evidence import Person, Score, epoch, iso_day, not_found
 from teammemory.agents.issue_state import issue_states, pr_state_at
 from teammemory.config import Config
 from teammemory.store import Reader, queries
+
+if TYPE_CHECKING:
+    from teammemory.agents.incidents import IncidentItem
 
 Q = queries.load("teammemory.agents.sql", "onboarding.sql")
 ISSUE_WEIGHTS = {"linked_commits": 3, "linked_prs": 3, "comments": 1, "links": 2, "bug": 5}
@@ -178,14 +181,35 @@ def ask(db: Reader, component: str, *, now: datetime, config: Config, limit: int
     paths.check_repo(db, repo)
     at = epoch(now)
     q = {"now": at, "repo": repo or ""}
-    name = _find(db, component.strip(), at, repo)
+    typed = component.strip()
+    here = _existing(db, typed, at, repo)
+    name = _find(db, typed, at, repo, here)
     n = config.onboarding_limit if limit is None else limit
     issues = rank_issues(*_issues(db, name, at, q), config.bug_issue_types)
     prs = rank_prs(*_prs(db, name, at, q))
-    files = rank_files(_files(db, name, at, repo))
-    kept = [i for i in incidents.load(db, now=at) if incidents.keep(i, component=name, repo=repo)]
+    files = rank_files(_files(db, name, at, repo, here))
+    people = _people(db, name, now, config, repo, tuple(sorted({f.path for f in here if f.component == name})))
     return Onboarding(name, RANKING, tuple(issues[:n]), tuple(prs[:n]), tuple(files[:n]),
-                      tuple(_people(db, name, now, config, repo)[:n]), tuple(incident_refs(kept)))
+                      tuple(people[:n]), tuple(incident_refs(_incidents(db, name, at, repo))))
+
+
+def _existing(db: Reader, name: str, now: int, repo: str | None) -> list[paths.FileRow]:
+    """The files that exist at `now` (in `repo`) whose component is `name` in any letter case: what
+    `paths.current_files` holds of them, read by the component alone (not every file of the store)."""
+    query = Q["component-paths"] if paths.sees_all(db, now) else Q["component-paths-as-of"]
+    removed = paths.gone(db, now=now)
+    return [f for f in db.fetch(query, paths.FileRow, component=name, now=now, repo=repo or "")
+            if (f.repo, f.path) not in removed]
+
+
+def _incidents(db: Reader, name: str, now: int, repo: str | None) -> list[IncidentItem]:
+    """The component's incidents (incidents.load, .keep); none when the store holds no postmortem
+    and no issue, which incidents.load would read to find none (its import is skipped then too)."""
+    if not db.fetch(Q["any-incident"], AnyRow):
+        return []
+    from teammemory.agents import incidents
+
+    return [i for i in incidents.load(db, now=now) if incidents.keep(i, component=name, repo=repo)]
 
 
 def _issues(db: Reader, name: str, now: int, q: dict[str, object]) -> tuple[list[IssueRow], list[IssueFactRow]]:
@@ -217,16 +241,20 @@ def _prs(db: Reader, name: str, now: int, q: dict[str, object]) -> tuple[list[Pr
     return at_now, db.fetch(Q["pr-facts"], PrFactRow, component=name, **q) if items else []
 
 
-def _files(db: Reader, name: str, now: int, repo: str | None) -> list[FileRow]:
-    """Per-path totals of the component's files that exist at `now` (summary table when `now` sees
-    every commit)."""
-    exists = {f.path for f in paths.current_files(db, now=now, repo=repo) if f.component.lower() == name.lower()}
+def _files(db: Reader, name: str, now: int, repo: str | None, here: list[paths.FileRow]) -> list[FileRow]:
+    """Per-path totals of the component's files that exist at `now` (`here`; summary table when
+    `now` sees every commit)."""
+    exists = {f.path for f in here if f.component.lower() == name.lower()}
     query = Q["files"] if paths.sees_all(db, now) else Q["files-as-of"]
     return [r for r in db.fetch(query, FileRow, component=name, now=now, repo=repo or "") if r.path in exists]
 
 
-def _find(db: Reader, name: str, now: int, repo: str | None) -> str:
-    """The component as the store spells it at `now` (case-insensitive match), else NotFound."""
+def _find(db: Reader, name: str, now: int, repo: str | None, here: list[paths.FileRow]) -> str:
+    """The component as the store spells it at `now` (case-insensitive match), else NotFound.
+    Spelled exactly as an existing file's component (`here`), it is that: the common case needs
+    no list of every name."""
+    if name and any(f.component == name for f in here):
+        return name
     jira = {r.c for r in db.fetch(Q["jira-components"], NameRow, now=now)}
     names = sorted((set(paths.components(db, now=now, repo=repo)) | jira) - {""})
     exact = [c for c in names if c == name] or [c for c in names if c.lower() == name.lower()]
@@ -235,11 +263,13 @@ def _find(db: Reader, name: str, now: int, repo: str | None) -> str:
     return exact[0]
 
 
-def _people(db: Reader, name: str, now: datetime, config: Config, repo: str | None) -> list[PersonToAsk]:
-    """Component experts (expertise.ask_component); none when only Jira knows the component."""
-    if name not in paths.components(db, now=epoch(now), repo=repo):
+def _people(db: Reader, name: str, now: datetime, config: Config, repo: str | None, files: tuple[str, ...]
+            ) -> list[PersonToAsk]:
+    """Component experts (expertise.ask_component over `files`, its existing files, as
+    paths.component_files gives them); none when only Jira knows the component (no such file)."""
+    if not files:
         return []
-    found = expertise.ask_component(db, name, now=now, config=config, repo=repo)
+    found = expertise.ask_component(db, name, now=now, config=config, repo=repo, files=files)
     return [PersonToAsk(e.person, e.score, e.summary) for e in found.experts]
 
 

@@ -125,6 +125,17 @@ class Reader:
             raise StoreError(f"query {label}: returns columns {names}, {row.__name__} has {row._fields}")
         return list(map(row._make, cur.fetchall()))
 
+    def rows(self, query: Query | str, fields: Sequence[str], **params: Any) -> list[tuple[Any, ...]]:
+        """`fetch` without the NamedTuple per row: the driver's plain tuples, for reads of tens of
+        thousands of rows that are unpacked at once (building a NamedTuple per row costs ~0.4 us).
+        The columns must be `fields`, in order, as `fetch` checks them."""
+        cur = self._tuples(query.text if isinstance(query, Query) else query, params)
+        names = tuple(d[0] for d in cur.description or ())
+        if names != tuple(fields):
+            label = query.name if isinstance(query, Query) else query.split("\n", 1)[0][:60]
+            raise StoreError(f"query {label}: returns columns {names}, expected {tuple(fields)}")
+        return list(cur.fetchall())
+
     def fetch_one(self, query: Query | str, row: type[T], **params: Any) -> T | None:
         """`fetch`'s first row, or None."""
         rows = self.fetch(query, row, **params)

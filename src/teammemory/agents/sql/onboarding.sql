@@ -256,3 +256,26 @@ select 1 as x from pull_requests limit 1
 select distinct ic.component as c
   from issue_components ic join issues i on i.key = ic.issue_key
  where coalesce(i.created_at, 0) <= :now
+
+-- name: any-incident
+-- Whether the store holds any postmortem or any issue (incidents.load reads nothing else; with
+-- neither the component has no incidents and agents/incidents.py is not even imported).
+select 1 as x from (select 1 as x from incidents limit 1) a
+union all
+select 1 as x from (select 1 as x from issues limit 1) b
+
+-- name: component-paths
+-- The files whose component is the name in any letter case (as `files` matches it), with their
+-- repository and spelling, when :now sees every commit (else `component-paths-as-of`): onboarding
+-- finds the component and its existing files here instead of among every file of the store.
+select f.repo, f.path, f.component
+  from files f
+ where lower(f.component) = lower(:component) and (:repo = '' or f.repo = :repo)
+
+-- name: component-paths-as-of
+-- `component-paths` of the files a commit authored at or before :now had changed (file_first_seen,
+-- as paths.sql's paths-as-of).
+select f.repo, f.path, f.component
+  from files f
+  join file_first_seen s on s.path = f.path and s.repo = f.repo
+ where lower(f.component) = lower(:component) and (:repo = '' or f.repo = :repo) and s.first_at <= :now
