@@ -7,12 +7,11 @@ migrations themselves are tested on blank stores (tests/store/test_migrate.py, f
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-
-import shutil
-import sqlite3
 
 import pytest
 
