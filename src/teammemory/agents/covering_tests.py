@@ -18,7 +18,6 @@ whether risky code is tested. SQL: agents/sql/covering_tests.sql.
 from __future__ import annotations
 
 import posixpath
-import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -87,39 +86,31 @@ TestIndex = dict[str, list[str]]  # the name a test tests -> its test files, sor
 # Per reader (one question's read transaction) and test patterns: the test index and each stored
 # file's test kind, which one answer asks for up to three times (a file, then code and tests
 # ranked apart), from one read of `files`.
-_INDEX: weakref.WeakKeyDictionary[Reader, dict[tuple[str, ...], TestIndex]] = weakref.WeakKeyDictionary()
-_KINDS: weakref.WeakKeyDictionary[Reader, dict[tuple[str, ...], dict[str, bool]]] = weakref.WeakKeyDictionary()
-_ROWS: weakref.WeakKeyDictionary[Reader, dict[tuple[str, ...], list[KindRow] | None]] = weakref.WeakKeyDictionary()
 
 
 def stored_tests(db: Reader, patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) -> TestIndex:
     """The index of the store's test files: from files.test_kind/test_name when derive stored them
     under these patterns (store/test_files.py), else by matching every known path (the same index).
     Kept for the reader's life (read it, do not change it)."""
-    seen = _INDEX.setdefault(db, {})
-    key = tuple(patterns)
-    if key not in seen:
+    def read() -> TestIndex:
         rows = _stored_rows(db, patterns)
         if rows is None:
-            seen[key] = index_tests((r.path for r in db.fetch(Q["known-paths"], PathRow)), patterns)
-        else:
-            by_name: dict[str, list[str]] = defaultdict(list)
-            for path, name in sorted({(r.path, r.test_name) for r in rows if r.test_kind == 1}):
-                if name:
-                    by_name[name].append(path)
-            seen[key] = dict(by_name)
-    return seen[key]
+            return index_tests((r.path for r in db.fetch(Q["known-paths"], PathRow)), patterns)
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for path, name in sorted({(r.path, r.test_name) for r in rows if r.test_kind == 1}):
+            if name:
+                by_name[name].append(path)
+        return dict(by_name)
+
+    return db.kept(("covering_tests.index", tuple(patterns)), read)
 
 
-def test_predicate(db: Reader, patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) -> Callable[[str], bool]:
+def is_test_lookup(db: Reader, patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) -> Callable[[str], bool]:
     """`is_test_path` for the thousands of paths of a window: the stored files.test_kind when
     derive stored it under these patterns (a dict lookup; a path's kind depends on the path
     alone), the globs for any other path or patterns. Kept for the reader's life."""
-    seen = _KINDS.setdefault(db, {})
-    key = tuple(patterns)
-    if key not in seen:
-        seen[key] = {r.path: r.test_kind == 1 for r in _stored_rows(db, patterns) or ()}
-    kinds = seen[key]
+    kinds = db.kept(("covering_tests.kinds", tuple(patterns)),
+                    lambda: {r.path: r.test_kind == 1 for r in _stored_rows(db, patterns) or ()})
 
     def is_test(path: str) -> bool:
         found = kinds.get(path)
@@ -131,11 +122,8 @@ def test_predicate(db: Reader, patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) 
 def _stored_rows(db: Reader, patterns: Sequence[str]) -> list[KindRow] | None:
     """Every file's stored test kind and name, or None when derive did not store them under these
     patterns (read once per reader)."""
-    seen = _ROWS.setdefault(db, {})
-    key = tuple(patterns)
-    if key not in seen:
-        seen[key] = db.fetch(Q["test-kinds"], KindRow) if test_files.stored_for(db, patterns) else None
-    return seen[key]
+    return db.kept(("covering_tests.rows", tuple(patterns)),
+                   lambda: db.fetch(Q["test-kinds"], KindRow) if test_files.stored_for(db, patterns) else None)
 
 
 def index_tests(known: Iterable[str], patterns: Sequence[str] = DEFAULT_TEST_PATTERNS) -> TestIndex:

@@ -14,10 +14,9 @@ file-experts answer for it).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import NamedTuple, TypeVar
 
 from teammemory.agents.evidence import not_found
 from teammemory.store import Reader, queries
@@ -130,17 +129,11 @@ class MoveRow(NamedTuple):
     at: int
 
 
-_KEPT: weakref.WeakKeyDictionary[Reader, dict[tuple[str, int], Any]] = weakref.WeakKeyDictionary()
-
-
 def _kept(db: Reader, what: str, at: int, read: Callable[[], T]) -> T:
     """`read()` once per reader, statement and moment: one question asks for the files, the
     component names and the gone paths up to three times (its files, the names for a hint, an
     expert list), and a reader sees one unchanging store (one transaction)."""
-    seen = _KEPT.setdefault(db, {})
-    if (what, at) not in seen:
-        seen[(what, at)] = read()
-    return cast(T, seen[(what, at)])
+    return db.kept(("paths", what, at), read)
 
 
 def gone(db: Reader, *, now: int | None = None) -> frozenset[tuple[str, str]]:

@@ -53,7 +53,7 @@ from typing import Literal, NamedTuple
 
 from teammemory.agents import paths, persons, risk_signals
 from teammemory.agents import risk_signal_facts as signal_facts
-from teammemory.agents.covering_tests import covering_tests, is_test_path, test_predicate
+from teammemory.agents.covering_tests import covering_tests, is_test_lookup, is_test_path
 from teammemory.agents.evidence import DAY, epoch, iso_day, not_found
 from teammemory.agents.risk_score import Change, Risk, explain, rank, score, with_signals
 from teammemory.agents.risk_window import WindowFacts, component_files, fold_renames, window_facts
@@ -134,7 +134,7 @@ def ask_component(db: Reader, name: str, *, now: datetime, config: Config, days:
         names = paths.components(db, repo=repo)
         if name not in names:
             raise not_found("component", name, names)
-    is_test = test_predicate(db, config.test_patterns)
+    is_test = is_test_lookup(db, config.test_patterns)
     counted = [p for p in facts.files if include_tests or not is_test(p)]
     keys = _fix_keys(db, facts.fix_refs(counted))
     changes = [c for p in counted for c in facts.changes(p, keys)]
@@ -178,7 +178,7 @@ def _split(db: Reader, facts: WindowFacts, config: Config, days: int, since: int
     `scope`: which files beyond the window's may be ranked for their signals alone (a component's)."""
     if include_tests:
         return _ranked(db, facts, config, days, since, end, limit, ctx, scope), ()
-    test = test_predicate(db, config.test_patterns)
+    test = is_test_lookup(db, config.test_patterns)
     code, tests = facts.split(test)
     return (_ranked(db, code, config, days, since, end, limit, ctx, lambda p: scope(p) and not test(p)),
             _ranked(db, tests, config, days, since, end, limit, ctx, lambda p: scope(p) and test(p)))

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from teammemory.agents import risk_signals
-from teammemory.agents.covering_tests import CoveringTest, covering_tests, is_test_path, test_predicate
+from teammemory.agents.covering_tests import CoveringTest, covering_tests, is_test_lookup, is_test_path
 from teammemory.agents.evidence import DAY, short
 from teammemory.agents.risk_signals import Caused, Signal, WindowCommit, couplings_of
 from teammemory.agents.risk_window import WindowFacts, component_files
@@ -219,7 +219,7 @@ class Context:
             self.signals([p for p in paths if p in self.window.files])  # fills the commit facts
         tests = (covering_tests(self.db, paths, self.now - self.days * DAY, self.now, self.config.test_patterns)
                  if ws["untested_changes"] else {})
-        is_test = test_predicate(self.db, self.config.test_patterns)
+        is_test = is_test_lookup(self.db, self.config.test_patterns)
         coupled = self.coupled(paths) if ws["coupling"] else {}
         out = {}
         for p in paths:

@@ -16,7 +16,6 @@ The fold is store/fix_history.py's (the bug-fix history kept at ingest folds ali
 from __future__ import annotations
 
 import math
-import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -141,10 +140,6 @@ class _Window(NamedTuple):
 
 # Per reader (one question's read transaction): the window read once, though an answer asks for
 # it twice (a component's facts, and the whole store's for the signals' coupling).
-_WINDOWS: weakref.WeakKeyDictionary[Reader, dict[tuple[int, int, str | None], _Window]] = \
-    weakref.WeakKeyDictionary()
-
-
 def window_facts(db: Reader, since: int, end: int, component: str | None = None,
                  repo: str | None = None) -> WindowFacts:
     """SQL only: the window's (commit, file) facts of the whole store (or of one component: the
@@ -158,23 +153,15 @@ def window_facts(db: Reader, since: int, end: int, component: str | None = None,
     return WindowFacts(fold_renames(facts, w.when), w.commits, w.authors)
 
 
-_COMPONENTS: weakref.WeakKeyDictionary[Reader, dict[str, frozenset[tuple[str, str]]]] = weakref.WeakKeyDictionary()
-
-
 def component_files(db: Reader, component: str) -> frozenset[tuple[str, str]]:
     """The (repo, path) of one component's files as they are now (`files.component`), read once
     per reader: its window facts and its candidates from the fix history both ask."""
-    seen = _COMPONENTS.setdefault(db, {})
-    if component not in seen:
-        seen[component] = frozenset(db.fetch(Q["component-files"], PathRow, component=component))
-    return seen[component]
+    return db.kept(("risk_window.component", component),
+                   lambda: frozenset(db.fetch(Q["component-files"], PathRow, component=component)))
 
 
 def _window(db: Reader, since: int, end: int, repo: str | None) -> _Window:
-    seen = _WINDOWS.setdefault(db, {})
-    if (since, end, repo) not in seen:
-        seen[(since, end, repo)] = _read_window(db, since, end, repo)
-    return seen[(since, end, repo)]
+    return db.kept(("risk_window.window", since, end, repo), lambda: _read_window(db, since, end, repo))
 
 
 def _read_window(db: Reader, since: int, end: int, repo: str | None) -> _Window:

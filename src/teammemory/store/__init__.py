@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +25,7 @@ from teammemory.store.queries import Query
 
 Row = dict[str, Any]
 T = TypeVar("T", bound=NamedTuple)
+V = TypeVar("V")
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
@@ -107,6 +108,15 @@ class Reader:
     def __init__(self, conn: Any, dialect: str) -> None:
         self._conn = conn
         self.dialect = dialect
+        self._kept: dict[Hashable, Any] = {}
+
+    def kept(self, key: Hashable, read: Callable[[], V]) -> V:
+        """`read()` once for this reader: a reader sees one unchanging store (one transaction),
+        and one answer asks for the same rows several times (a file, then code and tests ranked
+        apart; the names for a hint). Keys start with their module's name."""
+        if key not in self._kept:
+            self._kept[key] = read()
+        return self._kept[key]
 
     def _sql(self, sql: str) -> str:
         if self.dialect == "sqlite":
