@@ -307,25 +307,7 @@ def _reach(graph: dict[str, tuple[tuple[str, ...], bool]], start: Iterable[str],
 
 def repository(db: Reader, repo: str | None, git_dir: str | None) -> tuple[RepoRow, Path | None]:
     """The repository the change is in and its clone (None when it is not here)."""
-    rows = db.fetch(Q["repositories"], RepoRow)
-    names = sorted(r.name for r in rows)
-    if not rows:
-        raise InputError("--repo", "the store holds no git repository: run `teammemory ingest git` first")
-    if repo is not None:
-        chosen = [r for r in rows if r.name == repo]
-        if not chosen:
-            raise InputError("--repo", f"no repository {repo!r} in the store (it has {', '.join(names)})")
-    elif git_dir is not None:
-        here = Path(git_dir).expanduser().resolve()
-        chosen = [r for r in rows if r.path and Path(r.path).resolve() == here] or (rows if len(rows) == 1 else [])
-        if not chosen:
-            raise InputError("--repo", f"{git_dir} is not where a stored repository was ingested from;"
-                             f" name one of {', '.join(names)}")
-    elif len(rows) == 1:
-        chosen = rows
-    else:
-        raise InputError("--repo", f"the store holds {len(rows)} repositories: name one of {', '.join(names)}")
-    row = chosen[0]
+    row = paths.pick_repository(db.fetch(Q["repositories"], RepoRow), repo, git_dir)
     clone = Path(git_dir).expanduser() if git_dir is not None else Path(row.path) if row.path else None
     if git_dir is not None and (clone is None or not clone.is_dir()):
         raise InputError("--git-dir", f"{git_dir}: no such directory")

@@ -14,11 +14,13 @@ file-experts answer for it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, TypeVar
+from pathlib import Path
+from typing import NamedTuple, Protocol, TypeVar
 
 from teammemory.agents.evidence import not_found
+from teammemory.errors import InputError
 from teammemory.store import Reader, queries
 
 Q = queries.load("teammemory.agents.sql", "paths.sql")
@@ -205,3 +207,37 @@ def check_repo(db: Reader, repo: str | None) -> None:
         known = repos(db)
         if repo not in known:
             raise not_found("repository", repo, known)
+
+
+class _Clone(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+
+
+C = TypeVar("C", bound=_Clone)
+
+
+def pick_repository(rows: Sequence[C], repo: str | None, git_dir: str | None) -> C:
+    """The repository a git-reading question is about: `--repo`, else the one ingested from
+    `--git-dir` (or the only one), else the only one; refused naming the choices otherwise."""
+    names = sorted(r.name for r in rows)
+    if not rows:
+        raise InputError("--repo", "the store holds no git repository: run `teammemory ingest git` first")
+    if repo is not None:
+        chosen = [r for r in rows if r.name == repo]
+        if not chosen:
+            raise InputError("--repo", f"no repository {repo!r} in the store (it has {', '.join(names)})")
+    elif git_dir is not None:
+        here = Path(git_dir).expanduser().resolve()
+        chosen = [r for r in rows if r.path and Path(r.path).resolve() == here]
+        chosen = chosen or (list(rows) if len(rows) == 1 else [])
+        if not chosen:
+            raise InputError("--repo", f"{git_dir} is not where a stored repository was ingested from;"
+                             f" name one of {', '.join(names)}")
+    elif len(rows) == 1:
+        chosen = list(rows)
+    else:
+        raise InputError("--repo", f"the store holds {len(rows)} repositories: name one of {', '.join(names)}")
+    return chosen[0]

@@ -34,6 +34,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
+from teammemory.agents import paths
 from teammemory.agents.context_common import (
     IssueKeyRow,
     IssueRef,
@@ -248,24 +249,7 @@ def ask(db: Reader, spec: str, *, now: datetime, config: Config, blame: BlameFn,
 
 def choose_repository(rows: list[RepoRow], repo: str | None, git_dir: str | None) -> tuple[RepoRow, Path]:
     """Pure but for path checks: the repository to blame and its clone (see the module docstring)."""
-    names = sorted(r.name for r in rows)
-    if not rows:
-        raise InputError("--repo", "the store holds no git repository: run `teammemory ingest git` first")
-    if repo is not None:
-        chosen = [r for r in rows if r.name == repo]
-        if not chosen:
-            raise InputError("--repo", f"no repository {repo!r} in the store (it has {', '.join(names)})")
-    elif git_dir is not None:
-        here = Path(git_dir).expanduser().resolve()
-        chosen = [r for r in rows if r.path and Path(r.path).resolve() == here] or (rows if len(rows) == 1 else [])
-        if not chosen:
-            raise InputError("--repo", f"{git_dir} is not where a stored repository was ingested from;"
-                             f" name one of {', '.join(names)}")
-    elif len(rows) == 1:
-        chosen = rows
-    else:
-        raise InputError("--repo", f"the store holds {len(rows)} repositories: name one of {', '.join(names)}")
-    row = chosen[0]
+    row = paths.pick_repository(rows, repo, git_dir)
     clone = Path(git_dir).expanduser() if git_dir is not None else Path(row.path)
     if git_dir is None and (not row.path or not clone.is_dir()):
         raise InputError("--git-dir", f"repository {row.name} was ingested from {row.path or 'an unrecorded place'},"
