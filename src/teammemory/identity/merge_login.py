@@ -60,7 +60,7 @@ def merge_logins(commits: Iterable[GitCommit]) -> list[MergeLogin]:
     for repo in sorted(by_repo):
         graph = by_repo[repo]
         merges = sorted(h for h, c in graph.items() if is_pr_merge(c))
-        gen = _generations(graph) if merges else {}
+        gen = generations(graph) if merges else {}
         found += [p for p in (prove(graph, gen, graph[merge]) for merge in merges) if p is not None]
     return found
 
@@ -85,9 +85,11 @@ def prove(graph: Mapping[str, GitCommit], gen: Mapping[str, int], c: GitCommit) 
                                      f"from {source}, whose branch only {{who}} wrote")
 
 
-def _generations(graph: Mapping[str, GitCommit]) -> dict[str, int]:
-    """Commit -> 1 + its parents' highest (a root: 1): a child always ranks above its parents."""
-    gen: dict[str, int] = {}
+def generations(graph: Mapping[str, GitCommit], known: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Commit -> 1 + its parents' highest (a root: 1): a child always ranks above its parents.
+    `known` ranks parents outside `graph` (commits stored earlier); a parent in neither counts
+    for nothing."""
+    gen = dict(known or {})
     for start in sorted(graph):
         stack = [start]
         while stack:
@@ -99,9 +101,9 @@ def _generations(graph: Mapping[str, GitCommit]) -> dict[str, int]:
             if todo:
                 stack += todo
             else:
-                gen[h] = 1 + max((gen[p] for p in graph[h].parents if p in graph), default=0)
+                gen[h] = 1 + max((gen[p] for p in graph[h].parents if p in gen), default=0)
                 stack.pop()
-    return gen
+    return {h: gen[h] for h in graph}
 
 
 def _branch(graph: Mapping[str, GitCommit], gen: Mapping[str, int], merge: GitCommit) -> list[str] | None:

@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
-from teammemory.identity.merge_login import GitCommit, MergeLogin, _generations, is_pr_merge, prove
+from teammemory.identity.merge_login import GitCommit, MergeLogin, generations, is_pr_merge, prove
 from teammemory.store import Writer
 from teammemory.store.queries import in_list
 
@@ -74,7 +74,7 @@ def _rebuild(db: Writer) -> None:
     missing: set[tuple[str, str]] = set()
     for repo in sorted(by_repo):
         graph = by_repo[repo]
-        gen = _generations(graph)
+        gen = generations(graph)
         db.insert_rows("commit_generations", ("repo", "hash", "gen"), [(repo, h, g) for h, g in gen.items()])
         missing |= {(repo, p) for c in graph.values() for p in c.parents if p not in graph}
         _write_walks(db, graph, gen, [c for c in graph.values() if is_pr_merge(c)])
@@ -92,33 +92,13 @@ def _extend(db: Writer, new: list[GitCommit], missing: set[tuple[str, str]]) -> 
                 f"select hash, gen from commit_generations where repo = :repo and hash in ({marks})",
                 repo=repo, **params)}
         missing |= {(repo, p) for p in outside if p not in known}
-        gen = _fresh_generations(fresh, known)
+        gen = generations(fresh, known)
         db.insert_rows("commit_generations", ("repo", "hash", "gen"), [(repo, h, gen[h]) for h in sorted(fresh)])
         merges = [c for c in fresh.values() if is_pr_merge(c)]
         if merges:
             lazy = _Lazy(db, repo)
             _write_walks(db, lazy, lazy.gens, merges)
     _set_missing(db, missing)
-
-
-def _fresh_generations(fresh: Mapping[str, GitCommit], known: Mapping[str, int]) -> dict[str, int]:
-    """merge_login._generations of the new commits, their stored parents ranked as `known` says
-    (a parent the store lacks counts for nothing, as there)."""
-    gen = dict(known)
-    for start in sorted(fresh):
-        stack = [start]
-        while stack:
-            h = stack[-1]
-            if h in gen:
-                stack.pop()
-                continue
-            todo = [p for p in fresh[h].parents if p in fresh and p not in gen]
-            if todo:
-                stack += todo
-            else:
-                gen[h] = 1 + max((gen[p] for p in fresh[h].parents if p in gen), default=0)
-                stack.pop()
-    return {h: gen[h] for h in fresh}
 
 
 def _write_walks(db: Writer, graph: Mapping[str, GitCommit], gen: Mapping[str, int], merges: list[GitCommit]) -> None:
