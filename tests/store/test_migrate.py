@@ -140,7 +140,8 @@ def test_the_explicit_upgrade_migrates_an_older_store(store: Store, monkeypatch:
                      "text_index", "incidents", "activity_summaries",
                      "window_indexes_and_test_files", "file_lineage", "first_parents", "commit_hygiene",
                      "text_index_incidents", "risk_fix_history", "issue_key_any_case",
-                     "component_authors", "review_comment_lines", "text_df", "merge_login_walks", "notes"]
+                     "component_authors", "review_comment_lines", "text_df", "merge_login_walks", "clustered_tables",
+                     "notes"]
 
 
 def test_ingest_creates_a_missing_store(tmp_path: Path) -> None:

@@ -1,0 +1,2 @@
+-- 0021 on PostgreSQL: nothing. SQLite's twin stores some tables in their key's order (WITHOUT
+-- ROWID); a PostgreSQL table is a heap with its key's index either way.
