@@ -314,6 +314,8 @@ class Store:
                     self._refuse_foreign(writer)
                 yield writer
                 conn.commit()
+                if self.dialect == "sqlite":
+                    sqlite_file.use_wal(conn)  # a blank file's first transaction had a rollback journal
             except BaseException as exc:
                 conn.rollback()
                 if isinstance(exc, _driver_errors()):

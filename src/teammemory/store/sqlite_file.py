@@ -88,12 +88,27 @@ def _configure(conn: sqlite3.Connection, readonly: bool) -> sqlite3.Connection:
     if readonly:
         conn.execute("pragma query_only = 1")
     else:
-        names = user_tables(conn)
-        if not names or "schema_migrations" in names:  # never switch another application's file
-            conn.execute("pragma journal_mode = wal")
+        use_wal(conn)
+        # A blank file keeps SQLite's rollback journal for its first transaction (a first ingest):
+        # pages that were not in the file before are never journaled, so they are written once,
+        # into the file, instead of into the WAL and again by the checkpoint (BookKeeper's first
+        # ingest: ~70 MB once, ~0.2 s less). Store.write then calls `use_wal`.
         conn.execute("pragma synchronous = normal")
         conn.execute("pragma cache_size = -65536")  # 64 MiB: bulk inserts into big indexes; RSS stays < 300 MB
     return conn
+
+
+def use_wal(conn: sqlite3.Connection) -> None:
+    """Put a TeamMemory store still in rollback-journal mode (after a blank file's first
+    transaction) into WAL mode, so that readers never wait for a writer; never another
+    application's file. While another connection reads, the switch cannot happen and the
+    write goes on in rollback mode; the next writer asks again."""
+    if conn.execute("pragma journal_mode").fetchone()[0] == "wal" or "schema_migrations" not in user_tables(conn):
+        return
+    try:
+        conn.execute("pragma journal_mode = wal")
+    except sqlite3.OperationalError:  # busy: another connection is reading or writing
+        pass
 
 
 def user_tables(conn: sqlite3.Connection) -> list[str]:
