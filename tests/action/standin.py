@@ -87,6 +87,9 @@ class GitHub:
 def _handler(api: GitHub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body are two writes: with Nagle on, a kept-alive connection waits ~40 ms
+        # per answer for the client's delayed ACK
+        disable_nagle_algorithm = True
 
         def _answer(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)

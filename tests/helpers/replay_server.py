@@ -89,6 +89,9 @@ class ReplayServer:
 def _handler(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body are two writes: with Nagle on, a kept-alive connection waits ~40 ms
+        # per answer for the client's delayed ACK
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:  # noqa: N802 - the stdlib's naming
             scripted = server.respond("GET", self.path, {k.lower(): v for k, v in self.headers.items()})

@@ -57,7 +57,7 @@ def test_a_reader_during_the_switch_leaves_it_to_the_next_writer(tmp_path: Path)
     reader = sqlite3.connect(path, isolation_level=None)
     reader.execute("begin")
     reader.execute("select count(*) from schema_migrations").fetchone()  # holds a read lock
-    writer = sqlite3.connect(path, isolation_level=None)
+    writer = sqlite3.connect(path, isolation_level=None, timeout=0)  # busy: at once
     sqlite_file.use_wal(writer)  # the switch needs the file alone: asked, refused, no error
     writer.close()
     reader.execute("commit")
