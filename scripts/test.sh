@@ -6,6 +6,10 @@ scripts/setup.sh
 echo "== ruff";   .venv/bin/ruff check src tests bench
 echo "== mypy";   .venv/bin/mypy
 echo "== docs";   .venv/bin/cog --check -I src README.md docs/cli.md docs/configuration.md docs/agents.md
+# Bytecode is cached even where PYTHONDONTWRITEBYTECODE is set: each worker would otherwise compile
+# and assertion-rewrite every test module again (~2.5 s each), and every `teammemory` process a
+# test starts would compile the package (~17 s of the suite's CPU). __pycache__ is git-ignored.
+export PYTHONDONTWRITEBYTECODE=
 # Two test processes per core (pytest-xdist): many tests wait on git, PostgreSQL or a server
 # thread, so a core has work while another test waits. TEAMMEMORY_TEST_WORKERS=0 runs in one process.
 workers="${TEAMMEMORY_TEST_WORKERS:-$(( $(nproc) * 2 ))}"
