@@ -150,7 +150,7 @@ def _write(db: Writer, kind: str, rows: list[dict[str, Any]], known: dict[str, t
         added.append((doc_id, tokens.terms))
         tfs.extend(zip(tokens.distinct, repeat(doc_id), tokens.counts, repeat(tokens.length), repeat(row["at"])))
     db.insert_rows("text_docs", ("doc_id", "kind", "ref", "title", "at", "stamp", "length", "terms"), docs)
-    tfs.sort()  # in (term, doc_id) order: the key and text_terms_rank grow in order, ~30% less insert time
+    tfs.sort()  # in (term, doc_id) order: the key (and PostgreSQL's text_terms_rank) grows in order: less insert time
     db.insert_rows("text_terms", ("term", "doc_id", "tf", "length", "at"), tfs)
     fulltext.sync(db, removed, added)
     _count_terms(db, removed, added)

@@ -22,7 +22,8 @@ select t.term, count(*) as df
 
 -- name: best
 -- The :n documents of largest BM25 as of :now (agents/text_search.py's formula, summed here in the
--- store's own floating point: the caller scores them again), by one scan of text_terms_rank.
+-- store's own floating point: the caller scores them again), by one scan of text_terms' key (term,
+-- doc_id, with tf, length and at beside it: 0021 on SQLite, text_terms_rank on PostgreSQL).
 -- slot: terms  the query terms with their idf, `(:w0, :i0), (:w1, :i1), ...`
 with q (term, idf) as (values {terms})
 select t.doc_id, sum(q.idf * t.tf * (:k1 + 1) / (t.tf + :k1 * (1 - :b + :b * t.length / :avgdl))) as score

@@ -124,3 +124,4 @@ insert into lineage_scopes_0021 (repo, scope, keyset, hash) select repo, scope, 
 drop table lineage_scopes;
 alter table lineage_scopes_0021 rename to lineage_scopes;
 create index lineage_scopes_commit on lineage_scopes (repo, hash);
+
