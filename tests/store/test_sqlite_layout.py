@@ -9,7 +9,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +102,20 @@ def test_0021_keeps_every_row_and_clusters_the_tables(tmp_path: Path, monkeypatc
 def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
     with sqlite3.connect(path) as conn:
         return {t: sorted(conn.execute(f"select * from {t}").fetchall(), key=repr) for t in CLUSTERED}
+
+
+def test_two_processes_ingest_into_one_blank_file_at_once(tmp_path: Path) -> None:
+    """The first transaction's rollback journal takes the same write lock as WAL mode: the second
+    ingest waits for the first, then writes; nothing is lost and the store ends in WAL mode."""
+    one = build_repo(tmp_path / "one", HISTORY)
+    two = build_repo(tmp_path / "two", [dataclasses.replace(c, message=f"Two: {c.message}") for c in HISTORY])
+    path = tmp_path / "tm.db"
+    runs = [subprocess.Popen([sys.executable, "-m", "teammemory", "--db", str(path), "ingest", "git", "-q", str(repo)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for repo in (one, two)]
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("select repo, count(*) from commits group by repo order by repo").fetchall() == \
+            [("one", len(HISTORY)), ("two", len(HISTORY))]
+    assert _mode(path) == "wal"
