@@ -127,7 +127,7 @@ def test_changed_component_rules(store: Store, history: Path) -> None:
 # The ingest steps that write tables of migrations after 0001 (repository identity, tags, the
 # text index, test files): a TeamMemory that knew only migration 1 had none of them.
 LATER_WRITES = [(same_repo, "refuse_other_name"), (same_repo, "record"), (tags, "ingest_tags"),
-                (text_index, "refresh"), (text_index, "prepare"), (test_files, "refresh"), (lineage, "refresh"),
+                (text_index, "refresh"), (test_files, "refresh"), (lineage, "refresh"),
                 (fix_history, "refresh")]
 
 

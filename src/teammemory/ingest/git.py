@@ -25,7 +25,7 @@ from teammemory.config import Config
 from teammemory.ingest import IngestSummary, links, run, same_repo, tags
 from teammemory.model import Commit
 from teammemory.sources import checks, gitlog, gitparse, mailmap, repo_identity
-from teammemory.store import Store, Writer, summaries, text_index
+from teammemory.store import Store, Writer, summaries
 from teammemory.store.write import get_cursor, set_cursor, write_commits, write_repository
 
 BATCH = 2000
@@ -157,9 +157,7 @@ def write_all(db: Writer, commits: Iterator[Commit], counts: dict[str, int],
     """Write `commits` in batches of BATCH (one executemany per table per batch), tallying counts.
 
     `advance` hears of every STEP commits read, not of every batch written, so a progress bar
-    moves steadily instead of jumping by thousands (a call per commit would cost ~1 s per 100k).
-    Each batch's messages are tokenized for the text index here (`text_index.prepare`), while
-    git is still writing the next batch, instead of all at once after the last one."""
+    moves steadily instead of jumping by thousands (a call per commit would cost ~1 s per 100k)."""
     batch: list[Commit] = []
     unreported = 0
     for commit in commits:
@@ -181,7 +179,6 @@ def write_all(db: Writer, commits: Iterator[Commit], counts: dict[str, int],
 def _write_batch(db: Writer, batch: list[Commit], classify: Callable[[Commit], tuple[int, str]] | None,
                  component_of: Callable[[str], str] | None) -> None:
     write_commits(db, batch, classify=classify, component_of=component_of)
-    text_index.prepare(db, "commit", ((f"{c.repo}@{c.hash}", c.subject, c.message) for c in batch if not c.is_merge))
 
 
 def tally(counts: dict[str, int], commit: Commit) -> None:

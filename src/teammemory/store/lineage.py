@@ -166,8 +166,8 @@ def _extend(db: Writer, repo: str, new: list[tuple[int, str]], state: Any) -> tu
         seq += 1
         roots_of[h].add(root)
         changes[(root, authors[h])] += 1
-    lineage = [(repo, r.hash, root, len(roots_of[r.hash]), at[r.hash]) for r, root in zip(rows, replayed, strict=True)]
-    db.insert_rows("file_lineage", ("repo", "hash", "root", "files", "committed_at"), lineage)
+    lineage = ((repo, r.hash, root, len(roots_of[r.hash]), at[r.hash]) for r, root in zip(rows, replayed, strict=True))
+    db.insert_rows("file_lineage", ("repo", "hash", "root", "files", "committed_at"), lineage)  # rows made as written
     renamed = _write_names(db, repo, names, fresh=state is None)
     db.insert_rows("lineage_commits", ("repo", "hash", "committed_at", "files", "keyset"),
                    [(repo, h, t, len(roots_of.get(h, ())), authors[h]) for t, h in sorted(new)])

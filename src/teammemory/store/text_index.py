@@ -10,22 +10,23 @@ out in (kind, ref) order after the largest one, so the same ingests give the sam
 backends. Runs inside the ingest's transaction (derive.refresh, as store/summaries.py is): reads
 never build anything.
 
-Git ingestion tokenizes its new commits ahead (`prepare`, batch by batch while git is still
-writing the next ones: the reading thread would wait for git anyway), so at the end `refresh`
-mostly writes. A prepared document is used only when its text is exactly the stored one.
-Each write also keeps text_df (migration 0019: the documents holding each term) in step.
+New commits are indexed PAGE at a time, in ref order (the ids are those of one pass), so memory
+stays bounded on a long history: all at once, with each commit's terms kept from the git phase
+until here, a first ingest of the 100,000-commit bench history peaked at 505 MB (~175 MB of it
+those terms, ~100 MB this write). Each write also keeps text_df (migration 0019: the documents
+holding each term) in step.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from itertools import repeat
 from typing import Any, NamedTuple
-from weakref import WeakKeyDictionary
 
 from teammemory.store import Writer, fulltext
+from teammemory.store.queries import in_list
 
 Row = dict[str, Any]
 
@@ -56,44 +57,32 @@ SOURCES: dict[str, Callable[[Writer], list[Row]]] = {
                   " from pull_requests"),
     "incident": incident_rows,
 }
-NEW_COMMITS = ("select c.repo || '@' || c.hash as ref, c.subject as title, c.message as body, c.authored_at as at"
-               " from commits c where c.is_merge = 0 and not exists (select 1 from text_docs d"
+NEW_COMMITS = ("select c.repo, c.hash from commits c where c.is_merge = 0 and not exists (select 1 from text_docs d"
                " where d.kind = 'commit' and d.ref = c.repo || '@' || c.hash)")
+COMMIT_TEXTS = ("select c.repo || '@' || c.hash as ref, c.subject as title, c.message as body, c.authored_at as at"
+                " from commits c where c.repo = :repo and c.hash in ({hashes})")
+PAGE = 5000  # commits indexed per write
 
 
 class Tokens(NamedTuple):
-    """A document's text and what the index stores of it: its terms space-separated, their
-    number, and the distinct terms in order with their frequencies."""
+    """What the index stores of a document: its terms space-separated, their number, and the
+    distinct terms in order with their frequencies."""
 
-    text: str
     terms: str
     length: int
     distinct: tuple[str, ...]
     counts: tuple[int, ...]
 
 
-_PREPARED: WeakKeyDictionary[Writer, dict[tuple[str, str], Tokens]] = WeakKeyDictionary()
-
-
-def prepare(db: Writer, kind: str, docs: Iterable[tuple[str, str, str]]) -> None:
-    """Tokenize documents (ref, title, body) that the next `refresh` in this transaction will
-    index; it checks each against the stored text, so preparing too much or the wrong text
-    changes nothing but the time."""
-    memo = _PREPARED.setdefault(db, {})
-    for ref, title, body in docs:
-        memo[(kind, ref)] = tokenize(_text(title, body))
-
-
 def tokenize(text: str) -> Tokens:
     words = fulltext.terms(text)
     tf = sorted(Counter(words).items())
-    return Tokens(text, " ".join(words), len(words), tuple(t for t, _ in tf), tuple(n for _, n in tf))
+    return Tokens(" ".join(words), len(words), tuple(t for t, _ in tf), tuple(n for _, n in tf))
 
 
 def refresh(db: Writer, kinds: Sequence[str] = (*SOURCES, "commit")) -> dict[str, int]:
     """Index what is new or changed (of `kinds`: all by default; a migration may ask for one);
     returns how many documents of each kind were (re)written."""
-    prepared = _PREPARED.pop(db, {})
     next_id = int(db.scalar("select coalesce(max(doc_id), 0) as m from text_docs") or 0) + 1
     counts: dict[str, int] = {}
     for kind, read in SOURCES.items():
@@ -102,13 +91,19 @@ def refresh(db: Writer, kinds: Sequence[str] = (*SOURCES, "commit")) -> dict[str
         known = {r["ref"]: (r["doc_id"], r["stamp"]) for r in db.iterate(
             "select ref, doc_id, stamp from text_docs where kind = :kind", kind=kind)}
         rows = sorted((r for r in read(db) if known.get(r["ref"], (0, ""))[1] != _stamp(r)), key=lambda r: r["ref"])
-        next_id = _write(db, kind, rows, known, next_id, prepared)
+        next_id = _write(db, kind, rows, known, next_id)
         counts[kind] = len(rows)
     if "commit" not in kinds:
         return counts
-    commits = sorted(db.all(NEW_COMMITS), key=lambda r: r["ref"])
-    _write(db, "commit", commits, {}, next_id, prepared)
-    counts["commit"] = len(commits)
+    new = sorted((f"{r['repo']}@{r['hash']}", str(r["repo"]), str(r["hash"])) for r in db.iterate(NEW_COMMITS))
+    for start in range(0, len(new), PAGE):
+        page = new[start:start + PAGE]
+        rows = []
+        for repo in sorted({repo for _, repo, _ in page}):
+            for marks, params in in_list((h for _, r, h in page if r == repo), "h"):
+                rows += db.all(COMMIT_TEXTS.format(hashes=marks), repo=repo, **params)
+        next_id = _write(db, "commit", sorted(rows, key=lambda r: r["ref"]), {}, next_id)
+    counts["commit"] = len(new)
     return counts
 
 
@@ -127,17 +122,13 @@ def _stamp(row: dict[str, Any]) -> str:
     return hashlib.sha1(document_text(row).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def _write(db: Writer, kind: str, rows: list[dict[str, Any]], known: dict[str, tuple[int, str]], next_id: int,
-           prepared: dict[tuple[str, str], Tokens]) -> int:
+def _write(db: Writer, kind: str, rows: list[dict[str, Any]], known: dict[str, tuple[int, str]], next_id: int) -> int:
     removed: list[tuple[int, str]] = []
     added: list[tuple[int, str]] = []
     docs: list[tuple[Any, ...]] = []
     tfs: list[tuple[str, int, int, int, int | None]] = []
     for row in rows:
-        text = document_text(row)
-        tokens = prepared.get((kind, row["ref"]))
-        if tokens is None or tokens.text != text:
-            tokens = tokenize(text)
+        tokens = tokenize(document_text(row))
         if row["ref"] in known:
             doc_id = known[row["ref"]][0]
             removed.append((doc_id, str(db.scalar("select terms from text_docs where doc_id = :d", d=doc_id))))
