@@ -14,9 +14,11 @@ for, then the store's writer lock, like every write.
 
 from __future__ import annotations
 
+import gc
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from teammemory.config import Config
@@ -46,7 +48,7 @@ def run(store: Store, source: str, target: str, config: Config, work: Callable[[
     started = clock()
     same = Lock(f"ingest {source} {target}", f"another ingest of {source} {target!r} is running")
     try:  # PostgreSQL: `same` first, so a second ingest of this target says what it waits for
-        with store.write(lock=same) as db:
+        with store.write(lock=same) as db, fewer_collections():
             migrate.apply(db, fill=False)  # a new store is created, an older one brought up to date
             counts = work(db)
             derive.refresh(db, config, links=link_rules(with_known_projects(db, config)))
@@ -63,6 +65,21 @@ def run(store: Store, source: str, target: str, config: Config, work: Callable[[
         _record_failure(store, run_id, source, target, int(started), int(clock()))
         raise
     return IngestSummary(source, target, dict(counts), round(clock() - started, 3), run_id)
+
+
+@contextmanager
+def fewer_collections(first: int = 100_000) -> Iterator[None]:
+    """Run the cyclic garbage collector after every `first` allocations instead of Python's 700.
+
+    An ingest allocates millions of short-lived objects (parsed commits, rows) and makes almost
+    no reference cycles, so the frequent collections only scan the growing heap again: ~0.2 s of
+    BookKeeper's first ingest, ~0.1 s of Flask's (bench/ingest_real.py), peak memory unchanged."""
+    before = gc.get_threshold()
+    gc.set_threshold(first, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _record_failure(store: Store, run_id: str, source: str, target: str, started: int, finished: int) -> None:
