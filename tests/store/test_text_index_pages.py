@@ -34,5 +34,5 @@ def test_pages_of_two_index_as_one_pass(tmp_path: Path, monkeypatch: pytest.Monk
     one = _index(tmp_path / "one.db")
     assert len(one["docs"]) == len(HISTORY) and one["terms"]
     assert _index(tmp_path / "paged.db") == one
-    refs = [ref for _, _, ref, _, _ in one["docs"]]
+    refs = [str(ref) for _, _, ref, _, _ in one["docs"]]
     assert refs == sorted(refs)  # ids in ref order, as one pass gives them
