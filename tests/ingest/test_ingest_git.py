@@ -259,6 +259,14 @@ def test_force_push_is_reconciled(store: Store, history: Path, tmp_path: Path) -
     ingest(fresh, history, name="proj")
     assert dump(store, TABLES_OF_A_REPO) == dump(fresh, TABLES_OF_A_REPO)
     assert rows(store, "select value from cursors where source = 'git'") == [{"value": rev(history)}]
+    # the text index holds the commits there are, as a fresh ingest's (doc_ids aside)
+    index = ("select d.ref, t.term, t.tf from text_docs d join text_terms t on t.doc_id = d.doc_id"
+             " order by d.ref, t.term")
+    assert rows(store, index) == rows(fresh, index)
+    assert rows(store, "select term, df from text_df order by term") == rows(fresh, "select term, df from text_df"
+                                                                             " order by term")
+    assert not [r for r in rows(store, "select ref from text_docs where ref like '%@%'")
+                if r["ref"].split("@")[1] not in git(history, "rev-list", "HEAD")]
 
 
 def test_force_push_after_gc_when_the_old_head_is_gone(store: Store, history: Path, tmp_path: Path) -> None:

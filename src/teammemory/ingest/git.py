@@ -25,7 +25,7 @@ from teammemory.config import Config
 from teammemory.ingest import IngestSummary, links, run, same_repo, tags
 from teammemory.model import Commit
 from teammemory.sources import checks, gitlog, gitparse, mailmap, repo_identity
-from teammemory.store import Store, Writer, summaries
+from teammemory.store import Store, Writer, summaries, text_index
 from teammemory.store.write import get_cursor, set_cursor, write_commits, write_repository
 
 BATCH = 2000
@@ -147,6 +147,7 @@ def remove_commits(db: Writer, name: str, hashes: tuple[str, ...]) -> int:
     db.execute("delete from files where repo = :repo and not exists (select 1 from commit_files cf"
                " where cf.repo = files.repo and cf.path = files.path)", repo=name)
     summaries.forget_commits(db, name, paths)
+    text_index.forget_commits(db, (f"{name}@{h}" for h in hashes))  # `similar` must not find them
     db.execute("delete from first_parent_heads where repo = :repo", repo=name)  # its chain is walked again
     return len(hashes)
 

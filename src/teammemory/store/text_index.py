@@ -4,7 +4,8 @@ and commits.
 A document per issue (summary + description), per PR (title + body), per ingested postmortem
 (migration 0014: title, then summary, trigger, root cause and lessons, in that order) and per
 non-merge commit (its message), with the terms of store/fulltext.py and their frequencies.
-Commits never change, so only commits without a document are read; an issue, PR or incident is
+Commits never change, so only commits without a document are read (those a rewritten
+history removed are forgotten: `forget_commits`); an issue, PR or incident is
 re-indexed when its text changed (its `stamp`, a hash of that text, differs). doc_ids are handed
 out in (kind, ref) order after the largest one, so the same ingests give the same ids on both
 backends. Runs inside the ingest's transaction (derive.refresh, as store/summaries.py is): reads
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import Any, NamedTuple
 
@@ -105,6 +106,21 @@ def refresh(db: Writer, kinds: Sequence[str] = (*SOURCES, "commit")) -> dict[str
         next_id = _write(db, "commit", sorted(rows, key=lambda r: r["ref"]), {}, next_id)
     counts["commit"] = len(new)
     return counts
+
+
+def forget_commits(db: Writer, refs: Iterable[str]) -> int:
+    """Drop the documents of commits a rewritten history removed (refs `repo@hash`), with their
+    terms, their engine entries and their share of text_df; returns how many there were."""
+    gone: list[tuple[int, str]] = []
+    for marks, params in in_list(refs, "r"):
+        gone += [(int(r["doc_id"]), str(r["terms"])) for r in db.all(
+            f"select doc_id, terms from text_docs where kind = 'commit' and ref in ({marks})", **params)]
+    for marks, params in in_list((d for d, _ in gone), "d"):
+        db.execute(f"delete from text_terms where doc_id in ({marks})", **params)
+        db.execute(f"delete from text_docs where doc_id in ({marks})", **params)
+    fulltext.sync(db, gone, [])
+    _count_terms(db, gone, [])
+    return len(gone)
 
 
 def document_text(row: dict[str, Any]) -> str:
