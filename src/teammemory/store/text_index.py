@@ -111,13 +111,9 @@ def refresh(db: Writer, kinds: Sequence[str] = (*SOURCES, "commit")) -> dict[str
 def forget_commits(db: Writer, refs: Iterable[str]) -> int:
     """Drop the documents of commits a rewritten history removed (refs `repo@hash`), with their
     terms, their engine entries and their share of text_df; returns how many there were."""
-    gone: list[tuple[int, str]] = []
-    for marks, params in in_list(refs, "r"):
-        gone += [(int(r["doc_id"]), str(r["terms"])) for r in db.all(
-            f"select doc_id, terms from text_docs where kind = 'commit' and ref in ({marks})", **params)]
-    for marks, params in in_list((d for d, _ in gone), "d"):
-        db.execute(f"delete from text_terms where doc_id in ({marks})", **params)
-        db.execute(f"delete from text_docs where doc_id in ({marks})", **params)
+    ids = [int(r["doc_id"]) for marks, params in in_list(refs, "r") for r in db.all(
+        f"select doc_id from text_docs where kind = 'commit' and ref in ({marks})", **params)]
+    gone = _delete_docs(db, ids)
     fulltext.sync(db, gone, [])
     _count_terms(db, gone, [])
     return len(gone)
@@ -139,7 +135,7 @@ def _stamp(row: dict[str, Any]) -> str:
 
 
 def _write(db: Writer, kind: str, rows: list[dict[str, Any]], known: dict[str, tuple[int, str]], next_id: int) -> int:
-    removed: list[tuple[int, str]] = []
+    removed = _delete_docs(db, [known[row["ref"]][0] for row in rows if row["ref"] in known])  # rewritten in place
     added: list[tuple[int, str]] = []
     docs: list[tuple[Any, ...]] = []
     tfs: list[tuple[str, int, int, int, int | None]] = []
@@ -147,9 +143,6 @@ def _write(db: Writer, kind: str, rows: list[dict[str, Any]], known: dict[str, t
         tokens = tokenize(document_text(row))
         if row["ref"] in known:
             doc_id = known[row["ref"]][0]
-            removed.append((doc_id, str(db.scalar("select terms from text_docs where doc_id = :d", d=doc_id))))
-            db.execute("delete from text_terms where doc_id = :d", d=doc_id)
-            db.execute("delete from text_docs where doc_id = :d", d=doc_id)
         else:
             doc_id, next_id = next_id, next_id + 1
         docs.append((doc_id, kind, row["ref"], (row["title"] or "")[:300], row["at"],
@@ -162,6 +155,18 @@ def _write(db: Writer, kind: str, rows: list[dict[str, Any]], known: dict[str, t
     fulltext.sync(db, removed, added)
     _count_terms(db, removed, added)
     return next_id
+
+
+def _delete_docs(db: Writer, doc_ids: Iterable[int]) -> list[tuple[int, str]]:
+    """Delete these documents and their terms; returns each one's (doc_id, terms), which the
+    engine's index and text_df are then told of."""
+    removed: list[tuple[int, str]] = []
+    for marks, params in in_list(doc_ids, "d"):
+        removed += [(int(r["doc_id"]), str(r["terms"])) for r in db.all(
+            f"select doc_id, terms from text_docs where doc_id in ({marks})", **params)]
+        db.execute(f"delete from text_terms where doc_id in ({marks})", **params)
+        db.execute(f"delete from text_docs where doc_id in ({marks})", **params)
+    return removed
 
 
 def _count_terms(db: Writer, removed: list[tuple[int, str]], added: list[tuple[int, str]]) -> None:
