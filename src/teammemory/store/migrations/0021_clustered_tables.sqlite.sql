@@ -1,7 +1,7 @@
 -- 0021 (SQLite): the tables read by their primary key and written in bulk at every ingest are
 -- stored in that key's order (WITHOUT ROWID), so each is one b-tree instead of a rowid table
 -- plus the key's index: ~20 % fewer pages for an ingest to write (BookKeeper's first ingest:
--- 84 -> 68 MB), the same rows, and reads by the key no longer hop from the index to the table.
+-- 84 -> 72 MB), the same rows, and reads by the key no longer hop from the index to the table.
 -- text_terms' key (term, doc_id) holds tf, length and at beside it, which is what
 -- text_terms_rank held (0019): that index goes. PostgreSQL's tables are heaps with their key's
 -- index either way (0021_clustered_tables.postgresql.sql changes nothing).
