@@ -112,8 +112,8 @@ def test_reading_an_older_store_refuses_and_writes_nothing(store: Store, monkeyp
     store it only reads: it says what to run, and the store is left exactly as it was."""
     known = migrate.migrations
 
-    def with_next(dialect: str) -> list[migrate.Migration]:
-        return known(dialect) + [migrate.Migration(LATEST + 1, "notes", "create table notes (id integer primary key);")]
+    def with_next(dialect: str) -> tuple[migrate.Migration, ...]:
+        return (*known(dialect), migrate.Migration(LATEST + 1, "notes", "create table notes (id integer primary key);"))
 
     monkeypatch.setattr(migrate, "migrations", with_next)
     with pytest.raises(StoreError, match=f"schema version {LATEST}: run `teammemory init-db`"), store.read():
@@ -126,8 +126,8 @@ def test_reading_an_older_store_refuses_and_writes_nothing(store: Store, monkeyp
 def test_the_explicit_upgrade_migrates_an_older_store(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     known = migrate.migrations
 
-    def with_next(dialect: str) -> list[migrate.Migration]:
-        return known(dialect) + [migrate.Migration(LATEST + 1, "notes", "create table notes (id integer primary key);")]
+    def with_next(dialect: str) -> tuple[migrate.Migration, ...]:
+        return (*known(dialect), migrate.Migration(LATEST + 1, "notes", "create table notes (id integer primary key);"))
 
     monkeypatch.setattr(migrate, "migrations", with_next)
     assert store.upgrade()

@@ -9,6 +9,7 @@ edited afterwards; tests/fixtures/schemas/ holds every released version).
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import dataclass
@@ -29,9 +30,12 @@ class Migration:
     sql: str
 
 
-def migrations(dialect: str) -> list[Migration]:
-    """All known migrations for `dialect`, oldest first."""
-    return read_migrations(Path(__file__).parent / "migrations", dialect)  # package data, in a wheel too
+@functools.cache
+def migrations(dialect: str) -> tuple[Migration, ...]:
+    """All known migrations for `dialect`, oldest first. Read once per process: every store a
+    process opens checks its version against them (a server, once per request), and the package's
+    files do not change under a running program."""
+    return tuple(read_migrations(Path(__file__).parent / "migrations", dialect))  # package data, in a wheel too
 
 
 def read_migrations(folder: Traversable, dialect: str) -> list[Migration]:
