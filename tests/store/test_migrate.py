@@ -228,3 +228,26 @@ def test_init_db_adopts_a_foreign_database_only_with_force(tmp_path: Path) -> No
     with sqlite3.connect(path) as conn:
         names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
     assert "their_orders" in names and "schema_migrations" in names
+
+
+@pytest.mark.postgres
+def test_postgres_analyze_samples_teammemorys_tables_only(pg_cluster: object, pg_template: str) -> None:
+    """After a write, the planner's statistics of our tables are fresh; another application's
+    table in the same database, and the system catalogs, are left to their own maintenance."""
+    import psycopg
+
+    from tests.helpers.postgres import Cluster
+
+    assert isinstance(pg_cluster, Cluster)
+    url = pg_cluster.create_database(pg_template)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("create table their_orders (id integer primary key)")
+        conn.execute("insert into their_orders select generate_series(1, 100)")
+    with Store.open(url).write() as db:
+        db.analyze()
+    with psycopg.connect(url, autocommit=True) as conn:  # shared catalogs' statistics are the cluster's
+        done = {name for (name,) in conn.execute(
+            "select s.relname from pg_stat_all_tables s join pg_class c on c.oid = s.relid"
+            " where s.last_analyze is not null and not c.relisshared")}
+    tables, _ = migrate.owned_objects("postgresql")
+    assert done == tables | {"schema_migrations"}

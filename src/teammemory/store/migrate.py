@@ -154,11 +154,12 @@ def drop_all(db: Writer) -> None:
 _CREATED = re.compile(r"create\s+(?:virtual\s+)?(table|view)\s+(?:if\s+not\s+exists\s+)?\"?([a-z_][a-z0-9_]*)", re.I)
 
 
-def owned_objects(dialect: str) -> tuple[set[str], set[str]]:
+@functools.cache
+def owned_objects(dialect: str) -> tuple[frozenset[str], frozenset[str]]:
     """(tables, views) that this program's migrations create."""
     tables: set[str] = set()
     views: set[str] = set()
     for migration in migrations(dialect):
         for kind, name in _CREATED.findall(migration.sql):
             (tables if kind.lower() == "table" else views).add(name.lower())
-    return tables, views
+    return frozenset(tables), frozenset(views)
