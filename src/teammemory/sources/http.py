@@ -31,9 +31,11 @@ in the client.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import random
+import ssl
 import time
 import weakref
 from collections.abc import Callable, Mapping
@@ -146,7 +148,15 @@ def make_client(base_url: str, *, auth_headers: Mapping[str, str], timeout: floa
     auth = httpx.BasicAuth(url.username, url.password) if url.userinfo else None
     all_headers = {"User-Agent": f"teammemory/{__version__}", **(headers or {}), **auth_headers}
     return httpx.Client(base_url=url.copy_with(username=None, password=None), headers=all_headers, auth=auth,
-                        timeout=timeout, transport=transport, follow_redirects=True)
+                        timeout=timeout, transport=transport, follow_redirects=True, verify=trusted_roots())
+
+
+@functools.cache
+def trusted_roots() -> ssl.SSLContext:
+    """The certificates httpx trusts by default (certifi's, or SSL_CERT_FILE / SSL_CERT_DIR), loaded
+    once per process: httpx loads the bundle again for every client, ~50 ms of CPU each (a server
+    or a test makes many; an SSLContext is safe to share between clients and threads)."""
+    return httpx.create_ssl_context()
 
 
 def request_json(client: httpx.Client, method: str, url: str, params: Params = None, *,
