@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import weakref
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from teammemory import redact
 from teammemory.errors import InputError, StoreError, TeamMemoryError
 from teammemory.store import locks, sqlite_file
 from teammemory.store.locks import Lock
+from teammemory.store.pg_idle import IdleConnections
 from teammemory.store.queries import Query
 
 Row = dict[str, Any]
@@ -237,7 +239,9 @@ class Writer(Reader):
 
 
 class Store:
-    """An opened store URL. Connections are made per `read()`/`write()` block.
+    """An opened store URL. Each `read()`/`write()` block is one transaction on its own connection:
+    a new one on SQLite; on PostgreSQL one the Store kept from an earlier block when it has one
+    (store/pg_idle.py; `close()`, or the Store's end, closes them).
 
     `wait`: how long a writer waits for another one before it gives up (see store/locks.py)."""
 
@@ -245,6 +249,15 @@ class Store:
         self.url = url
         self.dialect = url.dialect
         self.wait = locks.WAIT_SECONDS if wait is None else wait
+        self._idle: IdleConnections | None = None
+        if self.dialect != "sqlite":
+            self._idle = IdleConnections()
+            weakref.finalize(self, self._idle.close)
+
+    def close(self) -> None:
+        """Close the connections kept between blocks (PostgreSQL); the Store can still be used."""
+        if self._idle is not None:
+            self._idle.close()
 
     @classmethod
     def open(cls, url: str, *, wait: float | None = None) -> Store:
@@ -345,11 +358,20 @@ class Store:
 
     @contextmanager
     def _connect(self, *, readonly: bool) -> Iterator[Any]:
-        conn = self._connect_sqlite(readonly) if self.dialect == "sqlite" else self._connect_pg(readonly)
+        if self._idle is None:
+            conn = self._connect_sqlite(readonly)
+            try:
+                yield conn
+            finally:
+                conn.close()
+            return
+        conn = self._idle.take(readonly) or self._connect_pg(readonly)
         try:
             yield conn
-        finally:
-            conn.close()
+        except BaseException:
+            conn.close()  # whatever state the error left it in, it is not used again
+            raise
+        self._idle.give(conn)
 
     def _connect_sqlite(self, readonly: bool) -> sqlite3.Connection:
         return sqlite_file.connect(Path(self.url.target), self.where, readonly=readonly, wait=self.wait)
