@@ -30,6 +30,11 @@ HISTORY = [
     FakeCommit(BEN, T0 + 3 * DAY, "tidy auth", {"src/auth/b.py": "b2\n"}),
     FakeCommit(ANA, T0 + 4 * DAY, "both", {"src/auth/a.py": "a3\n", "src/pay/p.py": "p2\n"}),
 ]
+TOP_LEVEL = [  # files no rule gives a component
+    FakeCommit(BEN, T0 + 5 * DAY, "readme and license", {"README.md": "r\n", "LICENSE": "l\n"}),
+    FakeCommit(ANA, T0 + 6 * DAY, "readme\n\nCo-authored-by: Cy Park <cy@acme.io>\n", {"README.md": "r2\n"}),
+    FakeCommit(BEN, T0 + 7 * DAY, "readme again and auth", {"README.md": "r3\n", "src/auth/a.py": "a4\n"}),
+]
 
 
 def at(t: int) -> datetime:
@@ -70,3 +75,17 @@ def test_kept_counts_equal_the_raw_rows(filled: Store) -> None:
         raw = db.fetch(components_list.Q["component-authors"], components_list.AuthorRow, now=latest)
     assert sorted(kept) == sorted(raw)
     assert sum(r.n for r in raw if not r.hash) == 5  # sole-author rows: Ana 2 + Ben 1 on auth, Ana 2 on pay
+
+
+def test_files_outside_every_component_have_their_people_too(store: Store, tmp_path: Path) -> None:
+    """The summary tables keep no rows for files without a component: their people come from
+    their commits. README/LICENSE: Ben 2 (commits 6 and 8; 6 touched both files, counted once),
+    Ana 1 and Cy 1 (co-author) of commit 7."""
+    ingest_git(store, build_repo(tmp_path / "acme", HISTORY + TOP_LEVEL), config=CONFIG, name="acme",
+               clock=lambda: 1.8e9)
+    assert shown(store, at(T0 + 10 * DAY)) == [
+        ("", 2, [("Ben Ode", 2), ("Ana Lima", 1), ("Cy Park", 1)]),
+        ("auth", 2, [("Ben Ode", 3), ("Ana Lima", 2), ("Cy Park", 1)]),
+        ("pay", 1, [("Ana Lima", 2)]),
+    ]
+    assert shown(store, at(T0 + 5 * DAY + 60))[0] == ("", 2, [("Ben Ode", 1)])

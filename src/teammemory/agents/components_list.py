@@ -8,7 +8,9 @@ Python, Go and JS packages, Ruby lib/<name>, src/<name>). People are the compone
 and co-authors, counted by distinct commits at or before `now` (bots left out), from the summary
 table `component_people`: counted per account in SQL where one account alone wrote the commit
 (`shared` = 0, so no commit is counted twice for one person; when `now` sees every commit those
-counts are kept at ingest, `component_authors`), commit by commit where several did.
+counts are kept at ingest, `component_authors`), commit by commit where several did. The files
+outside every component (top-level files under the default rule) have no summary rows: their
+people are counted from their commits directly.
 Ties: more files, then name; people: more commits, then name, then key.
 So a user sees the components and adjusts them in teammemory.toml ([components] rules).
 SQL: agents/sql/components_list.sql.
@@ -79,6 +81,8 @@ def ask(db: Reader, *, now: datetime, config: Config, repo: str | None = None) -
         assigned[f.repo][f.path] = every[f.repo][f.path]
     query = Q["component-authors-kept"] if paths.sees_all(db, at) else Q["component-authors"]
     rows = [r for r in db.fetch(query, AuthorRow, now=at) if repo is None or r.repo == repo]
+    if any(a.component == "" for held in assigned.values() for a in held.values()):
+        rows += [r for r in db.fetch(Q["unassigned-authors"], AuthorRow, now=at) if repo is None or r.repo == repo]
     who = persons.lookup(db, {r.identity_key for r in rows})
     return ComponentList(rank(assigned, rows, who, PEOPLE), config.source)
 

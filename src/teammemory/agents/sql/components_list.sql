@@ -31,3 +31,13 @@ select p.component, p.identity_key, p.repo, p.hash, 1
   from (select distinct component from component_people) c cross join component_people p
  where p.component = c.component and p.shared = 1 and p.role in ('author', 'co-author')
    and p.authored_at <= :now
+
+-- name: unassigned-authors
+-- The authors and co-authors of the files no rule gives a component (files.component = '', as
+-- ingestion assigned it; the summary tables keep no rows for them), one row per commit known at
+-- `now` (n = 1, hash set: folded into people commit by commit). Usually a few top-level files.
+select distinct '' as component, cp.identity_key, cp.repo, cp.hash, 1 as n
+  from files f cross join commit_files cf cross join commits c cross join commit_people cp
+ where f.component = '' and cf.repo = f.repo and cf.path = f.path
+   and c.repo = cf.repo and c.hash = cf.hash and c.is_merge = 0 and c.authored_at <= :now
+   and cp.repo = c.repo and cp.hash = c.hash and cp.role in ('author', 'co-author')
