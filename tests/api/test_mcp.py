@@ -6,27 +6,37 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
-import mcp_types as types
-from mcp import Client
-from mcp.client.stdio import StdioServerParameters
 
 from teammemory.api import create_app
-from teammemory.api.mcp import tool_schema
 from teammemory.outputs.questions import QUESTIONS
 from tests.api.conftest import NOW, Demo
 from tests.api.server import running
 
+if TYPE_CHECKING:  # the MCP SDK is imported by the tests that use it: ~1.4 s that every worker paid at collection
+    import mcp_types as types
+    from mcp.client.stdio import StdioServerParameters
+
+
+def tool_schema(name: str) -> dict[str, Any]:
+    from teammemory.api.mcp import tool_schema as of
+
+    return of(name)
+
 
 def stdio(demo: Demo) -> StdioServerParameters:
+    from mcp.client.stdio import StdioServerParameters
+
     return StdioServerParameters(command=sys.executable, args=[
         "-m", "teammemory", "--db", demo.url, "--config", str(demo.config), "mcp"])
 
 
 async def session(server: Any, calls: list[tuple[str, dict[str, Any]]]
                   ) -> tuple[list[types.Tool], list[types.CallToolResult]]:
+    from mcp import Client
+
     async with Client(server) as client:
         listed = (await client.list_tools()).tools
         results = [await client.call_tool(name, args) for name, args in calls]
