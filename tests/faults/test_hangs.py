@@ -208,6 +208,21 @@ def test_a_trickling_server_over_tls_meets_the_deadline(tmp_path: Path) -> None:
         assert time.monotonic() - started < 3
 
 
+def test_a_server_whose_certificate_nobody_vouches_for_is_refused(tmp_path: Path) -> None:
+    """The CA bundle is loaded once per process (sources.http.trusted_roots) and shared by every
+    client: still verifying, a self-signed certificate fails at once, and is not retried."""
+    pem = hostile_servers.self_signed(tmp_path)
+    if pem is None:
+        pytest.skip("no openssl command to make a certificate")
+    slept: list[float] = []
+    with hostile_servers.trickle(0.02, tls=pem) as url:
+        for _ in range(2):  # a second client shares the first one's roots
+            client = github.make_github_client(url, env={"GITHUB_TOKEN": "tok"}, timeout=5)
+            with pytest.raises(SourceError, match=r"(?i)certificate"):
+                Http(client, RetryPolicy(deadline=5), sleep=slept.append).get("/x")
+    assert slept == []
+
+
 def test_a_trickling_jira_through_the_cli(db: str) -> None:
     with hostile_servers.trickle(0.02) as url:
         code, _, err, took = cli(db, "sync", "jira", "--url", url, "--jql", "project = X", "--deadline", "0.3",
