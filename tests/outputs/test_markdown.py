@@ -90,3 +90,22 @@ def test_to_data_shows_epoch_fields_as_iso_and_keeps_numbers() -> None:
 def test_width_is_columns_else_80_when_piped(monkeypatch: pytest.MonkeyPatch, columns: str, expected: int) -> None:
     monkeypatch.setenv("COLUMNS", columns)
     assert options.width() == expected  # pytest's stdout is not a terminal
+
+
+def test_a_list_item_wraps_under_its_text_not_under_its_bullet() -> None:
+    from rich.console import Console
+
+    console = Console(width=40, record=True, color_system=None)
+    item = "- 2023-03-21 e3c24ae Yan Zhao: Improve group and flush add-responses after journal sync (#3848)"
+    console.print(group([item, "  - nested item that is long enough to wrap once here", "-", "- x"]))
+    assert console.export_text().splitlines() == [
+        "- 2023-03-21 e3c24ae Yan Zhao: Improve",
+        "  group and flush add-responses after",
+        "  journal sync (#3848)",
+        "  - nested item that is long enough to",
+        "    wrap once here",
+        "-",
+        "- x"]
+    from rich.text import Text
+
+    assert to_markdown(group([item])) == to_markdown(Group(Text(item))) == item + "\n"  # Markdown wraps it itself

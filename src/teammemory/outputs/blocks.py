@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -30,10 +32,45 @@ def is_heading(renderable: object) -> bool:
 
 
 def line(text: str) -> RenderableType:
-    """`text` as one line; its leading spaces become an indent that wrapped lines keep too."""
+    """`text` as one line; its leading spaces become an indent that wrapped lines keep too, and
+    the wrapped lines of a `- ` list item hang under its text, not under the bullet."""
     body = text.lstrip(" ")
     indent = len(text) - len(body)
+    if body.startswith(BULLET) and body[len(BULLET):].strip():
+        return Hanging(indent, body[len(BULLET):])
     return Padding(Text(body), (0, 0, 0, indent), expand=False) if indent else Text(text)
+
+
+BULLET = "- "
+
+
+class Hanging:
+    """A `- ` list item indented by `indent` spaces, whose text wraps under itself:
+
+        - 2023-03-21 e3c24ae Yan Zhao: Improve group and flush add-responses after
+          journal sync (#3848)
+    """
+
+    def __init__(self, indent: int, text: str) -> None:
+        self.indent = indent
+        self.text = text
+
+    @property
+    def plain(self) -> str:
+        return " " * self.indent + BULLET + self.text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lead = self.indent + len(BULLET)
+        inner = options.update_width(max(1, options.max_width - lead))
+        for i, segments in enumerate(console.render_lines(Text(self.text), inner, pad=False, new_lines=False)):
+            text = "".join(segment.text for segment in segments).rstrip()  # plain text: no style is lost
+            yield Segment(" " * self.indent + (BULLET if i == 0 else " " * len(BULLET)) + text)
+            yield Segment.line()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        lead = self.indent + len(BULLET)
+        inner = Measurement.get(console, options, Text(self.text))
+        return Measurement(inner.minimum + lead, inner.maximum + lead)
 
 
 def group(lines: Iterable[RenderableType | str]) -> Group:

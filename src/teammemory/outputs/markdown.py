@@ -29,7 +29,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from teammemory.outputs.blocks import is_heading
+from teammemory.outputs.blocks import Hanging, is_heading
 
 _BULLET = re.compile(r"^(\s*)- (.*)$")
 _NUMBERED = re.compile(r"^\s*(\d+)\.\s+(.*)$")
@@ -59,6 +59,8 @@ def _flatten(r: RenderableType) -> Iterator[_Item]:
         if r.title:
             yield _Item("heading", _plain(r.title))
         yield from _flatten(r.renderable)
+    elif isinstance(r, Hanging):
+        yield _Item("line", r.plain)
     elif isinstance(r, Padding) and isinstance(r.renderable, Text):
         for line in r.renderable.plain.splitlines():
             yield _Item("line", " " * r.left + line)
