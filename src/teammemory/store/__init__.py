@@ -204,7 +204,7 @@ class Writer(Reader):
 
         tables, _ = owned_objects(self.dialect)
         present = self.all("select tablename as name from pg_tables where schemaname = current_schema()")
-        ours = sorted(r["name"] for r in present if r["name"] in tables or r["name"] == "schema_migrations")
+        ours = sorted(r["name"] for r in present if r["name"] in tables)
         if ours:
             self._conn.execute("analyze " + ", ".join(f'"{name}"' for name in ours))
 

@@ -147,7 +147,7 @@ def drop_all(db: Writer) -> None:
     cascade = " cascade" if db.dialect != "sqlite" else ""
     for name in sorted(views):
         db.execute(f'drop view if exists "{name}"')
-    for name in sorted(tables | {"schema_migrations"}):
+    for name in sorted(tables):
         db.execute(f'drop table if exists "{name}"{cascade}')
 
 
@@ -156,8 +156,9 @@ _CREATED = re.compile(r"create\s+(?:virtual\s+)?(table|view)\s+(?:if\s+not\s+exi
 
 @functools.cache
 def owned_objects(dialect: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(tables, views) that this program's migrations create."""
-    tables: set[str] = set()
+    """(tables, views) that this program creates: its migrations' and `schema_migrations`, which
+    `apply` makes before the first of them."""
+    tables: set[str] = {"schema_migrations"}
     views: set[str] = set()
     for migration in migrations(dialect):
         for kind, name in _CREATED.findall(migration.sql):
