@@ -24,6 +24,7 @@ from teammemory.store import Store, migrate
 from tests.helpers import postgres
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 
 # Typer's CliRunner turns the app into a click command on every `invoke` (~60 ms for the whole
 # app: every command's signature and type hints read again), a fifth of the suite's time over
@@ -41,7 +42,6 @@ def _command_of(typer_instance: typer.Typer) -> typer.main._click.Command:
 
 
 typer.testing._get_command = _command_of
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 
 
 RAM_DISK = Path("/dev/shm")

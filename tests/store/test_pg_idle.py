@@ -76,12 +76,25 @@ def test_a_connection_that_saw_an_error_is_not_used_again(url: str) -> None:
 
 def test_closing_or_dropping_the_store_leaves_the_database_free_to_copy(pg_cluster: Cluster, url: str) -> None:
     """`create database ... template` needs nobody connected to the template."""
+    template = url.split("?")[0].rsplit("/", 1)[1]
+
+    def connected() -> int:
+        with psycopg.connect(pg_cluster.url(), autocommit=True) as admin:
+            return int(admin.execute("select count(*) from pg_stat_activity where datname = %s",
+                                     (template,)).fetchone()[0])  # type: ignore[index]
+
     store = Store.open(url)
     backend(store)
+    assert connected() == 1  # kept between transactions
     store.close()
-    template = url.split("?")[0].rsplit("/", 1)[1]
-    pg_cluster.create_database(template)
+    assert connected() == 0
+    copy = Store.open(pg_cluster.create_database(template))
+    with copy.read() as db:
+        assert db.scalar("select count(*) as n from schema_migrations")
+    copy.close()
     backend(store)  # a closed Store still answers, on a new connection
+    assert connected() == 1
     del store
     gc.collect()
+    assert connected() == 0
     pg_cluster.create_database(template)
