@@ -120,6 +120,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("coupling.max_changeset", 30,
             "coupling: change sets (commits, PRs, issues) touching more files than this are ignored."),
     Setting("coupling.min_shared", 3, "coupling: the fewest shared change sets a coupled file needs."),
+    Setting("ingest.helpers", True,
+            "A first ingest into a new SQLite store runs derive's lineage and text index in helper processes"
+            " on the other cores (docs/store.md); false keeps the whole ingest in one process."),
     Setting("identity.match_names", True,
             "Group accounts by name too (docs/identities.md: same-name, name-only, jira-name, github-name,"
             " same-local-part, self-commit, closes-login, commit-handle, repeat-co-author, login-name), with"
@@ -237,6 +240,7 @@ class Config:
     coupling_min_shared: int = DEFAULT["coupling.min_shared"]
     bots: tuple[str, ...] = DEFAULT_BOTS
     match_names: bool = DEFAULT["identity.match_names"]
+    ingest_helpers: bool = DEFAULT["ingest.helpers"]
     name_stoplist: tuple[str, ...] = DEFAULT_NAME_STOPLIST
     aliases: tuple[Alias, ...] = ()
     error_signatures: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_ERROR_SIGNATURES
@@ -456,6 +460,7 @@ def _build(raw: Mapping[str, Any], s: Mapping[str, Any], source: str, path: Path
         coupling_min_shared=s["coupling.min_shared"],
         bots=tuple(ident.get("bots", DEFAULT_BOTS)),
         match_names=s["identity.match_names"],
+        ingest_helpers=s["ingest.helpers"],
         name_stoplist=_words(ident.get("name_stoplist", DEFAULT_NAME_STOPLIST), f"{where}: identity.name_stoplist"),
         aliases=_aliases(ident.get("aliases", ()), where),
         error_signatures=_signatures(raw.get("similar", {}).get("signatures"), where),

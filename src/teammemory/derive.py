@@ -26,6 +26,7 @@ from teammemory.config import Config
 from teammemory.identity.resolve import resolve
 from teammemory.model import Commit, Ref, issue_project
 from teammemory.store import Writer, fix_history, lineage, summaries, test_files, text_index
+from teammemory.store.helper_steps import Helpers
 from teammemory.store.write import get_cursor, set_cursor, upsert_tuples
 
 LINK_RULES_CURSOR = ("derive", "link_rules")
@@ -43,19 +44,28 @@ class LinkRules:
     pr_links: Callable[[str, str, str, str], tuple[Ref, ...]]  # (repo, title, body, head branch)
 
 
-def refresh(db: Writer, config: Config, *, links: LinkRules | None = None) -> None:
+def refresh(db: Writer, config: Config, *, links: LinkRules | None = None, helpers: Helpers | None = None) -> None:
     """Bring every derived column up to date with the data and the config (and the link rules,
-    when given: every ingest gives them)."""
+    when given: every ingest gives them).
+
+    `helpers` (a first ingest built in a private file, store/fresh_build.py): once the components
+    are set, lineage and the text index, which read nothing the later steps write, run in helper
+    processes while this one runs the rest; their tables are copied in at the end."""
     if links is not None:
         refresh_links(db, links)
     summaries.restate_files(db, refresh_components(db, config))
+    handed = helpers.start(db) if helpers is not None else set()
     test_files.refresh(db, config.test_patterns)  # files.test_kind/test_name (migration 0010)
     refresh_bug_fixes(db, config)
     resolve(db, config)
     summaries.refresh(db)
-    lineage.refresh(db)  # the history replayed across renames (migration 0011)
+    if "lineage" not in handed:
+        lineage.refresh(db)  # the history replayed across renames (migration 0011)
     fix_history.refresh(db)  # each file's bug fixes across renames, for risk (migration 0015)
-    text_index.refresh(db)  # the text index behind `similar` (migration 0007)
+    if "text_index" not in handed:
+        text_index.refresh(db)  # the text index behind `similar` (migration 0007)
+    if helpers is not None:
+        helpers.finish(db, handed)
 
 
 def refresh_components(db: Writer, config: Config) -> list[tuple[str, str]]:

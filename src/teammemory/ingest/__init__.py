@@ -20,10 +20,14 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from teammemory.config import Config
 from teammemory.errors import InputError
 from teammemory.store import Lock, Store, Writer
+
+if TYPE_CHECKING:
+    from teammemory.store.helper_steps import Helpers
 
 
 @dataclass(frozen=True)
@@ -37,8 +41,24 @@ class IngestSummary:
 
 def run(store: Store, source: str, target: str, config: Config, work: Callable[[Writer], dict[str, int]],
         *, clock: Callable[[], float] = time.time) -> IngestSummary:
-    """Run `work` in one transaction with derive.refresh; record the run (ok or failed)."""
-    # Imported here: every question imports ingest.rules, so this package must stay light.
+    """Run `work` in one transaction with derive.refresh; record the run (ok or failed).
+
+    A store that does not exist yet is built in a private file and published whole
+    (store/fresh_build.py), so that derive's longest steps can run on another core."""
+    from teammemory.store import fresh_build  # here: every question imports ingest.rules, keep it light
+
+    build = fresh_build.begin(store, enabled=config.ingest_helpers)
+    if build is not None:
+        with build:
+            summary = _run(build.store, source, target, config, work, clock=clock, helpers=build.helpers)
+            if build.publish():
+                return summary
+        # another process created the store meanwhile: ingest into it as into any store
+    return _run(store, source, target, config, work, clock=clock)
+
+
+def _run(store: Store, source: str, target: str, config: Config, work: Callable[[Writer], dict[str, int]],
+         *, clock: Callable[[], float], helpers: Helpers | None = None) -> IngestSummary:
     from teammemory import derive
     from teammemory.ingest.links import link_rules, with_known_projects
     from teammemory.store import migrate
@@ -51,7 +71,7 @@ def run(store: Store, source: str, target: str, config: Config, work: Callable[[
         with store.write(lock=same) as db, fewer_collections():
             migrate.apply(db, fill=False)  # a new store is created, an older one brought up to date
             counts = work(db)
-            derive.refresh(db, config, links=link_rules(with_known_projects(db, config)))
+            derive.refresh(db, config, links=link_rules(with_known_projects(db, config)), helpers=helpers)
             db.analyze()
             record_run(db, run_id=run_id, source=source, target=target, started_at=int(started),
                        finished_at=int(clock()), status="ok", counts=counts)

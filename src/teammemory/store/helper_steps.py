@@ -1,0 +1,191 @@
+"""Derive steps run by helper processes on the other core, into side files copied in at the end.
+
+A first ingest of a long history spends most of its derive time on one core while the other one
+idles (bench/RESULTS.md, whole-process ingest: BookKeeper's lineage ~1.3-2.3 s and text index
+~1.0-1.8 s after a git phase that already keeps both cores busy). These two steps read only what
+the git phase and the component rules wrote and write only tables of their own, so they can run
+beside derive's other steps: each in a helper process that reads the store as committed so far
+and writes its tables into a side file of their exact schema. The ingest then copies the side
+files' tables in (`insert into t select * from side.t`, which SQLite carries out as a page copy
+when the table is empty: ~0.4 s for BookKeeper's 25 MB), in its own transaction.
+
+This needs the rows committed where another process can read them, which the one-transaction
+rule forbids in a store someone may read: so helpers serve only a store built in a private file
+(store/fresh_build.py), and only steps whose tables are still empty there (a first ingest's):
+the same function over the same rows then writes the same rows as it would in-process.
+
+A helper is a new interpreter (`python -c`, ~0.14 s with its imports), started only once the
+history is known to be long enough (MIN_COMMITS): never a fork of the ingest, whose open SQLite
+connection and threads a child must not inherit. It reports by its exit status; its traceback
+goes to a temporary file and the first line of the ingest's error names its last line.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import teammemory
+from teammemory.errors import StoreError
+from teammemory.store import Writer, lineage, text_index
+
+# step -> (the derive function, the tables it writes and alone reads back)
+STEPS: dict[str, tuple[Callable[[Writer], object], tuple[str, ...]]] = {
+    "lineage": (lineage.refresh, (*lineage.TABLES, "lineage_keysets")),
+    "text_index": (text_index.refresh, ("text_docs", "text_terms", "text_df", "text_fts")),
+}
+MIN_COMMITS = 1000  # below this a step costs less in-process than a helper's start and its copy
+CHILD = "from teammemory.store.helper_steps import main; main()"
+
+
+@dataclass
+class _Running:
+    process: subprocess.Popen[bytes]
+    log: IO[bytes]
+
+
+@dataclass
+class Helpers:
+    """The helpers of the store being built at `path` (a private file, store/fresh_build.py)."""
+
+    path: Path
+    running: dict[str, _Running] = field(default_factory=dict)
+
+    def side(self, step: str) -> Path:
+        return self.path.with_name(f"{self.path.name}.{step}")
+
+    def start(self, db: Writer) -> set[str]:
+        """Commit what `db` wrote (it goes on in a new transaction) and hand each step whose
+        tables are still empty to a helper; returns the steps handed over (derive runs the
+        others itself). Nothing is handed over for a history shorter than MIN_COMMITS."""
+        if int(db.scalar("select count(*) as n from commits") or 0) < MIN_COMMITS:
+            return set()
+        handed = {step for step, (_, tables) in STEPS.items() if all(_empty(db, table) for table in tables)}
+        if not handed:
+            return set()
+        db.commit_point()
+        for step in sorted(handed):
+            self.side(step).unlink(missing_ok=True)
+            log = tempfile.TemporaryFile()
+            try:
+                process = subprocess.Popen([sys.executable, "-c", CHILD, step, str(self.path), str(self.side(step))],
+                                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                                           env=_env())
+            except BaseException:
+                log.close()
+                raise
+            self.running[step] = _Running(process, log)
+        return handed
+
+    def finish(self, db: Writer, handed: set[str]) -> None:
+        """Wait for the handed steps, commit `db`, attach their side files and copy their tables in;
+        a helper's failure is raised here (the private build is then discarded)."""
+        for step in sorted(handed):
+            run = self.running.pop(step)
+            code = run.process.wait()
+            run.log.seek(0)
+            said = run.log.read().decode("utf-8", "replace").strip().splitlines()
+            run.log.close()
+            if code != 0:
+                raise StoreError(f"the {step} helper of this ingest failed (exit status {code}): "
+                                 f"{said[-1] if said else 'it said nothing'}")
+        if not handed:
+            return
+
+        def attach(conn: sqlite3.Connection) -> None:  # not earlier: a transaction locks what is attached
+            for step in sorted(handed):
+                conn.execute(f"attach database ? as side_{step}", (str(self.side(step)),))
+
+        db.commit_point(between=attach)
+        for step in sorted(handed):
+            _copy_in(db, f"side_{step}", STEPS[step][1])
+            self.side(step).unlink()  # copied: the file is done with
+
+    def close(self) -> None:
+        """Stop the helpers still running (an ingest that failed) and remove the side files."""
+        for run in self.running.values():
+            if run.process.poll() is None:
+                run.process.kill()
+            run.process.wait()
+            run.log.close()
+        self.running.clear()
+        for step in STEPS:
+            self.side(step).unlink(missing_ok=True)
+
+
+def _env() -> dict[str, str]:
+    """The ingest's environment, with the folder this `teammemory` was imported from first on the
+    path when it is a source tree (a checkout, `PYTHONPATH=old/src`), so the helper runs the same code."""
+    env = dict(os.environ)
+    root = Path(teammemory.__file__).resolve().parent.parent
+    if not {"site-packages", "dist-packages"} & set(root.parts):
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def main() -> None:
+    """A helper: `python -c CHILD <step> <store> <side>`; exit status 0 when its tables are written."""
+    step, store, side = sys.argv[1:4]
+    try:
+        run_step(step, Path(store), Path(side))
+    except BaseException:  # noqa: BLE001 - the ingest reads it from the log and raises
+        traceback.print_exc()
+        sys.exit(1)
+
+
+def run_step(step: str, store: Path, side: Path) -> None:
+    """Run `step` with `side` as its database and the store attached read-only: SQLite looks an
+    unqualified table up in the main database first, so the step's own tables are the side's
+    (created empty, as in the store) and every other table is the store's."""
+    run, tables = STEPS[step]
+    conn = sqlite3.connect(side.absolute().as_uri(), uri=True, isolation_level=None)
+    conn.row_factory = sqlite3.Row  # as the store's own connections (sqlite_file.connect)
+    try:
+        conn.execute("pragma journal_mode = off")  # a scratch file: a failure discards it
+        conn.execute("pragma synchronous = off")
+        conn.execute("pragma cache_size = -65536")
+        conn.execute("attach database ? as store", (f"{store.absolute().as_uri()}?mode=ro",))
+        conn.execute("pragma store.cache_size = -65536")  # each database has its own cache
+        for sql in _schema(conn, tables):
+            conn.execute(sql)
+        conn.execute("begin")
+        run(Writer(conn, "sqlite"))
+        conn.execute("commit")
+    finally:
+        conn.close()
+
+
+def _schema(conn: sqlite3.Connection, tables: tuple[str, ...]) -> list[str]:
+    """The store's statements that create `tables` and their indexes, tables first (an FTS5
+    table creates its own shadow tables)."""
+    marks = ", ".join("?" for _ in tables)
+    rows = conn.execute(f"select type, sql from store.sqlite_master where tbl_name in ({marks}) and sql is not null"
+                        " and type in ('table', 'index') order by type = 'index', name", tables).fetchall()
+    return [str(sql) for _, sql in rows]
+
+
+def _empty(db: Writer, table: str) -> bool:
+    return db.scalar(f"select count(*) as n from (select 1 from {table} limit 1)") == 0
+
+
+def _copy_in(db: Writer, side: str, tables: tuple[str, ...]) -> None:
+    """Copy a side file's tables into the store's empty ones. An FTS5 table is copied as its
+    shadow tables (its own content, made by the same SQLite), replacing the blank index's rows."""
+    for table in tables:
+        sql = str(db.scalar(f"select sql from {side}.sqlite_master where name = :t", t=table))
+        if sql.upper().startswith("CREATE VIRTUAL"):
+            names = db.all(f"select name from {side}.sqlite_master where type = 'table'")
+            shadows = sorted(str(r["name"]) for r in names if str(r["name"]).startswith(f"{table}_"))
+            for shadow in shadows:
+                db.execute(f"delete from main.{shadow}")
+                db.execute(f"insert into main.{shadow} select * from {side}.{shadow}")
+        else:
+            db.execute(f"insert into main.{table} select * from {side}.{table}")
