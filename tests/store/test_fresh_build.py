@@ -185,6 +185,7 @@ def test_where_the_store_is_written_in_place(tmp_path: Path) -> None:
     assert fresh_build.begin(Store.open(str(tmp_path / "no" / "folder.db"))) is None  # the usual error follows
     build = fresh_build.begin(Store.open(str(tmp_path / "new.db")))
     assert build is not None and build.store.private and build.private.parent == tmp_path
+    assert build.store.where == f"store {tmp_path / 'new.db'}"  # errors name the store the user gave
     build.discard()
     assert list(tmp_path.iterdir()) == [existing]
 

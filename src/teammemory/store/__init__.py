@@ -260,9 +260,11 @@ class Store:
 
     `wait`: how long a writer waits for another one before it gives up (see store/locks.py)."""
 
-    def __init__(self, url: Url, *, wait: float | None = None, private: bool = False) -> None:
+    def __init__(self, url: Url, *, wait: float | None = None, private: bool = False,
+                 shown_as: str | None = None) -> None:
         self.url = url
         self.private = private  # a SQLite file no one else can see yet (store/fresh_build.py)
+        self._shown = shown_as  # the name messages give it (a private build: the store it becomes)
         self.dialect = url.dialect
         self.wait = locks.WAIT_SECONDS if wait is None else wait
         self._idle: IdleConnections | None = None
@@ -282,7 +284,7 @@ class Store:
     @property
     def where(self) -> str:
         """'store <url>' as every message names it (a long path shortened)."""
-        return f"store {sqlite_file.shorten(str(self.url))}"
+        return f"store {sqlite_file.shorten(self._shown or str(self.url))}"
 
     def exists(self) -> bool:
         """True when the store holds a TeamMemory schema."""

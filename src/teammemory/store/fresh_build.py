@@ -75,15 +75,18 @@ class Build:
 def begin(store: Store, *, enabled: bool = True) -> Build | None:
     """A private build for `store`, or None where the ingest writes the store itself: not
     `enabled` (`ingest.helpers = false`), PostgreSQL, a store file (or its journal) that exists,
-    a folder that does not, or one CPU (no core for a helper)."""
+    a folder that does not or cannot be written, or one CPU (no core for a helper)."""
     if not enabled or store.dialect != "sqlite" or (os.cpu_count() or 1) < 2:
         return None
     target = Path(store.url.target)
-    if any(os.path.lexists(f"{target}{suffix}") for suffix in ("", "-journal", "-wal")) or not target.parent.is_dir():
+    if any(os.path.lexists(f"{target}{suffix}") for suffix in ("", "-journal", "-wal")):
+        return None
+    if not target.parent.is_dir() or not os.access(target.parent, os.W_OK):  # the usual error, naming the store
         return None
     _remove_abandoned(target)
     private = target.with_name(PREFIX.format(name=target.name) + str(os.getpid()))
-    return Build(target, private, Store(Url("sqlite", str(private)), wait=store.wait, private=True), Helpers(private))
+    built = Store(Url("sqlite", str(private)), wait=store.wait, private=True, shown_as=str(store.url))
+    return Build(target, private, built, Helpers(private))
 
 
 def _remove_abandoned(target: Path) -> None:
