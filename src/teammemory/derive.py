@@ -48,13 +48,15 @@ def refresh(db: Writer, config: Config, *, links: LinkRules | None = None, helpe
     """Bring every derived column up to date with the data and the config (and the link rules,
     when given: every ingest gives them).
 
-    `helpers` (a first ingest built in a private file, store/fresh_build.py): once the components
-    are set, lineage and the text index, which read nothing the later steps write, run in helper
-    processes while this one runs the rest; their tables are copied in at the end."""
+    `helpers` (a first ingest built in a private file, store/fresh_build.py): the text index at
+    once, lineage once the components are set (both read nothing the later steps write) run in
+    helper processes while this one runs the rest; their tables are copied in at the end."""
     if links is not None:
         refresh_links(db, links)
+    handed = helpers.start(db, ("text_index",)) if helpers is not None else set()  # reads no component
     summaries.restate_files(db, refresh_components(db, config))
-    handed = helpers.start(db) if helpers is not None else set()
+    if helpers is not None:
+        handed |= helpers.start(db, ("lineage",))  # after the components, which lineage reads
     test_files.refresh(db, config.test_patterns)  # files.test_kind/test_name (migration 0010)
     refresh_bug_fixes(db, config)
     resolve(db, config)

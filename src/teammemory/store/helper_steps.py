@@ -27,6 +27,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ STEPS: dict[str, tuple[Callable[[Writer], object], tuple[str, ...]]] = {
 }
 MIN_COMMITS = 1000  # below this a step costs less in-process than a helper's start and its copy
 CHILD = "from teammemory.store.helper_steps import main; main()"
+POLL = 0.01  # seconds between looks at the helpers while the ingest waits for the first one
 
 
 @dataclass
@@ -58,17 +60,19 @@ class Helpers:
 
     path: Path
     running: dict[str, _Running] = field(default_factory=dict)
+    copied: list[str] = field(default_factory=list)  # side files attached to the build's connection
 
     def side(self, step: str) -> Path:
         return self.path.with_name(f"{self.path.name}.{step}")
 
-    def start(self, db: Writer) -> set[str]:
-        """Commit what `db` wrote (it goes on in a new transaction) and hand each step whose
+    def start(self, db: Writer, steps: tuple[str, ...] = tuple(STEPS)) -> set[str]:
+        """Commit what `db` wrote (it goes on in a new transaction) and hand each of `steps` whose
         tables are still empty to a helper; returns the steps handed over (derive runs the
         others itself). Nothing is handed over for a history shorter than MIN_COMMITS."""
         if int(db.scalar("select count(*) as n from commits") or 0) < MIN_COMMITS:
             return set()
-        handed = {step for step, (_, tables) in STEPS.items() if all(_empty(db, table) for table in tables)}
+        handed = {step for step in steps if step not in self.running
+                  and all(_empty(db, table) for table in STEPS[step][1])}
         if not handed:
             return set()
         db.commit_point()
@@ -86,28 +90,41 @@ class Helpers:
         return handed
 
     def finish(self, db: Writer, handed: set[str]) -> None:
-        """Wait for the handed steps, commit `db`, attach their side files and copy their tables in;
-        a helper's failure is raised here (the private build is then discarded)."""
-        for step in sorted(handed):
-            run = self.running.pop(step)
-            code = run.process.wait()
-            run.log.seek(0)
-            said = run.log.read().decode("utf-8", "replace").strip().splitlines()
-            run.log.close()
-            if code != 0:
-                raise StoreError(f"the {step} helper of this ingest failed (exit status {code}): "
-                                 f"{said[-1] if said else 'it said nothing'}")
-        if not handed:
-            return
+        """Copy the handed steps' tables in, each as soon as its helper is done (the first one's
+        copy overlaps the other's work): commit `db`, attach the side file, copy. A helper's
+        failure is raised here (the private build is then discarded)."""
+        pending = set(handed)
+        while pending:
+            done = sorted(step for step in pending if self.running[step].process.poll() is not None)
+            if not done:
+                time.sleep(POLL)
+                continue
+            for step in done:
+                self._check(step)
 
-        def attach(conn: sqlite3.Connection) -> None:  # not earlier: a transaction locks what is attached
-            for step in sorted(handed):
-                conn.execute(f"attach database ? as side_{step}", (str(self.side(step)),))
+            def attach(conn: sqlite3.Connection, done: list[str] = done) -> None:  # not in a transaction
+                for step in self.copied:  # copied before: done with (an unlinked file may not stay attached)
+                    conn.execute(f"detach database side_{step}")
+                    self.side(step).unlink()
+                self.copied.clear()
+                for step in done:
+                    conn.execute(f"attach database ? as side_{step}", (str(self.side(step)),))
 
-        db.commit_point(between=attach)
-        for step in sorted(handed):
-            _copy_in(db, f"side_{step}", STEPS[step][1])
-            self.side(step).unlink()  # copied: the file is done with
+            db.commit_point(between=attach)  # the helpers still running read their own snapshot
+            for step in done:
+                _copy_in(db, f"side_{step}", STEPS[step][1])
+            self.copied.extend(done)  # the last ones stay attached to the end: close() removes them
+            pending -= set(done)
+
+    def _check(self, step: str) -> None:
+        run = self.running.pop(step)
+        code = run.process.wait()
+        run.log.seek(0)
+        said = run.log.read().decode("utf-8", "replace").strip().splitlines()
+        run.log.close()
+        if code != 0:
+            raise StoreError(f"the {step} helper of this ingest failed (exit status {code}): "
+                             f"{said[-1] if said else 'it said nothing'}")
 
     def close(self) -> None:
         """Stop the helpers still running (an ingest that failed) and remove the side files."""
@@ -156,7 +173,7 @@ def run_step(step: str, store: Path, side: Path) -> None:
         conn.execute("pragma store.cache_size = -65536")  # each database has its own cache
         for sql in _schema(conn, tables):
             conn.execute(sql)
-        conn.execute("begin")
+        conn.execute("begin")  # one read snapshot of the store for the whole step, whatever commits meanwhile
         run(Writer(conn, "sqlite"))
         conn.execute("commit")
     finally:
