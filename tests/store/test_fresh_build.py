@@ -18,7 +18,7 @@ from teammemory.config import Config
 from teammemory.errors import StoreError
 from teammemory.ingest import run
 from teammemory.ingest.git import ingest_git
-from teammemory.store import Store, Writer, fresh_build, helper_steps
+from teammemory.store import Store, Writer, fresh_build, helper_steps, migrate
 from tests.helpers.gitrepo import FakeCommit, build_repo
 
 T = 1700000000
@@ -123,7 +123,7 @@ def test_a_real_history_is_stored_alike(tmp_path: Path) -> None:
 def test_a_failed_helper_leaves_no_store(tmp_path: Path, repo: Path, handed: list[set[str]],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(helper_steps, "CHILD", "import sys; print('disk quota exceeded', file=sys.stderr); sys.exit(3)")
-    said = r"the lineage helper of this ingest failed \(exit status 3\): disk quota exceeded"
+    said = r"the (lineage|text_index) helper of this ingest failed \(exit status 3\): disk quota exceeded"
     with pytest.raises(StoreError, match=said):
         ingest_git(Store.open(str(tmp_path / "tm.db")), repo, config=Config(), clock=clock)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["proj"]  # no store, no private or side file
@@ -200,3 +200,46 @@ def test_helpers_are_not_used_for_a_short_history(tmp_path: Path, repo: Path, mo
     with Store.open(str(tmp_path / "tm.db")).read() as db:  # derive ran both steps itself
         assert db.scalar("select count(*) as n from lineage_commits") == 28  # 29 commits, one a merge
         assert db.scalar("select count(*) as n from text_docs") == 28
+
+
+def test_a_blank_store_is_built_privately_too(tmp_path: Path, repo: Path, handed: list[set[str]]) -> None:
+    """`init-db`, then `ingest git` (the README's first steps): the blank store is replaced by the
+    build, which holds what a one-process ingest into it writes."""
+    for name in ("one.db", "two.db"):
+        with Store.open(str(tmp_path / name)).write() as db:
+            migrate.apply(db)
+    assert fresh_build.begin(Store.open(str(tmp_path / "one.db"))) is not None
+    ingest_git(Store.open(str(tmp_path / "one.db")), repo, config=Config(ingest_helpers=False), clock=clock)
+    ingest_git(Store.open(str(tmp_path / "two.db")), repo, config=Config(), clock=clock)
+    assert handed == [{"text_index"}, {"lineage"}] or handed == [{"lineage", "text_index"}]
+    assert dump(tmp_path / "one.db") == dump(tmp_path / "two.db")
+    assert leftovers(tmp_path) == []
+
+
+def test_a_store_with_data_or_open_is_written_in_place(tmp_path: Path, repo: Path) -> None:
+    store = Store.open(str(tmp_path / "tm.db"))
+    ingest_git(store, repo, config=Config(ingest_helpers=False), clock=clock)
+    assert fresh_build.begin(store) is None  # it holds commits
+    blank = tmp_path / "blank.db"
+    with Store.open(str(blank)).write() as db:
+        migrate.apply(db)
+    (tmp_path / "blank.db-wal").write_bytes(b"")  # a process has it open
+    assert fresh_build.begin(Store.open(str(blank))) is None
+
+
+def test_a_blank_store_written_meanwhile_is_ingested_into(tmp_path: Path, repo: Path) -> None:
+    target = tmp_path / "tm.db"
+    with Store.open(str(target)).write() as db:
+        migrate.apply(db)
+    calls = []
+
+    def work(db: Writer) -> dict[str, int]:
+        calls.append(db.private)
+        if len(calls) == 1:  # another process ingests into the blank store meanwhile
+            ingest_git(Store.open(str(target)), repo, config=Config(ingest_helpers=False), clock=clock)
+        return {}
+
+    run(Store.open(str(target)), "test", "y", Config(), work, clock=clock)
+    assert calls == [True, False]
+    with Store.open(str(target)).read() as reader:
+        assert reader.scalar("select count(*) as n from commits") == 29

@@ -43,14 +43,17 @@ def run(store: Store, source: str, target: str, config: Config, work: Callable[[
         *, clock: Callable[[], float] = time.time) -> IngestSummary:
     """Run `work` in one transaction with derive.refresh; record the run (ok or failed).
 
-    A store that does not exist yet is built in a private file and published whole
+    A store that does not exist yet (or is blank) is built in a private file and published whole
     (store/fresh_build.py), so that derive's longest steps can run on another core."""
     from teammemory.store import fresh_build  # here: every question imports ingest.rules, keep it light
 
     build = fresh_build.begin(store, enabled=config.ingest_helpers)
     if build is not None:
         with build:
-            summary = _run(build.store, source, target, config, work, clock=clock, helpers=build.helpers)
+            # a failure is recorded in the blank store this build would replace (none is there to
+            # record it in otherwise, as when a first transaction in place rolls back)
+            summary = _run(build.store, source, target, config, work, clock=clock, helpers=build.helpers,
+                           failures=store if build.replaces is not None else None)
             if build.publish():
                 return summary
         # another process created the store meanwhile: ingest into it as into any store
@@ -58,7 +61,9 @@ def run(store: Store, source: str, target: str, config: Config, work: Callable[[
 
 
 def _run(store: Store, source: str, target: str, config: Config, work: Callable[[Writer], dict[str, int]],
-         *, clock: Callable[[], float], helpers: Helpers | None = None) -> IngestSummary:
+         *, clock: Callable[[], float], helpers: Helpers | None = None,
+         failures: Store | None = None) -> IngestSummary:
+    """`run` in `store`; a failed run is recorded in `failures` (default: `store`)."""
     from teammemory import derive
     from teammemory.ingest.links import link_rules, with_known_projects
     from teammemory.store import migrate
@@ -79,10 +84,10 @@ def _run(store: Store, source: str, target: str, config: Config, work: Callable[
         raise
     except OSError as exc:
         if exc.filename is None:  # an unreadable input file is refused input too
-            _record_failure(store, run_id, source, target, int(started), int(clock()))
+            _record_failure(failures or store, run_id, source, target, int(started), int(clock()))
         raise
     except BaseException:
-        _record_failure(store, run_id, source, target, int(started), int(clock()))
+        _record_failure(failures or store, run_id, source, target, int(started), int(clock()))
         raise
     return IngestSummary(source, target, dict(counts), round(clock() - started, 3), run_id)
 

@@ -1,5 +1,5 @@
-"""A first ingest into a SQLite store that does not exist yet: built in a private file beside
-it, then moved into place whole.
+"""A first ingest into a SQLite store that does not exist yet (or is blank): built in a private
+file beside it, then moved into place whole.
 
 Derive's longest steps can run on the other core (store/helper_steps.py) only when the git
 phase's rows are committed where a helper process can read them. Committing part of an ingest in
@@ -11,19 +11,28 @@ that store as usual). A failed or interrupted build removes its files; one kille
 leaves them, and the next build in that folder removes the files of builds whose process is
 gone. Until it is published the store does not exist, for readers as for writers: nothing
 half-written is ever seen.
+
+A blank store (`teammemory init-db`'s, the README's first step) is built alike and replaces it
+(`os.replace`), provided that at the end it is still the same file, untouched and open to no
+process (no -wal/-shm/-journal beside it); otherwise this build is dropped and the ingest runs
+into that store as usual. What is left is a window of microseconds between that check and the
+rename, in which a second ingest would have to open the blank store and write to it.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from teammemory.store import Store, Url
+from teammemory.store import Reader, Store, Url
 from teammemory.store.helper_steps import Helpers
 
 PREFIX = ".{name}.building-"
+SQLITE_SIDECARS = ("-journal", "-wal", "-shm")  # there while a process has the file open (or a hot journal)
 SIDECARS = ("-journal", "-wal", "-shm", ".lineage", ".text_index")
 
 
@@ -35,6 +44,7 @@ class Build:
     private: Path
     store: Store
     helpers: Helpers
+    replaces: tuple[int, int, int] | None = None  # a blank store's (inode, size, mtime) it replaces
 
     def __enter__(self) -> Build:
         return self
@@ -54,6 +64,18 @@ class Build:
             os.fsync(fd)
         finally:
             os.close(fd)
+        if self.replaces is not None:  # a blank store: still untouched, still open to no one?
+            if any(os.path.lexists(f"{self.target}{suffix}") for suffix in SQLITE_SIDECARS):
+                return False
+            try:
+                now = os.stat(self.target)
+            except FileNotFoundError:
+                return False
+            if (now.st_ino, now.st_size, now.st_mtime_ns) != self.replaces:
+                return False
+            os.replace(self.private, self.target)
+            _sync_folder(self.target.parent)
+            return True
         try:
             os.link(self.private, self.target)
         except FileExistsError:
@@ -74,19 +96,56 @@ class Build:
 
 def begin(store: Store, *, enabled: bool = True) -> Build | None:
     """A private build for `store`, or None where the ingest writes the store itself: not
-    `enabled` (`ingest.helpers = false`), PostgreSQL, a store file (or its journal) that exists,
-    a folder that does not or cannot be written, or one CPU (no core for a helper)."""
+    `enabled` (`ingest.helpers = false`), PostgreSQL, a store file that exists and is not a
+    blank one no process has open (`_blank`), a folder that does not exist or cannot be written,
+    or one CPU (no core for a helper)."""
     if not enabled or store.dialect != "sqlite" or (os.cpu_count() or 1) < 2:
         return None
     target = Path(store.url.target)
-    if any(os.path.lexists(f"{target}{suffix}") for suffix in ("", "-journal", "-wal")):
+    replaces = None
+    if os.path.lexists(target):
+        replaces = _blank(target)
+        if replaces is None:
+            return None
+    elif any(os.path.lexists(f"{target}{suffix}") for suffix in SQLITE_SIDECARS):
         return None
     if not target.parent.is_dir() or not os.access(target.parent, os.W_OK):  # the usual error, naming the store
         return None
     _remove_abandoned(target)
     private = target.with_name(PREFIX.format(name=target.name) + str(os.getpid()))
     built = Store(Url("sqlite", str(private)), wait=store.wait, private=True, shown_as=str(store.url))
-    return Build(target, private, built, Helpers(private))
+    return Build(target, private, built, Helpers(private), replaces)
+
+
+def _blank(target: Path) -> tuple[int, int, int] | None:
+    """The (inode, size, mtime) of `target` when it is a store of the latest schema that holds
+    nothing (`teammemory init-db`'s, as the README's first steps make it) and no process has
+    open (no -wal, -shm or -journal: SQLite removes them with its last connection); else None.
+    Read `immutable=1`, which creates no file beside it (exact: there is no WAL)."""
+    from teammemory.store import migrate
+
+    if any(os.path.lexists(f"{target}{suffix}") for suffix in SQLITE_SIDECARS):
+        return None
+    try:
+        seen = os.stat(target)
+        if not stat.S_ISREG(seen.st_mode) or seen.st_size == 0:
+            return None
+        conn = sqlite3.connect(f"{target.absolute().as_uri()}?immutable=1", uri=True)
+        try:
+            conn.row_factory = sqlite3.Row
+            if migrate.current_version(Reader(conn, "sqlite")) != migrate.latest_version():
+                return None
+            names = [str(r[0]) for r in conn.execute("select name from sqlite_master where type = 'table'"
+                                                     " and name not like 'sqlite%' and name not like 'text_fts%'")]
+            for name in names:
+                where = " where source <> 'derive'" if name == "cursors" else ""
+                if name != "schema_migrations" and conn.execute(f'select 1 from "{name}"{where} limit 1').fetchone():
+                    return None
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return None
+    return (seen.st_ino, seen.st_size, seen.st_mtime_ns)
 
 
 def _remove_abandoned(target: Path) -> None:
