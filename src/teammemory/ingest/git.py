@@ -25,7 +25,8 @@ from teammemory.config import Config
 from teammemory.ingest import IngestSummary, links, run, same_repo, tags
 from teammemory.model import Commit
 from teammemory.sources import checks, gitlog, gitparse, mailmap, repo_identity
-from teammemory.store import Store, Writer, summaries, text_index
+from teammemory.sources.git_read_ahead import ReadAhead
+from teammemory.store import Store, Writer, fresh_build, summaries, text_index
 from teammemory.store.write import get_cursor, set_cursor, write_commits, write_repository
 
 BATCH = 2000
@@ -58,33 +59,40 @@ def ingest_git(store: Store, path: Path, *, config: Config, name: str | None = N
     repo = gitlog.open_repo(path, branch)
     target = name or repo_name(repo.path)
     show = progress and sys.stderr.isatty()
+    # a store without commits: the whole history is read, so git starts now, beside the store's set-up
+    ahead = ReadAhead(repo) if fresh_build.is_new(store) else None
 
     def work(db: Writer) -> dict[str, int]:
-        walked, identity = identify(db, repo, target)
+        walked, identity = identify(db, repo, target, ahead)
         same_repo.refuse_other_name(db, target, identity, str(repo.path))  # before anything is written
         counts = ingest_commits(db, repo, target, config=links.with_known_projects(db, config), show_progress=show,
-                                now=int(clock()), walked=walked)
+                                now=int(clock()), walked=walked, ahead=ahead)
         same_repo.record(db, target, identity)
         tags.ingest_tags(db, repo, target)  # releases, for `timeline` (not counted: the counts stay commits')
         return counts
 
-    return run(store, SOURCE, target, config, work, clock=clock)
+    try:
+        return run(store, SOURCE, target, config, work, clock=clock)
+    finally:
+        if ahead is not None:
+            ahead.close()
 
 
-def identify(db: Writer, repo: gitlog.GitRepo, name: str) -> tuple[gitlog.Walk | None, repo_identity.RepoIdentity]:
+def identify(db: Writer, repo: gitlog.GitRepo, name: str,
+             ahead: ReadAhead | None = None) -> tuple[gitlog.Walk | None, repo_identity.RepoIdentity]:
     """The clone's identity (its roots) and, when the run reads the whole history, its walk.
 
     A first ingest walks the history once (`gitlog.walk`: its roots, and the order `log_chunks`
     splits into segments). A later one whose stored head is an ancestor of the new head knows
     the roots the stored head reaches (repository_roots): only the new commits are walked for
     more (`git rev-list --max-parents=0 <head> ^<stored>`), instead of the whole history
-    (~2 s at 100,000 commits)."""
+    (~2 s at 100,000 commits). `ahead`: the walk already started (a store without commits)."""
     stored = get_cursor(db, SOURCE, name)
     if stored is not None:
         roots = [str(r["hash"]) for r in db.all("select hash from repository_roots where repo = :repo", repo=name)]
         if roots and gitlog.is_ancestor(repo, stored, repo.head):
             return None, repo_identity.identify(repo, roots=[*roots, *gitlog.new_roots(repo, repo.head, stored)])
-    walked = gitlog.walk(repo, repo.head)
+    walked = ahead.walk() if ahead is not None else gitlog.walk(repo, repo.head)
     return walked, repo_identity.identify(repo, roots=walked.roots)
 
 
@@ -95,9 +103,11 @@ def repo_name(path: Path) -> str:
 
 
 def ingest_commits(db: Writer, repo: gitlog.GitRepo, name: str, *, config: Config, now: int,
-                   show_progress: bool = False, walked: gitlog.Walk | None = None) -> dict[str, int]:
+                   show_progress: bool = False, walked: gitlog.Walk | None = None,
+                   ahead: ReadAhead | None = None) -> dict[str, int]:
     """Bring the store's commits of `name` in line with `repo.head`; return the run's counts.
-    `walked`: `gitlog.walk(repo, repo.head)`, when the caller has it (a first ingest reads exactly it)."""
+    `walked`: `gitlog.walk(repo, repo.head)`, when the caller has it (a first ingest reads exactly it);
+    `ahead`: git processes started for that read (used only if they read exactly it)."""
     stored = get_cursor(db, SOURCE, name)
     plan = plan_run(db, repo, name, stored)
     counts = {"commits": 0, "file_changes": 0, "links": 0, "merges": 0, "reverts": 0, "removed": 0}
@@ -108,7 +118,7 @@ def ingest_commits(db: Writer, repo: gitlog.GitRepo, name: str, *, config: Confi
             if show_progress else 0
         people_map = mailmap.parse_mailmap(gitlog.read_mailmap(repo))  # git maps authors; we map trailers
         chunks = closing(gitlog.log_chunks(repo, plan.revs, no_walk=plan.no_walk,  # closing: stops git on error
-                                           segments=True, order=order))  # a long history: git on both cores
+                                           segments=True, order=order, ahead=ahead))  # git on both cores
         with chunks as raw, progress_bar(show_progress, total, name) as advance:
             commits = (checks.check_commit(gitparse.parse_commit(c, repo=name, config=config, mailmap=people_map))
                        for c in raw)  # what a store cannot hold is refused by commit, alike on both

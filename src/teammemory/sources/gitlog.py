@@ -24,9 +24,12 @@ import threading
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from teammemory.errors import InputError, SourceError
+
+if TYPE_CHECKING:
+    from teammemory.sources.git_read_ahead import ReadAhead
 
 MARK = b"\x1e\x1fTM\x1f"  # starts every commit; a chunk boundary is NUL + MARK
 SEPARATOR = b"\0" + MARK
@@ -174,7 +177,7 @@ def new_roots(repo: GitRepo, head: str, old: str) -> list[str]:
 
 def log_chunks(repo: GitRepo, revs: Iterable[str], *, no_walk: bool = False,
                read_size: int = READ_SIZE, segments: bool = False,
-               order: Sequence[str] | None = None) -> Generator[str, None, None]:
+               order: Sequence[str] | None = None, ahead: ReadAhead | None = None) -> Generator[str, None, None]:
     """Yield one decoded chunk per commit of `git log <revs>`.
 
     `revs` go through stdin (no length limit): `[new_head, "^" + old_head]` for an incremental
@@ -184,12 +187,15 @@ def log_chunks(repo: GitRepo, revs: Iterable[str], *, no_walk: bool = False,
     `segments`: on a machine with more than one CPU, read a long history with several git
     processes (see `_segmented`); the chunks and their order are exactly those of one `git log`.
     `order`: the commits `git rev-list <revs>` prints, when the caller has them (`walk`).
+    `ahead`: git processes started early for this very read (sources/git_read_ahead.py), used
+    when they read exactly these commits.
     """
     revs = list(revs)
     if segments and (os.cpu_count() or 1) > 1:
         hashes = revs if no_walk else list(order) if order is not None else _rev_list_stdin(repo, revs)
         if len(hashes) >= 2 * SEGMENT_COMMITS[0]:
-            yield from _segmented(repo, hashes, read_size)
+            started = ahead.take(hashes) if ahead is not None and not no_walk else None
+            yield from _segmented(repo, hashes, read_size, started)
             return
     args = ["-c", "core.quotepath=off", "log", *LOG_OPTIONS, "--stdin"]
     if no_walk:
@@ -203,9 +209,28 @@ def log_chunks(repo: GitRepo, revs: Iterable[str], *, no_walk: bool = False,
 # waits on disk while the one before it is parsed, so segments are few and bounded.
 SEGMENT_COMMITS = (400, 20_000)
 SEGMENTS = 2
+SEGMENT_ARGS = ["-c", "core.quotepath=off", "log", *LOG_OPTIONS, "--stdin", "--no-walk=unsorted"]
 
 
-def _segmented(repo: GitRepo, hashes: list[str], read_size: int) -> Iterator[str]:
+def segment_parts(hashes: list[str]) -> list[list[str]]:
+    """`hashes` (at least 2 * SEGMENT_COMMITS[0]) cut into the segments `_segmented` reads."""
+    size = min(max(-(-len(hashes) // SEGMENTS), SEGMENT_COMMITS[0]), SEGMENT_COMMITS[1])
+    return [hashes[i:i + size] for i in range(0, len(hashes), size)]
+
+
+def start_segments(repo: GitRepo, parts: list[list[str]], read_size: int = READ_SIZE) -> tuple[Streamed, Spooled]:
+    """Start the first two segments' git processes: the second spooled to a file, the first
+    streamed (a reader thread drains its pipe from now on)."""
+    second = Spooled(repo, SEGMENT_ARGS, parts[1])
+    try:
+        return Streamed(repo, "log", SEGMENT_ARGS, _stdin(parts[0]), read_size), second
+    except BaseException:
+        second.__exit__()
+        raise
+
+
+def _segmented(repo: GitRepo, hashes: list[str], read_size: int,
+               started: tuple[Streamed, Spooled] | None = None) -> Iterator[str]:
     """`git log` of `hashes` (in `git rev-list` order, which is git log's own) by segments.
 
     `git log` runs on one core, and its diffs (`--numstat -M`) are most of an ingest's time: so
@@ -213,18 +238,18 @@ def _segmented(repo: GitRepo, hashes: list[str], read_size: int) -> Iterator[str
     other core (two git processes at a time, each `--no-walk=unsorted --stdin` of its segment,
     which prints each commit exactly as the walk does). The first segment is streamed from its
     pipe, the others are read back from their files: disk holds two segments at most.
+    `started`: the first two segments' processes, already running (`start_segments`).
     """
-    size = min(max(-(-len(hashes) // SEGMENTS), SEGMENT_COMMITS[0]), SEGMENT_COMMITS[1])
-    parts = [hashes[i:i + size] for i in range(0, len(hashes), size)]
-    args = ["-c", "core.quotepath=off", "log", *LOG_OPTIONS, "--stdin", "--no-walk=unsorted"]
-    ahead: list[_Spooled] = []
+    parts = segment_parts(hashes)
+    first, second = started or start_segments(repo, parts, read_size)  # from here on closed below
+    ahead = [second]
 
     def blocks() -> Iterator[bytes]:  # the segments' outputs one after the other: one git log's bytes
-        ahead.append(_Spooled(repo, args, parts[1]))
-        yield from _stream(repo, "log", args, _stdin(parts[0]), read_size, lines=False, raw=True)
+        yield from first.blocks()
+        first.close()
         for index in range(1, len(parts)):
             if index + 1 < len(parts):
-                ahead.append(_Spooled(repo, args, parts[index + 1]))
+                ahead.append(Spooled(repo, SEGMENT_ARGS, parts[index + 1]))
             with ahead.pop(0) as current:
                 yield from current.blocks(read_size)
 
@@ -232,11 +257,12 @@ def _segmented(repo: GitRepo, hashes: list[str], read_size: int) -> Iterator[str
         for raw in _split(blocks()):
             yield raw.decode("utf-8", "replace")
     finally:
+        first.close()
         for spooled in ahead:
             spooled.__exit__()
 
 
-class _Spooled:
+class Spooled:
     """One git log run with its output going to a temporary file, read back once it is done."""
 
     def __init__(self, repo: GitRepo, args: list[str], revs: list[str]) -> None:
@@ -261,7 +287,7 @@ class _Spooled:
         while block := self._out.read(read_size):
             yield block
 
-    def __enter__(self) -> _Spooled:
+    def __enter__(self) -> Spooled:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -286,30 +312,55 @@ def _rev_list_stdin(repo: GitRepo, revs: list[str]) -> list[str]:
 def _stream(repo: GitRepo, what: str, args: list[str], stdin: bytes, read_size: int, *,
             lines: bool, raw: bool = False) -> Iterator[bytes]:
     """Run git, yield its output split on SEPARATOR (or newlines, or as read with `raw`);
-    SourceError when git fails.
+    SourceError when git fails."""
+    streamed = Streamed(repo, what, args, stdin, read_size)
+    try:
+        out = streamed.blocks()
+        yield from (out if raw else _split_lines(out) if lines else _split(out))
+    finally:
+        streamed.close()
 
-    A reader thread drains git's stdout into a bounded queue, so git keeps running (on the other
-    core) while this thread parses and writes a batch; memory stays bounded by the queue.
-    """
-    with tempfile.TemporaryFile() as err:
-        proc = _popen(repo, args, err)
-        assert proc.stdout is not None
-        _widen_pipe(proc.stdout)
-        pump = Pump(proc.stdout, read_size)
+
+class Streamed:
+    """One git process whose stdout a reader thread drains into a bounded queue from the moment
+    it starts, so git keeps running (on the other core) while this thread parses and writes a
+    batch; memory stays bounded by the queue."""
+
+    def __init__(self, repo: GitRepo, what: str, args: list[str], stdin: bytes, read_size: int) -> None:
+        self._repo, self._what = repo, what
+        self._err = tempfile.TemporaryFile()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._pump: Pump | None = None
         try:
-            _feed(proc, stdin)
-            yield from (pump.blocks() if raw else _split_lines(pump.blocks()) if lines else _split(pump.blocks()))
-            code = proc.wait()
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            pump.close()
-            proc.stdout.close()
-        if code != 0:
-            err.seek(0)
-            message = err.read().decode("utf-8", "replace").strip()
-            raise SourceError(f"git {what} in {repo.path} failed: {message}")
+            self._proc = _popen(repo, args, self._err)
+            assert self._proc.stdout is not None
+            _widen_pipe(self._proc.stdout)
+            self._pump = Pump(self._proc.stdout, read_size)
+            _feed(self._proc, stdin)
+        except BaseException:
+            self.close()
+            raise
+
+    def blocks(self) -> Iterator[bytes]:
+        """The output as read; SourceError when git failed."""
+        assert self._proc is not None and self._pump is not None
+        yield from self._pump.blocks()
+        if self._proc.wait() != 0:
+            self._err.seek(0)
+            message = self._err.read().decode("utf-8", "replace").strip()
+            raise SourceError(f"git {self._what} in {self._repo.path} failed: {message}")
+
+    def close(self) -> None:
+        """Stop git if it still runs, and the reader thread."""
+        if self._proc is not None:
+            if self._proc.poll() is None:
+                self._proc.kill()
+                self._proc.wait()
+            if self._pump is not None:
+                self._pump.close()
+            assert self._proc.stdout is not None
+            self._proc.stdout.close()
+        self._err.close()
 
 
 class Pump:

@@ -117,6 +117,17 @@ def begin(store: Store, *, enabled: bool = True) -> Build | None:
     return Build(target, private, built, Helpers(private), replaces)
 
 
+def is_new(store: Store) -> bool:
+    """True when `store` holds nothing yet: a SQLite file that does not exist (and no process
+    has open) or a blank one (`_blank`). An ingest into it reads its source whole."""
+    if store.dialect != "sqlite":
+        return False
+    target = Path(store.url.target)
+    if os.path.lexists(target):
+        return _blank(target) is not None
+    return not any(os.path.lexists(f"{target}{suffix}") for suffix in SQLITE_SIDECARS)
+
+
 def _blank(target: Path) -> tuple[int, int, int] | None:
     """The (inode, size, mtime) of `target` when it is a store of the latest schema that holds
     nothing (`teammemory init-db`'s, as the README's first steps make it) and no process has
