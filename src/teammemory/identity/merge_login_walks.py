@@ -95,7 +95,9 @@ def _extend(db: Writer, new: list[GitCommit], missing: set[tuple[str, str]]) -> 
         gen = generations(fresh, known)
         db.insert_rows("commit_generations", ("repo", "hash", "gen"), [(repo, h, gen[h]) for h in sorted(fresh)])
         merges = [c for c in fresh.values() if is_pr_merge(c)]
-        if merges:
+        if merges and not known:  # no new commit has a stored parent (a first ingest): a walk stays in `fresh`
+            _write_walks(db, fresh, gen, merges)
+        elif merges:
             lazy = _Lazy(db, repo, {h: (c, gen[h]) for h, c in fresh.items()})  # the new ones are at hand
             _write_walks(db, lazy, lazy.gens, merges)
     _set_missing(db, missing)
