@@ -18,7 +18,7 @@ from tests.sources.test_gitlog_segments import history
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> gitlog.GitRepo:
-    monkeypatch.setattr(gitlog, "SEGMENT_COMMITS", (2, 8))  # 15 commits: segments of 8 and 7
+    monkeypatch.setattr(gitlog, "SEGMENT_COMMITS", (2, 8))  # 15 commits: 6 full, 9 left as 5:2:2
     monkeypatch.setattr(gitlog.os, "cpu_count", lambda: 2)
     return gitlog.open_repo(build_repo(tmp_path / "proj", history()))
 
@@ -42,7 +42,7 @@ def test_taken_segments_give_one_git_logs_chunks(repo: gitlog.GitRepo, monkeypat
     ahead = git_read_ahead.ReadAhead(repo)
     walked = ahead.walk()
     assert walked == gitlog.walk(repo, repo.head)
-    assert len(starts) == 1 and [len(p) for p in starts[0]] == [8, 7]  # started by the read-ahead
+    assert len(starts) == 1 and [len(p) for p in starts[0]] == [6, 5, 2, 2]  # started by the read-ahead
     chunks = list(gitlog.log_chunks(repo, [repo.head], segments=True, order=walked.hashes, ahead=ahead))
     assert chunks == whole
     assert len(starts) == 1  # log_chunks used them, started nothing of its own

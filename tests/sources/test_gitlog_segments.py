@@ -76,3 +76,35 @@ def test_stopping_early_ends_every_git(repo: gitlog.GitRepo) -> None:
     first = next(chunks)
     chunks.close()  # what ingest does on a refused record: no git left running, no file left open
     assert first == next(gitlog.log_chunks(repo, [repo.head]))
+
+
+@pytest.mark.parametrize(("total", "sizes"), [
+    # full = ceil(4/11 of the total) within (400, 20000); while more than 7/4 of a full one is
+    # left, a full one; the rest as 4:2:1 (integer parts, the last takes the remainder)
+    (5531, [2012, 2010, 1005, 504]),  # full 2012, 3519 left: 2010, 1005, 504
+    (3705, [1348, 1346, 673, 338]),
+    (800, [400, 228, 114, 58]),  # full at its floor of 400
+    (100_000, [20_000] * 4 + [11_428, 5_714, 2_858]),  # full at its cap: 20000 left as 4:2:1
+])
+def test_segment_sizes_end_with_a_shrinking_tail(total: int, sizes: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gitlog, "SEGMENT_COMMITS", (400, 20_000))
+    assert gitlog.segment_sizes(total) == sizes
+    assert sum(sizes) == total
+
+
+def test_at_most_segments_gits_run_while_one_is_parsed(repo: gitlog.GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every spooled segment's git is started while fewer than SEGMENTS other spooled ones run."""
+    made: list[gitlog.Spooled] = []
+    running_before: list[int] = []
+    real = gitlog.Spooled.__init__
+
+    def spy(self: gitlog.Spooled, *a: object) -> None:
+        running_before.append(sum(s.running() for s in made))
+        real(self, *a)  # type: ignore[arg-type]
+        made.append(self)
+
+    monkeypatch.setattr(gitlog.Spooled, "__init__", spy)
+    whole = list(gitlog.log_chunks(repo, [repo.head]))
+    assert list(gitlog.log_chunks(repo, [repo.head], segments=True)) == whole
+    assert len(made) == len(gitlog.segment_sizes(15)) - 1  # all but the streamed first
+    assert max(running_before) < gitlog.SEGMENTS

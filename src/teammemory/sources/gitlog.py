@@ -204,18 +204,37 @@ def log_chunks(repo: GitRepo, revs: Iterable[str], *, no_walk: bool = False,
         yield raw.decode("utf-8", "replace")
 
 
-# Commits per segment: half of the history, within these bounds. Each git process starts with
-# cold caches (measured: 12 segments cost git 10-25 % more CPU, 2 segments nothing), and a segment
-# waits on disk while the one before it is parsed, so segments are few and bounded.
+# Commits per segment: the first two segments are the longest (their git processes start
+# together), the last three shrink 4:2:1, so that little is left to parse once the last git is
+# done (a core idles while the parser reads what is left alone), within these bounds for a
+# full segment. Each git process starts with cold caches (measured: 12 segments cost git 10-25 %
+# more CPU, 2 segments nothing), so segments are few.
 SEGMENT_COMMITS = (400, 20_000)
-SEGMENTS = 2
+SEGMENTS = 2  # git processes at work at a time, beside the parser
 SEGMENT_ARGS = ["-c", "core.quotepath=off", "log", *LOG_OPTIONS, "--stdin", "--no-walk=unsorted"]
+
+
+def segment_sizes(total: int) -> list[int]:
+    """The commits of each segment of a `total`-commit read: full ones (the first two at least),
+    then what is left as 4:2:1 (uncut: x, x, x/2, x/4)."""
+    full = min(SEGMENT_COMMITS[1], max(SEGMENT_COMMITS[0], -(-total * 4 // 11)))
+    sizes: list[int] = []
+    left = total
+    while left > full * 7 // 4 or len(sizes) < 1:
+        sizes.append(min(full, left))
+        left -= sizes[-1]
+    tail = [left * 4 // 7, left * 2 // 7]
+    tail.append(left - sum(tail))
+    return sizes + [size for size in tail if size > 0]
 
 
 def segment_parts(hashes: list[str]) -> list[list[str]]:
     """`hashes` (at least 2 * SEGMENT_COMMITS[0]) cut into the segments `_segmented` reads."""
-    size = min(max(-(-len(hashes) // SEGMENTS), SEGMENT_COMMITS[0]), SEGMENT_COMMITS[1])
-    return [hashes[i:i + size] for i in range(0, len(hashes), size)]
+    parts, start = [], 0
+    for size in segment_sizes(len(hashes)):
+        parts.append(hashes[start:start + size])
+        start += size
+    return parts
 
 
 def start_segments(repo: GitRepo, parts: list[list[str]], read_size: int = READ_SIZE) -> tuple[Streamed, Spooled]:
@@ -234,22 +253,29 @@ def _segmented(repo: GitRepo, hashes: list[str], read_size: int,
     """`git log` of `hashes` (in `git rev-list` order, which is git log's own) by segments.
 
     `git log` runs on one core, and its diffs (`--numstat -M`) are most of an ingest's time: so
-    while this thread parses one segment, the next one's git writes it to a temporary file on the
-    other core (two git processes at a time, each `--no-walk=unsorted --stdin` of its segment,
-    which prints each commit exactly as the walk does). The first segment is streamed from its
-    pipe, the others are read back from their files: disk holds two segments at most.
+    while this thread parses one segment, the next ones' git processes write theirs to temporary
+    files on the other core (SEGMENTS of them at work at a time, each `--no-walk=unsorted --stdin`
+    of its segment, which prints each commit exactly as the walk does). The first segment is
+    streamed from its pipe, the others are read back from their files once their git is done:
+    disk holds SEGMENTS + 1 segments at most.
     `started`: the first two segments' processes, already running (`start_segments`).
     """
     parts = segment_parts(hashes)
     first, second = started or start_segments(repo, parts, read_size)  # from here on closed below
     ahead = [second]
+    begun = 2  # segments whose git has been started
+
+    def top_up() -> None:  # keep SEGMENTS git processes at work while segments are left
+        nonlocal begun
+        while begun < len(parts) and sum(spooled.running() for spooled in ahead) < SEGMENTS:
+            ahead.append(Spooled(repo, SEGMENT_ARGS, parts[begun]))
+            begun += 1
 
     def blocks() -> Iterator[bytes]:  # the segments' outputs one after the other: one git log's bytes
         yield from first.blocks()
         first.close()
-        for index in range(1, len(parts)):
-            if index + 1 < len(parts):
-                ahead.append(Spooled(repo, SEGMENT_ARGS, parts[index + 1]))
+        for _ in range(1, len(parts)):
+            top_up()
             with ahead.pop(0) as current:
                 yield from current.blocks(read_size)
 
@@ -276,6 +302,9 @@ class Spooled:
             self.__exit__()
             raise SourceError("git is not installed (or not on PATH)") from None
         _feed(self._proc, _stdin(revs))
+
+    def running(self) -> bool:
+        return self._proc.poll() is None
 
     def blocks(self, read_size: int) -> Iterator[bytes]:
         """The output's blocks once git has exited; SourceError if it failed."""
