@@ -20,9 +20,8 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from teammemory import derive
 from teammemory.config import Config
-from teammemory.ingest import IngestSummary, links, run, same_repo, tags
+from teammemory.ingest import IngestSummary, run, same_repo, tags
 from teammemory.model import Commit
 from teammemory.sources import checks, gitlog, gitparse, mailmap, repo_identity
 from teammemory.sources.git_read_ahead import ReadAhead
@@ -58,11 +57,14 @@ def ingest_git(store: Store, path: Path, *, config: Config, name: str | None = N
     """
     repo = gitlog.open_repo(path, branch)
     target = name or repo_name(repo.path)
-    show = progress and sys.stderr.isatty()
-    # a store without commits: the whole history is read, so git starts now, beside the store's set-up
+    # a store without commits: the whole history is read, so git starts now, beside the store's
+    # set-up (and beside the imports of derive and the link rules: they are imported after it)
     ahead = ReadAhead(repo) if fresh_build.is_new(store) else None
+    show = progress and sys.stderr.isatty()
 
     def work(db: Writer) -> dict[str, int]:
+        from teammemory.ingest import links
+
         walked, identity = identify(db, repo, target, ahead)
         same_repo.refuse_other_name(db, target, identity, str(repo.path))  # before anything is written
         counts = ingest_commits(db, repo, target, config=links.with_known_projects(db, config), show_progress=show,
@@ -108,6 +110,8 @@ def ingest_commits(db: Writer, repo: gitlog.GitRepo, name: str, *, config: Confi
     """Bring the store's commits of `name` in line with `repo.head`; return the run's counts.
     `walked`: `gitlog.walk(repo, repo.head)`, when the caller has it (a first ingest reads exactly it);
     `ahead`: git processes started for that read (used only if they read exactly it)."""
+    from teammemory import derive  # here: ingest_git starts git before this import (see there)
+
     stored = get_cursor(db, SOURCE, name)
     plan = plan_run(db, repo, name, stored)
     counts = {"commits": 0, "file_changes": 0, "links": 0, "merges": 0, "reverts": 0, "removed": 0}

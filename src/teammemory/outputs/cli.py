@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 # Every command module (teammemory.outputs.<name>, each with `register(app)`), in the order
 # their commands are listed in `--help`. A new command module is wired in here.
-MODULES = ("commands_data", "commands_agents", "commands_sync", "commands_serve", "commands_backtest")
+MODULES = ("commands_data", "commands_identities", "commands_agents", "commands_sync", "commands_serve",
+           "commands_backtest")
 
 
 class Listed(NamedTuple):
@@ -50,7 +51,7 @@ COMMANDS: dict[str, Listed] = {
                                     " into a fresh store."),
     "ingest": Listed("commands_data", "Ingest git history, Jira issues, GitHub pull requests and issues, or"
                                       " postmortems.", group=True),
-    "identities": Listed("commands_data", "Developers and their accounts across git, GitHub and Jira: list,"
+    "identities": Listed("commands_identities", "Developers and their accounts across git, GitHub and Jira: list,"
                                           " merge, split, and candidate merges to accept.", group=True),
     "sync": Listed("commands_sync", "Fetch from GitHub or Jira itself, incrementally (credentials from the"
                                     " environment).", group=True),

@@ -1,5 +1,5 @@
-"""CLI commands that build the memory: init-db, seed, ingest git|jira|github (and the identities
-group, from commands_identities)."""
+"""CLI commands that build the memory: init-db, seed, ingest git|jira|github (the identities
+group is commands_identities', a module of its own so that an ingest does not import it)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import typer
 
 from teammemory.config import DEFAULT
 from teammemory.ingest import IngestSummary, guard
-from teammemory.outputs.commands_identities import identities_app
 from teammemory.outputs.options import State, errors, stdout
 from teammemory.store import Store, migrate
 
@@ -24,7 +23,6 @@ def register(app: typer.Typer) -> None:
     app.command("init-db")(init_db)
     app.command("seed")(seed)
     app.add_typer(ingest_app, name="ingest")
-    app.add_typer(identities_app, name="identities")
 
 
 def init_db(ctx: typer.Context,

@@ -28,6 +28,10 @@ identities_app = typer.Typer(help="Developers and their accounts across git, Git
 SpecArg = "Developer key, account key (git:…, github:…, jira:…), or email:/login:/jira:/name: spec."
 
 
+def register(app: typer.Typer) -> None:
+    app.add_typer(identities_app, name="identities")
+
+
 @identities_app.callback()
 def identities(ctx: typer.Context,
                name: Annotated[str | None, typer.Option(
