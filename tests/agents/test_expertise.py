@@ -162,8 +162,12 @@ def test_fading_is_the_default_and_leaves_out_the_inactive_unless_asked(store: S
     with w.build(store).read() as db:
         everyone = expertise.ask_file(db, w.SERVICE, now=now, config=Config())
         assert everyone.experts and everyone.experts[0].score.formula.startswith("sum of mass*")
-        assert expertise.ask_file(db, w.SERVICE, now=now, config=late).experts == ()
+        cut = expertise.ask_file(db, w.SERVICE, now=now, config=late)
+        assert cut.experts == ()
+        # the answer says who was left out, best score first, and by which cut
+        assert cut.inactive_left_out == tuple(e.person for e in everyone.experts) and cut.inactive_days == 1.0
         kept = expertise.ask_file(db, w.SERVICE, now=now, config=late, include_inactive=True)
         assert [e.person for e in kept.experts] == [e.person for e in everyone.experts]
+        assert kept.inactive_left_out == () and kept.inactive_days == 0.0  # no cut was made
         component = expertise.ask_component(db, "auth", now=now, config=Config())
         assert component.experts and all(e.score.total > 0 for e in component.experts)

@@ -45,6 +45,19 @@ def test_render_expertise(sqlite_store: Store, now: datetime) -> None:
     assert lines[-2:] == ["Earlier names followed: src/auth/token.py", "Bots not counted: dependabot"]
 
 
+def test_render_expertise_says_who_the_inactive_cut_left_out(sqlite_store: Store, now: datetime) -> None:
+    late = replace(Config(), expertise=replace(Config().expertise, inactive_days=1.0))  # everyone is inactive
+    with w.build(sqlite_store).read() as db:
+        everyone = expertise.ask_file(db, w.SERVICE, now=now, config=Config())
+        out = text(render_expertise(expertise.ask_file(db, w.SERVICE, now=now, config=late)))
+    names = [e.person.name for e in everyone.experts]
+    assert len(names) > 3
+    assert "No one active: everyone with commits, reviews or comments here is left out as inactive." in out
+    note = " ".join(out.split())  # wrapped at 100 columns
+    assert (f"Left out as inactive (no activity anywhere for over 1 day): {', '.join(names[:3])} and "
+            f"{len(names) - 3} more; --include-inactive counts them.") in note
+
+
 def test_render_expertise_component_header(sqlite_store: Store, now: datetime) -> None:
     with w.build(sqlite_store).read() as db:
         out = text(render_expertise(expertise.ask_component(db, "auth", now=now, config=Config())))

@@ -8,8 +8,9 @@ Two scorings (`expertise.scoring`, agents/scoring.py). `fading` (the default):
 (kind weight commit 10, review 8, comment 2; lines only for commits; files = the commit's files,
 the reviewed PR's files, 1 for a comment; a component counts each commit once by its lines on the
 component, without the mass cap). People whose last activity anywhere is older than
-`inactive_days` are left out unless `include_inactive`. Terms: the faded sums of commits, reviews
-and comments; inputs: the counts, churn, days since last activity, half-life and mass_files.
+`inactive_days` are left out unless `include_inactive`, and the answer names them
+(`inactive_left_out`, best score first). Terms: the faded sums of commits, reviews and comments;
+inputs: the counts, churn, days since last activity, half-life and mass_files.
 `article`, the article's formula with its exact terms:
 
     score = commits*10 + reviews*8 + comments*2 + churn/20 + recency_bonus
@@ -80,6 +81,10 @@ class Expertise:
     experts: tuple[Expert, ...]
     bots_excluded: tuple[str, ...]
     as_of: str
+    # fading scoring: the people left out as inactive (last activity anywhere more than
+    # `inactive_days` ago), best score first, so an answer can say who is missing and why
+    inactive_left_out: tuple[Person, ...] = ()
+    inactive_days: float = 0.0
 
 
 def ask_file(db: Reader, path: str, *, now: datetime, config: Config, repo: str | None = None,
@@ -139,8 +144,16 @@ def _result(kind: Subject, name: str, files: tuple[str, ...], rows: list[Activit
            last_seen: Mapping[str, int] | None = None, work: Mapping[str, Work] | None = None,
            work_bots: tuple[str, ...] = ()) -> Expertise:
     bots = tuple(sorted({a.person.name for a in rows if a.is_bot} | set(work_bots)))
-    ranked = rank(rows, now=now, weights=weights, tallies=tallies, last_seen=last_seen, work=work)
-    return Expertise(kind, name, files, ranked, bots, iso_day(epoch(now)))
+    everyone = [e for _, e in scored(rows, now=now, weights=weights, tallies=tallies, work=work)]
+    ranked = tuple(e for e in everyone if _active(e, last_seen, epoch(now), weights))
+    left_out = tuple(e.person for e in everyone if not _active(e, last_seen, epoch(now), weights))
+    return Expertise(kind, name, files, ranked, bots, iso_day(epoch(now)), left_out,
+                     weights.inactive_days if last_seen is not None else 0.0)
+
+
+def _active(e: Expert, last_seen: Mapping[str, int] | None, now: int, weights: ExpertiseWeights) -> bool:
+    """Not left out by the inactive cut (`last_seen`: last activity anywhere; None: no cut)."""
+    return last_seen is None or not scoring.inactive(last_seen.get(e.person.key, e.last_activity), now, weights)
 
 
 def rank(rows: Iterable[Activity], *, now: datetime, weights: ExpertiseWeights,
@@ -172,9 +185,7 @@ def scored(rows: Iterable[Activity], *, now: datetime, weights: ExpertiseWeights
         work = work or {}
         experts = [_fading(by_person.get(key, []), at, weights, work.get(key))
                    for key in set(by_person) | set(work)]
-        if last_seen is not None:
-            experts = [x for x in experts if not scoring.inactive(
-                last_seen.get(x[1].person.key, x[1].last_activity), at, weights)]
+        experts = [x for x in experts if _active(x[1], last_seen, at, weights)]
     else:
         experts = [_exact(_expert(acts, at, weights, (tallies or {}).get(key))) for key, acts in by_person.items()]
     return sorted(experts, key=lambda x: (-x[0], -(x[1].last_activity or 0), x[1].person.key))

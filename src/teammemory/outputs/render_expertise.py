@@ -56,7 +56,9 @@ def verb(e: Evidence) -> str:
 def render_expertise(result: Expertise) -> RenderableType:
     """The ranked experts of a file or component, with each score's counts and evidence."""
     parts: list[RenderableType | str] = [heading(f"Experts for {_subject(result)}")]
-    if not result.experts:
+    if not result.experts and result.inactive_left_out:
+        parts.append("  No one active: everyone with commits, reviews or comments here is left out as inactive.")
+    elif not result.experts:
         parts.append("  No commits, reviews or comments by people found.")
     else:
         wide = max(len(e.person.name) for e in result.experts)
@@ -80,4 +82,20 @@ def _notes(result: Expertise) -> list[RenderableType | str]:
         notes.append(f"Earlier names followed: {', '.join(earlier)}")
     if result.bots_excluded:
         notes.append(f"Bots not counted: {', '.join(result.bots_excluded)}")
+    if result.inactive_left_out:
+        notes.append(inactive_note(result))
     return notes
+
+
+SHOWN_INACTIVE = 3  # names an inactive note gives (the JSON lists them all)
+
+
+def inactive_note(result: Expertise) -> str:
+    """'Left out as inactive (no activity anywhere for over 365 days): pgjones, Armin Ronacher,
+    Jonah Lawrence and 9 more; --include-inactive counts them.' (best scores first)"""
+    names = [p.name for p in result.inactive_left_out]
+    shown = ", ".join(names[:SHOWN_INACTIVE])
+    more = len(names) - SHOWN_INACTIVE
+    listed = f"{shown} and {more} more" if more > 0 else shown
+    days = f"{number(result.inactive_days)} day{'' if result.inactive_days == 1 else 's'}"
+    return f"Left out as inactive (no activity anywhere for over {days}): {listed}; --include-inactive counts them."
