@@ -75,7 +75,7 @@ def plain_text(renderable: RenderableType, width: int = WIDTH) -> str:
     from rich.console import Console
 
     out = io.StringIO()
-    Console(file=out, width=width, color_system=None, highlight=False, _environ={}).print(renderable)
+    Console(file=out, width=width, color_system=None, highlight=False, _environ={}).print(renderable, crop=False)
     return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
 
 

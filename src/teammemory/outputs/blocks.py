@@ -3,19 +3,22 @@ Markdown (markdown.py) without a second renderer.
 
 - `heading(text)`: a title or section heading (bold in a terminal, `###`/`####` in Markdown);
 - `line(text)`: one plain line (never rich markup, so `dependabot[bot]` prints as it is); a line
-  indented by spaces keeps its indent when it wraps (a `Padding`, not leading spaces);
+  indented by spaces keeps its indent when it wraps (a `Padding`, not leading spaces); it wraps
+  at spaces only (`Words`): a path or URL longer than the width is never cut, it overflows;
 - `group(lines)`: lines in order;
 - `table(columns, rows)`: a table that cuts no key, number, name or path at any width.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, JustifyMethod, OverflowMethod, RenderableType, RenderResult
+from rich.containers import Lines
 from rich.measure import Measurement
-from rich.padding import Padding
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
@@ -24,11 +27,46 @@ HEADING_STYLE = "bold"
 
 
 def heading(text: str) -> Text:
-    return Text(text, style=HEADING_STYLE)
+    return Words(text, style=HEADING_STYLE)
 
 
 def is_heading(renderable: object) -> bool:
     return isinstance(renderable, Text) and str(renderable.style) == HEADING_STYLE
+
+
+class Words(Text):
+    """Plain text that wraps at spaces and never inside a word: a word wider than the line (a
+    Java path, a URL) stays whole and overflows, on the line of what precedes it when that is
+    short (a rank such as ` 1.`, a label), else on a line of its own. Printed uncropped
+    (render.emit, answers.plain_text), so a user can copy it."""
+
+    def wrap(self, console: Console, width: int, *, justify: JustifyMethod | None = None,
+             overflow: OverflowMethod | None = None, tab_size: int = 8, no_wrap: bool | None = None) -> Lines:
+        if no_wrap or self.no_wrap:
+            return super().wrap(console, width, justify=justify, overflow=overflow, tab_size=tab_size,
+                                no_wrap=no_wrap)
+        lines = Lines()
+        for para in self.plain.split("\n"):
+            lines.extend(Text(piece, style=self.style) for piece in wrap_words(para, width))
+        return lines
+
+
+def wrap_words(text: str, width: int) -> list[str]:
+    """Pure: `text` cut at spaces into lines of at most `width` cells, keeping runs of spaces
+    inside a line (aligned columns) and every word whole (see Words)."""
+    out: list[str] = []
+    current = ""
+    for space, word in re.findall(r"(\s*)(\S+)", text) or [("", text)]:
+        joined = current + space + word
+        if not current or cell_len(joined) <= width:
+            current = joined
+        elif cell_len(word) > width and cell_len(current) <= max(4, width // 8):  # a rank or label: keep it
+            current = joined
+        else:
+            out.append(current.rstrip())
+            current = word
+    out.append(current.rstrip() if current.strip() else current)
+    return out
 
 
 def line(text: str) -> RenderableType:
@@ -38,38 +76,43 @@ def line(text: str) -> RenderableType:
     indent = len(text) - len(body)
     if body.startswith(BULLET) and body[len(BULLET):].strip():
         return Hanging(indent, body[len(BULLET):])
-    return Padding(Text(body), (0, 0, 0, indent), expand=False) if indent else Text(text)
+    ranked = RANK.match(body)  # ' 1. path  risk …': wrapped lines hang under the path too
+    if ranked:
+        return Hanging(indent, body[ranked.end():], bullet=ranked.group(0))
+    return Hanging(indent, body, bullet="") if indent else Words(text)
 
 
 BULLET = "- "
+RANK = re.compile(r"\d{1,3}\. (?=\S)")
 
 
 class Hanging:
-    """A `- ` list item indented by `indent` spaces, whose text wraps under itself:
+    """A line indented by `indent` spaces whose wrapped lines keep the indent, or (`bullet`) a
+    `- ` list item whose text wraps under itself:
 
         - 2023-03-21 e3c24ae Yan Zhao: Improve group and flush add-responses after
           journal sync (#3848)
-    """
 
-    def __init__(self, indent: int, text: str) -> None:
+    Wrapped by `wrap_words` and yielded as segments, uncropped (a long path overflows whole)."""
+
+    def __init__(self, indent: int, text: str, bullet: str = BULLET) -> None:
         self.indent = indent
         self.text = text
+        self.bullet = bullet
 
     @property
     def plain(self) -> str:
-        return " " * self.indent + BULLET + self.text
+        return " " * self.indent + self.bullet + self.text
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        lead = self.indent + len(BULLET)
-        inner = options.update_width(max(1, options.max_width - lead))
-        for i, segments in enumerate(console.render_lines(Text(self.text), inner, pad=False, new_lines=False)):
-            text = "".join(segment.text for segment in segments).rstrip()  # plain text: no style is lost
-            yield Segment(" " * self.indent + (BULLET if i == 0 else " " * len(BULLET)) + text)
+        lead = self.indent + len(self.bullet)
+        for i, text in enumerate(wrap_words(self.text, max(1, options.max_width - lead))):
+            yield Segment(" " * self.indent + (self.bullet if i == 0 else " " * len(self.bullet)) + text)
             yield Segment.line()
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        lead = self.indent + len(BULLET)
-        inner = Measurement.get(console, options, Text(self.text))
+        lead = self.indent + len(self.bullet)
+        inner = Measurement.get(console, options, Words(self.text))
         return Measurement(inner.minimum + lead, inner.maximum + lead)
 
 

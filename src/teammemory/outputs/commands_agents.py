@@ -340,7 +340,7 @@ def show(reply: Answer, fmt: str) -> None:
     if fmt == "text":
         console = stdout(wrap=True)
         if console.is_terminal:
-            console.print(reply.renderable())
+            console.print(reply.renderable(), crop=False)  # a path wider than the line prints whole
         else:
             sys.stdout.write(reply.output("text", console.width))
     else:

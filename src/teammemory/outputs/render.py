@@ -103,4 +103,4 @@ def emit(console: Console, question: str, now: datetime, result: Any, *, as_json
     if as_json:
         console.file.write(to_json(question, now, result) + "\n")
     else:
-        console.print(text(result))
+        console.print(text(result), crop=False)  # a path wider than the line prints whole (blocks.Words)
