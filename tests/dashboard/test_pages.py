@@ -207,6 +207,20 @@ def test_the_file_page_shows_history_experts_risk_issues_and_prs(site: httpx.Cli
     assert f">{context['commit_count']} commits</a>" in html
 
 
+def test_the_file_page_says_who_the_inactive_cut_left_out(site: httpx.Client) -> None:
+    later = "2036-01-01T00:00:00+00:00"  # ten years on, everyone who worked on FILE is inactive
+    doc = site.get("/files/experts", params={"path": FILE, "now": later}).json()["result"]
+    left = [p["name"] for p in doc["inactive_left_out"]]
+    assert doc["experts"] == [] and len(left) > 3
+    html = site.get(f"/ui/files?path={quote(FILE, safe='')}&now={quote(later)}").text
+    assert "No one active: everyone who worked on it is left out as inactive." in html
+    assert "Nobody has worked on it yet" not in html
+    note = html[html.index("Left out as inactive"):]
+    assert f"for over {doc['inactive_days']:g} days" in note and f"and {len(left) - 3} more." in note
+    for name in left[:3]:
+        assert name in note
+
+
 def test_the_person_page_shows_what_they_know_and_recent_work(site: httpx.Client) -> None:
     html = site.get(at_now("/ui/people/ayse-demir")).text
     experts = api_json(site, "/components/auth/experts")["result"]["experts"]
