@@ -133,3 +133,15 @@ def test_fading_adds_faded_reviewing_activity_anywhere(now: datetime) -> None:
     assert [(c.person.key, c.score.total, c.files_known) for c in ranked] == [("cy", 45.0, 0), ("ana", 17.5, 1)]
     assert dict(ranked[1].score.terms) == {"a.py": 10.0, "reviewing activity": 7.5}
     assert ranked[0].score.input("reviews_in_repository") == 2
+
+
+def test_ask_names_the_candidates_the_inactive_cut_left_out(store: Store, now: datetime) -> None:
+    fading = Config()  # the default scoring, with its inactive cut
+    late = replace(fading, expertise=replace(fading.expertise, inactive_days=1.0))  # nobody acted in the last day
+    with w.build(store).read() as db:
+        everyone = review_routing.ask(db, 8, now=now, config=fading, include_inactive=True)
+        cut = review_routing.ask(db, 8, now=now, config=late)
+    assert everyone.candidates and everyone.inactive_left_out == () and everyone.inactive_days == 0.0
+    assert cut.candidates == ()
+    # every candidate is left out, best score first, and the answer says by which cut
+    assert cut.inactive_left_out == tuple(c.person for c in everyone.candidates) and cut.inactive_days == 1.0

@@ -9,15 +9,15 @@ each of them knows of it.
 (scoring.routing_score; defaults 30 points and 30 days, tuned with `teammemory backtest
 reviewers`, docs/backtest.md). A review is a trailer review of a non-merge commit, a submitted
 PR review or a `Merge pull request #N` merge by its author; people inactive longer than
-`inactive_days` are left out unless `include_inactive`. The file expertise score is exactly
-`expertise.rank`'s in the configured scoring (renames followed). The PR's files are its `pr_files`, or
-else the files its commits changed. The PR's own activity is left out: its commits, its reviews
-and its comments must not make anyone an expert on the PR itself (otherwise its author, and
-whoever already reviewed it, would always come first). Never suggested: the PR's author (any
-account of the author's developer), whoever wrote or co-wrote one of its commits (they are
-listed as `contributors`: a co-author reviewing their own code is no second pair of eyes), and
-bots. Reviewers already requested are flagged, not
-removed. Ties: higher total, then more files known, then later last activity, then person key.
+`inactive_days` are left out unless `include_inactive`, and named (`inactive_left_out`). The
+file expertise score is exactly `expertise.rank`'s in the configured scoring (renames followed).
+The PR's files are its `pr_files`, or else the files its commits changed. The PR's own activity
+is left out: its commits, its reviews and its comments must not make anyone an expert on the PR
+itself (otherwise its author, and whoever already reviewed it, would always come first). Never
+suggested: the PR's author (any account of the author's developer), whoever wrote or co-wrote
+one of its commits (they are listed as `contributors`: a co-author reviewing their own code is
+no second pair of eyes), and bots. Reviewers already requested are flagged, not removed. Ties:
+higher total, then more files known, then later last activity, then person key.
 
 The PR's queries are agents/sql/review_routing.sql; the file expertise is expertise.sql's
 `file-activity` with the PR skipped.
@@ -108,6 +108,9 @@ class ReviewSuggestion:
     as_of: str
     change: str = ""  # what was asked about: 'PR #8', 'commit 1a2b3c4d5e6f', 'a diff of 3 files'
     notes: tuple[str, ...] = ()  # e.g. that no author was known, so nobody was left out as one
+    # fading scoring: the candidates left out as inactive (expertise's cut), best score first
+    inactive_left_out: tuple[Person, ...] = ()
+    inactive_days: float = 0.0
 
 
 def ask(db: Reader, number: int, *, now: datetime, config: Config, repo: str | None = None,
@@ -196,13 +199,21 @@ def _suggest(db: Reader, q: Asked, at: int, config: Config, skip: tuple[str, int
     acts = [(a.person.key, a.at) for a in rows if not a.is_bot]
     acts += [(r.person.key, r.at) for r in reviewing if not r.is_bot]
     last = None if not fading or include_inactive or w.inactive_days <= 0 else expertise.last_seen(db, acts, at, w)
-    cands = rank(rows, now=now, weights=w, author=q.author.key if q.author else None,
-                 requested={p.key for p in q.requested}, contributors={p.key for p in q.contributors},
-                 reviewing=reviewing, last_seen=last)
+    everyone = rank(rows, now=now, weights=w, author=q.author.key if q.author else None,
+                    requested={p.key for p in q.requested}, contributors={p.key for p in q.contributors},
+                    reviewing=reviewing)
+    cands = tuple(c for c in everyone if _active(c, last, at, w))
+    left = tuple(c.person for c in everyone if not _active(c, last, at, w))
     bots = tuple(sorted({a.person.name for a in rows if a.is_bot}))
     n = config.review_max_suggestions if limit is None else limit
     return ReviewSuggestion(q.repo, skip[1] if skip[1] >= 0 else number, title, q.author, q.files, cands[:n],
-                            q.requested, q.contributors, bots, iso_day(at), what, notes)
+                            q.requested, q.contributors, bots, iso_day(at), what, notes, left,
+                            w.inactive_days if last is not None else 0.0)
+
+
+def _active(c: Candidate, last_seen: Mapping[str, int] | None, now: int, w: ExpertiseWeights) -> bool:
+    """Not left out by the inactive cut (`last_seen`: last activity anywhere; None: no cut)."""
+    return last_seen is None or not scoring.inactive(last_seen.get(c.person.key, c.last_activity), now, w)
 
 
 class Review(NamedTuple):
@@ -287,9 +298,7 @@ def rank(rows: Iterable[Activity], *, now: datetime, weights: ExpertiseWeights,
     cands = [_candidate(whom.get(p) or known[p][0][2].person, known.get(p, []), p in requested,
                         faded.get(p) if fading and weights.review_activity else None, weights)
              for p in set(known) | set(faded)]
-    if last_seen is not None:
-        cands = [c for c in cands if not scoring.inactive(last_seen.get(c[1].person.key, c[1].last_activity),
-                                                          epoch(now), weights)]
+    cands = [c for c in cands if _active(c[1], last_seen, epoch(now), weights)]
     ranked = sorted(cands, key=lambda c: (-c[0], -c[1].files_known, -(c[1].last_activity or 0), c[1].person.key))
     return tuple(c for _, c in ranked)
 

@@ -21,6 +21,7 @@ from teammemory.agents.evidence import Evidence
 from teammemory.outputs.blocks import group, heading
 
 if TYPE_CHECKING:  # annotations only: coupling and bus-factor use `number` without loading the expertise agent
+    from teammemory.agents.evidence import Person
     from teammemory.agents.expertise import Expertise
 
 # What a person did with an evidence item, by its `found_by` (agents/expertise_activity.FOUND_BY).
@@ -83,19 +84,19 @@ def _notes(result: Expertise) -> list[RenderableType | str]:
     if result.bots_excluded:
         notes.append(f"Bots not counted: {', '.join(result.bots_excluded)}")
     if result.inactive_left_out:
-        notes.append(inactive_note(result))
+        notes.append(inactive_note(result.inactive_left_out, result.inactive_days))
     return notes
 
 
 SHOWN_INACTIVE = 3  # names an inactive note gives (the JSON lists them all)
 
 
-def inactive_note(result: Expertise) -> str:
+def inactive_note(left: tuple[Person, ...], days: float) -> str:
     """'Left out as inactive (no activity anywhere for over 365 days): pgjones, Armin Ronacher,
-    Jonah Lawrence and 9 more; --include-inactive counts them.' (best scores first)"""
-    names = [p.name for p in result.inactive_left_out]
+    Jonah Lawrence and 9 more; --include-inactive counts them.' (`left`: best scores first)"""
+    names = [p.name for p in left]
     shown = ", ".join(names[:SHOWN_INACTIVE])
     more = len(names) - SHOWN_INACTIVE
     listed = f"{shown} and {more} more" if more > 0 else shown
-    days = f"{number(result.inactive_days)} day{'' if result.inactive_days == 1 else 's'}"
-    return f"Left out as inactive (no activity anywhere for over {days}): {listed}; --include-inactive counts them."
+    span = f"{number(days)} day{'' if days == 1 else 's'}"
+    return f"Left out as inactive (no activity anywhere for over {span}): {listed}; --include-inactive counts them."

@@ -14,7 +14,7 @@ from rich.console import RenderableType
 from teammemory.agents.evidence import Score
 from teammemory.agents.review_routing import ReviewSuggestion
 from teammemory.outputs.blocks import group, heading
-from teammemory.outputs.render_expertise import number
+from teammemory.outputs.render_expertise import inactive_note, number
 
 
 def render_review_suggestion(result: ReviewSuggestion) -> RenderableType:
@@ -43,6 +43,8 @@ def render_review_suggestion(result: ReviewSuggestion) -> RenderableType:
     if result.bots_excluded:
         parts.append(f"Bots not suggested: {', '.join(result.bots_excluded)}")
     parts += list(result.notes)
+    if result.inactive_left_out:
+        parts.append(inactive_note(result.inactive_left_out, result.inactive_days))
     return group(parts)
 
 
