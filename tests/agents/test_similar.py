@@ -119,6 +119,10 @@ def test_bad_subjects_are_refused_naming_the_argument(sqlite_store: Store) -> No
     with sqlite_store.read() as db:
         with pytest.raises(InputError, match="^KEY: give exactly one of KEY, --text or --commit"):
             similar.ask(db, "BK-1", now=NOW, config=Config(), text="x")
+        # `--text ledger recovery`: the second word arrives as KEY; the answer says to quote the text
+        with pytest.raises(InputError, match='^--text: takes the whole text as one argument: quote it, as in '
+                                             '--text "ledger recovery"$'):
+            similar.ask(db, "recovery", now=NOW, config=Config(), text="ledger")
         with pytest.raises(InputError, match="^--commit: 'xyz!' is not a commit hash"):
             similar.ask(db, None, now=NOW, config=Config(), commit="xyz!")
         with pytest.raises(NotFound, match="issue 'BK-77' not found"):

@@ -12,6 +12,7 @@ are not earlier occurrences: `similar` leaves them out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -85,6 +86,9 @@ class PrRow(NamedTuple):
     created_at: int | None
 
 
+_KEYLIKE = re.compile(r"[A-Za-z][A-Za-z0-9_]*-[0-9]+")  # PROJ-1247, INC-3: a KEY given beside --text
+
+
 class KeyRow(NamedTuple):
     key: str
 
@@ -93,6 +97,8 @@ def find(db: Reader, key: str | None, text: str | None, commit: str | None, repo
          at: int) -> Found:
     """The subject of exactly one of KEY, --text, --commit (InputError names the argument at fault)."""
     given = [n for n, v in (("KEY", key), ("--text", text), ("--commit", commit)) if v]
+    if text and key and not commit and not _KEYLIKE.fullmatch(key.strip()):  # `--text ledger recovery`
+        raise InputError("--text", f'takes the whole text as one argument: quote it, as in --text "{text} {key}"')
     if len(given) != 1:
         raise InputError("KEY", "give exactly one of KEY, --text or --commit"
                          + (f" (got {', '.join(given)})" if given else ""))
