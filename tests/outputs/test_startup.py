@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,6 +80,17 @@ def test_a_question_loads_neither_sync_ingest_nor_the_api() -> None:
     heavy = {"httpx", "psycopg", "teammemory.ingest.sync", "teammemory.outputs.commands_sync",
              "teammemory.outputs.commands_data", "teammemory.api"}
     assert heavy.isdisjoint(loaded["modules"])
+
+
+def test_an_ingest_loads_no_identities_commands_before_git_starts(tmp_path: Path) -> None:
+    """`ingest git` reaches the clone without the identities group (its own module) or derive:
+    those imports would delay the read-ahead that starts git (ingest/git.py). A clone that is not
+    there stops it right at that point."""
+    loaded = run_main(["--db", str(tmp_path / "tm.db"), "ingest", "git", str(tmp_path / "no-such-clone")])
+    assert loaded["code"] == 2
+    assert "teammemory.ingest.git" in loaded["modules"]
+    assert {"teammemory.outputs.commands_identities", "teammemory.derive",
+            "teammemory.identity.resolve"}.isdisjoint(loaded["modules"])
 
 
 @pytest.mark.parametrize("columns", ["60", "80", "100", "200"])
