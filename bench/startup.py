@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -81,7 +82,7 @@ def cases(db: Path) -> dict[str, list[str]]:
            "teammemory file-risk --help": [tm, "file-risk", "--help"]}
     for q in QUESTIONS:
         shown = [w if not w.startswith(str(WORK)) else Path(w).name for w in q]
-        out[" ".join(["teammemory", *shown])] = [tm, "--db", str(db), *q, "--now", NOW]
+        out[shlex.join(["teammemory", *shown])] = [tm, "--db", str(db), *q, "--now", NOW]
     return out
 
 
