@@ -153,6 +153,31 @@ def test_new_component_rules_restate_the_scopes(store: Store, tmp_path: Path,
     assert _answers(store, rules, "alpha") == _replayed(store, monkeypatch, rules, "alpha")
 
 
+def test_a_first_replay_writes_the_scopes_its_statements_would(store: Store, tmp_path: Path) -> None:
+    """A replay from the first commit writes lineage_scopes (and their counts) from the replay
+    itself; the statements that restate scopes after later ingests must find the same rows."""
+    from teammemory.store import lineage as kept
+
+    _ingest(store, tmp_path, HISTORY)
+    query = {"lineage_scopes": "select repo, scope, keyset, hash from lineage_scopes",
+             "lineage_scope_counts": "select repo, scope, keyset, commits from lineage_scope_counts"}
+
+    def rows() -> dict[str, list[tuple[object, ...]]]:
+        with store.read() as db:
+            return {t: sorted(tuple(r.values()) for r in db.all(q)) for t, q in query.items()}
+
+    replayed = rows()
+    with store.write() as db:
+        kept._restate_scopes(db, "app", set(), set(), full=True)  # no rows given: the statements
+    assert rows() == replayed
+    by_scope = {scope for _, scope, _, _ in replayed["lineage_scopes"]}
+    assert by_scope == {"", "core", "lib"}
+    # the commit that dropped src/gone.py and changed src/c.py (lib/c.py now) counts for the
+    # repository and for lib only: a scope follows each file's path now, a deleted file has none
+    dropped = rev(tmp_path / "repo", "HEAD~8")
+    assert sorted(scope for _, scope, _, h in replayed["lineage_scopes"] if h == dropped) == ["", "lib"]
+
+
 def test_an_earlier_now_replays(store: Store, tmp_path: Path) -> None:
     _ingest(store, tmp_path, HISTORY)
     with store.read() as db:

@@ -12,11 +12,10 @@ from typing import Any
 
 import pytest
 
-from teammemory import derive
 from teammemory.store import Store, migrate
 from tests.helpers.gitrepo import build_repo, rev
 from tests.ingest.test_ingest_git import HISTORY, git
-from tests.store.test_summaries import ingest
+from tests.store.test_summaries import ingest, two_ways
 
 Tables = dict[str, list[tuple[Any, ...]]]
 
@@ -92,12 +91,8 @@ def test_rewritten_history(store: Store, history: Path) -> None:
 
 def test_written_with_the_commits_or_derived_in_sql_alike(tmp_path: Path, history: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    as_written = Store.open(str(tmp_path / "written.db"))
-    ingest(as_written, history)
-    monkeypatch.setattr(derive, "component_classifier", lambda config: None)
-    in_sql = Store.open(str(tmp_path / "sql.db"))
-    ingest(in_sql, history)
-    assert stored(as_written) == stored(in_sql) == expected(in_sql)
+    written, in_sql = two_ways(tmp_path, history, monkeypatch)
+    assert stored(written) == stored(in_sql) == expected(in_sql)
 
 
 def test_the_migration_fills_them_for_a_store_written_before_it(store: Store, history: Path) -> None:

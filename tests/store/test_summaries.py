@@ -153,14 +153,28 @@ def test_a_store_of_schema_1_is_summarized_when_migrated(tmp_path: Path, history
     assert got["component_people"] and got["file_authors"]
 
 
+RULES = dataclasses.replace(Config(), component_rules=(("*/**", "{1}"),))  # no layout: known as it writes
+
+
+def two_ways(tmp_path: Path, history: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Store, Store]:
+    """The same history ingested with the summary rows written with the commits (rules that need
+    no layout: each path's component is known as it is written) and without (as under the default
+    rules, which need the whole layout: `refresh` derives them in SQL)."""
+    written = Store.open(str(tmp_path / "written.db"))
+    ingest(written, history, RULES)
+    with monkeypatch.context() as patched:
+        patched.setattr(derive, "component_classifier", lambda config: None)
+        in_sql = Store.open(str(tmp_path / "sql.db"))
+        ingest(in_sql, history, RULES)
+    return written, in_sql
+
+
 def test_written_with_the_commits_or_derived_in_sql_alike(tmp_path: Path, history: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """git ingestion writes summary rows from the parsed commits; `refresh` derives them in SQL."""
-    as_written = Store.open(str(tmp_path / "written.db"))
-    ingest(as_written, history)
-    monkeypatch.setattr(derive, "component_classifier", lambda config: None)
-    in_sql = Store.open(str(tmp_path / "sql.db"))
-    ingest(in_sql, history)
-    assert stored(as_written) == stored(in_sql) == expected(in_sql)
-    with as_written.read() as db:
-        assert db.scalar("select count(*) as n from commits where summarized <> 1") == 0
+    written, in_sql = two_ways(tmp_path, history, monkeypatch)
+    assert stored(written) == stored(in_sql) == expected(in_sql)
+    assert stored(written)["component_people"]
+    for store in (written, in_sql):
+        with store.read() as db:
+            assert db.scalar("select count(*) as n from commits where summarized <> 1") == 0
