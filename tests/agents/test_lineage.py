@@ -175,7 +175,7 @@ def test_a_first_replay_writes_the_scopes_its_statements_would(store: Store, tmp
     # the commit that dropped src/gone.py and changed src/c.py (lib/c.py now) counts for the
     # repository and for lib only: a scope follows each file's path now, a deleted file has none
     dropped = rev(tmp_path / "repo", "HEAD~8")
-    assert sorted(scope for _, scope, _, h in replayed["lineage_scopes"] if h == dropped) == ["", "lib"]
+    assert sorted(str(scope) for _, scope, _, h in replayed["lineage_scopes"] if h == dropped) == ["", "lib"]
 
 
 def test_an_earlier_now_replays(store: Store, tmp_path: Path) -> None:

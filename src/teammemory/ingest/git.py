@@ -23,7 +23,7 @@ from pathlib import Path
 from teammemory.config import Config
 from teammemory.ingest import IngestSummary, run, same_repo, tags
 from teammemory.model import Commit
-from teammemory.sources import checks, gitlog, gitparse, mailmap, repo_identity
+from teammemory.sources import checks, git_read_ahead, gitlog, gitparse, mailmap, repo_identity
 from teammemory.sources.git_read_ahead import ReadAhead
 from teammemory.store import Store, Writer, fresh_build, summaries, text_index
 from teammemory.store.write import get_cursor, set_cursor, write_commits, write_repository
@@ -59,7 +59,9 @@ def ingest_git(store: Store, path: Path, *, config: Config, name: str | None = N
     target = name or repo_name(repo.path)
     # a store without commits: the whole history is read, so git starts now, beside the store's
     # set-up (and beside the imports of derive and the link rules: they are imported after it)
-    ahead = ReadAhead(repo) if fresh_build.is_new(store) else None
+    # (the CLI may have started it already, before its imports: outputs/early_ingest.py)
+    new = fresh_build.is_new(store)
+    ahead = git_read_ahead.claim(repo if new else None) or (ReadAhead(repo) if new else None)
     show = progress and sys.stderr.isatty()
 
     def work(db: Writer) -> dict[str, int]:

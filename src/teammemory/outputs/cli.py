@@ -192,4 +192,8 @@ def main() -> None:
     if args == ["--version"]:  # what the app's eager --version prints, without loading Typer
         sys.stdout.write(f"teammemory {__version__}\n")
         return
+    if "ingest" in args and "git" in args:  # a first ingest's git starts before Typer loads
+        from teammemory.outputs import early_ingest
+
+        early_ingest.start(args)
     app_for(args)()
