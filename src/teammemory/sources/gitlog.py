@@ -281,12 +281,16 @@ def _segmented(repo: GitRepo, hashes: list[str], read_size: int,
             begun += 1
 
     def blocks() -> Iterator[bytes]:  # the segments' outputs one after the other: one git log's bytes
-        yield from first.blocks() if first.records is None else _first_records(first.blocks(), first.records)
+        for block in first.blocks() if first.records is None else _first_records(first.blocks(), first.records):
+            top_up()  # a spooled git that is done is followed at once, not when its segment is parsed
+            yield block
         first.close()
         for _ in range(1, len(parts)):
             top_up()
             with ahead.pop(0) as current:
-                yield from current.blocks(read_size)
+                for block in current.blocks(read_size):
+                    top_up()
+                    yield block
 
     try:
         for raw in _split(blocks()):
