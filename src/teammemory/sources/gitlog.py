@@ -281,16 +281,12 @@ def _segmented(repo: GitRepo, hashes: list[str], read_size: int,
             begun += 1
 
     def blocks() -> Iterator[bytes]:  # the segments' outputs one after the other: one git log's bytes
-        for block in first.blocks() if first.records is None else _first_records(first.blocks(), first.records):
-            top_up()  # a spooled git that is done is followed at once, not when its segment is parsed
-            yield block
+        yield from first.blocks() if first.records is None else _first_records(first.blocks(), first.records)
         first.close()
         for _ in range(1, len(parts)):
             top_up()
             with ahead.pop(0) as current:
-                for block in current.blocks(read_size):
-                    top_up()
-                    yield block
+                yield from current.blocks(read_size)
 
     try:
         for raw in _split(blocks()):
