@@ -41,5 +41,12 @@ class StoreError(TeamMemoryError):
     """The store is missing, unreadable, or of a newer schema than this program knows."""
 
 
+class NoStore(StoreError):
+    """The store a question names is not there: the argument (--db, TEAMMEMORY_DB, the config's
+    store.db) is at fault, so the CLI exits 2 as for other bad input."""
+
+    exit_code = 2
+
+
 class SourceError(TeamMemoryError):
     """An external source (git, an HTTP API) failed in a way that is not the user's input."""

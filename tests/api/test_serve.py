@@ -67,6 +67,6 @@ def test_serve_takes_the_global_db_and_config(sqlite_demo: Demo) -> None:
 def test_serve_refuses_a_missing_store_before_listening(tmp_path: object, sqlite_demo: Demo) -> None:
     missing = Demo(str(sqlite_demo.files / "none.db"), sqlite_demo.config, sqlite_demo.files)
     result = missing.cli("serve", "--port", str(free_port()))
-    assert result.exit_code == 1 and "teammemory init-db" in result.output
+    assert result.exit_code == 2 and "teammemory init-db" in result.output
     assert missing.cli("serve", "--port", "70000").exit_code == 2
-    assert missing.cli("mcp").exit_code == 1
+    assert missing.cli("mcp").exit_code == 2  # no store: the argument is at fault (errors.NoStore)

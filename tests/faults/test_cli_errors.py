@@ -10,8 +10,9 @@ store is unchanged. About 45 such cases once ended in a traceback. Cases:
 - paths the system refuses (a 100 KB name) given to --db, --config, ingest git|jira|github, and
   a directory given as --config;
 - stores that are no stores: a text file, a truncated SQLite file, /dev/null, /proc/version, a
-  directory; another application's database (SQLite and PostgreSQL) is refused for reads and
-  writes and left as it was, unless a writer adopts it;
+  directory; a store file that is not there (a question) or whose folder is not (a write);
+  another application's database (SQLite and PostgreSQL) is refused for reads and writes and
+  left as it was, unless a writer adopts it;
 - a store in a read-only folder answers questions (run as a process without the capabilities
   that let root ignore permissions) and refuses writes in one line.
 """
@@ -176,6 +177,19 @@ def test_a_file_that_is_no_sqlite_database_is_named(unchanged: Path, tmp_path: P
     if before is not None:
         assert path.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name != "notes.db" and p.name != "cut.db"]
+
+
+def test_a_store_that_is_not_there_is_bad_input(tmp_path: Path, repo: Path) -> None:
+    """A question about a store file that does not exist, or a write into a folder that does not
+    exist, is the argument's fault: exit 2 and one line, and nothing is created."""
+    missing = tmp_path / "missing.db"
+    for question in (["hygiene"], ["file-experts", "src/auth/token.py"]):
+        assert_one_line(tm(*question, db=str(missing)), 2, f"no store at {missing}", "teammemory init-db")
+    nowhere = tmp_path / "no" / "such" / "tm.db"
+    for command in (["init-db"], ["ingest", "git", "-q", str(repo)]):
+        assert_one_line(tm(*command, db=str(nowhere)), 2, f"store {nowhere}: its folder {nowhere.parent}"
+                        " does not exist")
+    assert list(tmp_path.iterdir()) == []
 
 
 def _foreign_sqlite(path: Path) -> Path:

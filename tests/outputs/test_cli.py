@@ -155,7 +155,7 @@ def test_bad_input_exits_2_with_a_clear_message(seeded: tuple[str, Path], args: 
 
 def test_missing_store_says_what_to_run(tmp_path: Path) -> None:
     result = tm(str(tmp_path / "none.db"), "hygiene")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # the --db argument names nothing (errors.NoStore)
     assert "teammemory init-db" in result.output
 
 

@@ -114,7 +114,7 @@ def test_errors_are_json_when_the_format_is_json(demo: list[str], args: list[str
 
 def test_a_missing_store_is_a_json_store_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--db", str(tmp_path / "none.db"), "hygiene", "--json"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # errors.NoStore: still a store error, of the argument
     assert json.loads(result.stdout)["error"]["code"] == "store"
 
 

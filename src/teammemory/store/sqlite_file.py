@@ -20,7 +20,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from teammemory.errors import InputError, StoreError, TeamMemoryError
+from teammemory.errors import InputError, NoStore, StoreError, TeamMemoryError
 
 HEADER = b"SQLite format 3\x00"
 
@@ -59,9 +59,12 @@ def check(path: Path, where: str) -> bool:
 def connect(path: Path, where: str, *, readonly: bool, wait: float) -> sqlite3.Connection:
     """A configured connection to the checked file `path`; driver errors as one line. A file that
     fails to open is left as it was found: `-wal`/`-shm` files the attempt created are removed."""
-    if not check(path, where) and readonly:
-        raise StoreError(f"no store at {shorten(str(path))}: run `teammemory init-db`"
-                         " (or `teammemory seed` for the demo)")
+    exists = check(path, where)
+    if not exists and readonly:
+        raise NoStore(f"no store at {shorten(str(path))}: run `teammemory init-db`"
+                      " (or `teammemory seed` for the demo)")
+    if not exists and not path.absolute().parent.is_dir():  # SQLite says only "unable to open database file"
+        raise InputError(where, f"its folder {shorten(str(path.absolute().parent))} does not exist")
     sidecars = [p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if not p.exists()]
     try:
         try:
