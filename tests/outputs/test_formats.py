@@ -121,6 +121,7 @@ def test_a_missing_store_is_a_json_store_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("name", "field", "noun"), [
     ("file-experts", "experts", "experts"), ("onboarding", "issues", "issues"),
     ("review-suggest", "candidates", "candidates"), ("file-context", "prs", "pull requests"),
+    ("file-context", "changed_most", "people who changed it"),  # the agent ranks them all: the count is exact
 ])
 def test_limit_says_how_many_more(demo: list[str], name: str, field: str, noun: str) -> None:
     everything = json.loads(run(demo, name, *ASKED[name], "--json", "--limit", "100000").output)

@@ -75,6 +75,7 @@ class FileContext:
     prs: tuple[PrRef, ...]
     recent: tuple[CommitRef, ...]
     incidents: tuple[IncidentRef, ...] = ()
+    changer_count: int = 0  # people who changed it (changed_most holds the first `limit`)
 
 
 class SpineRow(NamedTuple):
@@ -147,6 +148,7 @@ def ask_file(db: Reader, path: str, *, now: datetime, config: Config, repo: str 
     newest = newest_rows(list(work.values()), limit)
     people = persons.lookup(db, {r.identity_key for r in changers} | {r.author_key for r in newest})
     recent, _ = commit_refs(_authored(newest, people))
+    ranked = rank_changers(changers, work, people)
     components = {r.component for r in db.fetch(Q["file-components"], ComponentRow, path=path) if r.repo in repos}
     issues = issue_rows_at(db, db.fetch(Q["issues"].fill(target=cte), FileIssueRow, **params), at)
     prs = _prs_kept(db.fetch(Q["pr-commits"].fill(target=cte), PrCommitRow, **params), spine)
@@ -154,7 +156,7 @@ def ask_file(db: Reader, path: str, *, now: datetime, config: Config, repo: str 
         path=path, repos=tuple(repos), component=sorted(components - {""} or {""})[0],
         earlier_paths=tuple(sorted({s.path for s in spans} - {path})),
         commit_count=len({k[:2] for k in work}),
-        changed_most=tuple(rank_changers(changers, work, people)[:limit]),
+        changed_most=tuple(ranked[:limit]), changer_count=len(ranked),
         last_touched=recent[0] if recent else None,
         issues=tuple(rank_issues(_issues_kept(issues, work))),
         prs=tuple(pr_refs(pr_rows_at(prs + db.fetch(Q["pr-files"].fill(target=cte), PrRow, **params), at))),

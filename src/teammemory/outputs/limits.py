@@ -11,8 +11,8 @@ How an agent that takes `limit` is called (`AGENT_LIMIT`): `all` when it scores 
 (asking for everything costs nothing and gives the exact count left out); `probe` when its limit
 prunes the work (risky-files, component-risk, file-context): it is asked for one more than shown,
 so the answer knows *that* more exist (`null` in `omitted`, unless the result holds the total,
-as file-context's `commit_count` does for its recent commits). bus-factor cuts its lists itself
-(per scope, nested) and says how many it left out (`Cut.left`).
+as file-context's `commit_count` and `changer_count` do for its recent commits and its people).
+bus-factor cuts its lists itself (per scope, nested) and says how many it left out (`Cut.left`).
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ LIMITS: dict[str, tuple[Cut, ...]] = {
     "pr-context": (Cut("issues", ITEMS, "issues", _ingested), Cut("commits", FILES, "commits"),
                    Cut("files", FILES, "files"), Cut("reviews", FILES, "reviews"),
                    Cut("comments", FILES, "comments"), Cut("people", FILES, "people")),
-    "file-context": (Cut("changed_most", PEOPLE, "people who changed it", by_agent=True),
+    "file-context": (Cut("changed_most", PEOPLE, "people who changed it", by_agent=True,
+                         total=lambda r: r.changer_count),
                      Cut("issues", ITEMS, "issues", _ingested), Cut("prs", ITEMS, "pull requests"),
                      Cut("recent", ITEMS, "recent commits", by_agent=True, total=lambda r: r.commit_count),
                      Cut("incidents", ITEMS, "incidents")),
