@@ -144,16 +144,16 @@ def _result(kind: Subject, name: str, files: tuple[str, ...], rows: list[Activit
            last_seen: Mapping[str, int] | None = None, work: Mapping[str, Work] | None = None,
            work_bots: tuple[str, ...] = ()) -> Expertise:
     bots = tuple(sorted({a.person.name for a in rows if a.is_bot} | set(work_bots)))
-    everyone = [e for _, e in scored(rows, now=now, weights=weights, tallies=tallies, work=work)]
-    ranked = tuple(e for e in everyone if _active(e, last_seen, epoch(now), weights))
-    left_out = tuple(e.person for e in everyone if not _active(e, last_seen, epoch(now), weights))
-    return Expertise(kind, name, files, ranked, bots, iso_day(epoch(now)), left_out,
+    at = epoch(now)
+    ranked: list[Expert] = []
+    left_out: list[Person] = []
+    for _, e in scored(rows, now=now, weights=weights, tallies=tallies, work=work):
+        if scoring.active(last_seen, e.person.key, e.last_activity, at, weights):
+            ranked.append(e)
+        else:
+            left_out.append(e.person)
+    return Expertise(kind, name, files, tuple(ranked), bots, iso_day(at), tuple(left_out),
                      weights.inactive_days if last_seen is not None else 0.0)
-
-
-def _active(e: Expert, last_seen: Mapping[str, int] | None, now: int, weights: ExpertiseWeights) -> bool:
-    """Not left out by the inactive cut (`last_seen`: last activity anywhere; None: no cut)."""
-    return last_seen is None or not scoring.inactive(last_seen.get(e.person.key, e.last_activity), now, weights)
 
 
 def rank(rows: Iterable[Activity], *, now: datetime, weights: ExpertiseWeights,
@@ -185,7 +185,7 @@ def scored(rows: Iterable[Activity], *, now: datetime, weights: ExpertiseWeights
         work = work or {}
         experts = [_fading(by_person.get(key, []), at, weights, work.get(key))
                    for key in set(by_person) | set(work)]
-        experts = [x for x in experts if _active(x[1], last_seen, at, weights)]
+        experts = [x for x in experts if scoring.active(last_seen, x[1].person.key, x[1].last_activity, at, weights)]
     else:
         experts = [_exact(_expert(acts, at, weights, (tallies or {}).get(key))) for key, acts in by_person.items()]
     return sorted(experts, key=lambda x: (-x[0], -(x[1].last_activity or 0), x[1].person.key))

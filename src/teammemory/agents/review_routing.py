@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -202,18 +202,18 @@ def _suggest(db: Reader, q: Asked, at: int, config: Config, skip: tuple[str, int
     everyone = rank(rows, now=now, weights=w, author=q.author.key if q.author else None,
                     requested={p.key for p in q.requested}, contributors={p.key for p in q.contributors},
                     reviewing=reviewing)
-    cands = tuple(c for c in everyone if _active(c, last, at, w))
-    left = tuple(c.person for c in everyone if not _active(c, last, at, w))
+    cands: list[Candidate] = []
+    left: list[Person] = []
+    for c in everyone:
+        if scoring.active(last, c.person.key, c.last_activity, at, w):
+            cands.append(c)
+        else:
+            left.append(c.person)
     bots = tuple(sorted({a.person.name for a in rows if a.is_bot}))
     n = config.review_max_suggestions if limit is None else limit
-    return ReviewSuggestion(q.repo, skip[1] if skip[1] >= 0 else number, title, q.author, q.files, cands[:n],
-                            q.requested, q.contributors, bots, iso_day(at), what, notes, left,
+    return ReviewSuggestion(q.repo, skip[1] if skip[1] >= 0 else number, title, q.author, q.files, tuple(cands[:n]),
+                            q.requested, q.contributors, bots, iso_day(at), what, notes, tuple(left),
                             w.inactive_days if last is not None else 0.0)
-
-
-def _active(c: Candidate, last_seen: Mapping[str, int] | None, now: int, w: ExpertiseWeights) -> bool:
-    """Not left out by the inactive cut (`last_seen`: last activity anywhere; None: no cut)."""
-    return last_seen is None or not scoring.inactive(last_seen.get(c.person.key, c.last_activity), now, w)
 
 
 class Review(NamedTuple):
@@ -278,11 +278,10 @@ def _target(db: Reader, files: Sequence[str], now: int) -> tuple[str, dict[str, 
 
 def rank(rows: Iterable[Activity], *, now: datetime, weights: ExpertiseWeights,
          author: str | None = None, requested: AbstractSet[str] = frozenset(),
-         contributors: AbstractSet[str] = frozenset(), reviewing: Iterable[Review] = (),
-         last_seen: Mapping[str, int] | None = None) -> tuple[Candidate, ...]:
+         contributors: AbstractSet[str] = frozenset(), reviewing: Iterable[Review] = ()) -> tuple[Candidate, ...]:
     """Pure: per file `expertise.scored`, summed per person; the author, contributors and bots
     left out. Fading scoring: plus the reviewing-activity term (scoring.routing_score) over
-    `reviewing`, and without people inactive by `last_seen`."""
+    `reviewing` (the inactive cut is `_suggest`'s, which names whom it left out)."""
     out = {author} | set(contributors)
     by_file: dict[str, list[Activity]] = defaultdict(list)
     for a in rows:
@@ -298,7 +297,6 @@ def rank(rows: Iterable[Activity], *, now: datetime, weights: ExpertiseWeights,
     cands = [_candidate(whom.get(p) or known[p][0][2].person, known.get(p, []), p in requested,
                         faded.get(p) if fading and weights.review_activity else None, weights)
              for p in set(known) | set(faded)]
-    cands = [c for c in cands if _active(c[1], last_seen, epoch(now), weights)]
     ranked = sorted(cands, key=lambda c: (-c[0], -c[1].files_known, -(c[1].last_activity or 0), c[1].person.key))
     return tuple(c for _, c in ranked)
 

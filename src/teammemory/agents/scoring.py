@@ -33,6 +33,7 @@ risk (Google, 2011): sum over fixes of 1 / (1 + e^(-12 t + 12)), t the fix's nor
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Literal
 
 from teammemory.config import ExpertiseWeights as Weights
@@ -81,6 +82,12 @@ def inactive(last_at: int | None, now: int, w: Weights) -> bool:
     if last_at is None:
         return True
     return w.inactive_days > 0 and now - last_at > w.inactive_days * DAY
+
+
+def active(last_seen: Mapping[str, int] | None, key: str, last_activity: int | None, now: int, w: Weights) -> bool:
+    """Not left out by the inactive cut: `last_seen` holds each person's last activity anywhere
+    (None: no cut), `last_activity` theirs in the answer, for a person it does not hold."""
+    return last_seen is None or not inactive(last_seen.get(key, last_activity), now, w)
 
 
 def article_terms(commits: int, reviews: int, comments: int, churn: int, days_since_last: int | None,
