@@ -41,8 +41,10 @@ class ReadAhead:
         self._thread.start()
 
     def _run(self) -> None:
-        first = gitlog.start_open(self.repo, self.repo.head) if (os.cpu_count() or 1) > 1 else None
+        first: gitlog.Streamed | None = None
         try:
+            if (os.cpu_count() or 1) > 1:
+                first = gitlog.start_open(self.repo, self.repo.head)
             found = gitlog.walk(self.repo, self.repo.head)
             hashes = found.hashes
             with self._lock:
@@ -102,7 +104,6 @@ def start_early(repo: gitlog.GitRepo) -> None:
     if _early is not None:
         _early.close()
     _early = ReadAhead(repo)
-    atexit.register(_close_early)  # not claimed (the command failed first): stopped unread
 
 
 def claim(repo: gitlog.GitRepo | None) -> ReadAhead | None:
@@ -117,6 +118,4 @@ def claim(repo: gitlog.GitRepo | None) -> ReadAhead | None:
     return None
 
 
-def _close_early() -> None:
-    if _early is not None:
-        claim(None)
+atexit.register(claim, None)  # one started early and never claimed (the command failed first): stopped unread

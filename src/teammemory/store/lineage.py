@@ -199,9 +199,10 @@ def _extend(db: Writer, repo: str, new: list[tuple[int, str]], state: Any
 def scope_rows(repo: str, roots_of: dict[str, set[int]], keyset: dict[str, int],
                component: dict[int, str]) -> list[Scope]:
     """Pure: what _SCOPES selects once the whole history is replayed, from the replay itself (at
-    100,000 commits the two statements' three-table joins cost SQLite ~3 s, this ~0.2 s): each
-    commit that changed a file still alive (`component`: the alive files' components) belongs to
-    the repository's scope ('') and to the components of those files, with its set of authors."""
+    100,000 commits the two statements' three-table joins took ~3 s; these rows and their insert
+    take ~0.5 s less, the lineage helper 10.3 -> 9.8 s): each commit that changed a file still
+    alive (`component`: the alive files' components) belongs to the repository's scope ('') and
+    to the components of those files, with its set of authors."""
     rows: set[Scope] = set()
     for h, roots in roots_of.items():
         alive = [component[root] for root in roots if root in component]
