@@ -167,3 +167,15 @@ def test_an_open_stream_stops_reading_after_its_limit() -> None:
     # read: the 2 commits and the 3rd one's start (a MARK split across two reads is missed, so
     # the stop may come a commit later), not the 40 commits
     assert pump.cut and got.count(gitlog.MARK) >= 3 and len(got) < len(data) // 4
+
+
+def test_a_first_segment_that_cannot_start_is_the_walks_error(repo: gitlog.GitRepo,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(r: gitlog.GitRepo, head: str) -> gitlog.Streamed:
+        raise SourceError("git is not installed (or not on PATH)")
+
+    monkeypatch.setattr(gitlog, "start_open", broken)
+    ahead = git_read_ahead.ReadAhead(repo)
+    with pytest.raises(SourceError, match="not installed"):
+        ahead.walk()
+    ahead.close()
