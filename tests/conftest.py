@@ -7,6 +7,7 @@ migrations themselves are tested on blank stores (tests/store/test_migrate.py, f
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -60,6 +61,15 @@ def pytest_configure(config: pytest.Config) -> None:
     room = os.statvfs(RAM_DISK)
     if room.f_bavail * room.f_frsize >= RAM_NEEDED:
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(RAM_DISK)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own TeamMemory cache (sources/commit_graph.py), never the user's ~/.cache:
+    a folder named for the test, made only if something writes there."""
+    key = hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
+    monkeypatch.setenv("TEAMMEMORY_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache" / key))
 
 
 @pytest.fixture

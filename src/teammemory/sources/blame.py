@@ -11,9 +11,11 @@ as of `--now`. `-w` ignores whitespace-only changes, `-M` follows lines moved wi
 repository's `.git-blame-ignore-revs` lists as it stood at `<rev>` (skipped, as GitHub's blame
 view does), each checked to exist first (git refuses an unknown one).
 Three git processes on the usual path: rev-list, one `cat-file --batch` for the file and the
-ignore list, and blame of the asked lines only (`-L`). The blame is nearly all of the time, and
-`-C` is already git's cheapest copy search (files changed in the same commit; on the 100k bench
-clone it costs nothing measurable next to `-M`): bench/startup.py times `git blame` alone.
+ignore list, and blame of the asked lines only (`-L`), a fourth when the commit-graph TeamMemory
+keeps for the clone (sources/commit_graph.py, outside the clone) is behind `<rev>`. The blame is
+nearly all of the time; the graph halves it on a long history (0.66 -> 0.28 s on the 100k bench
+clone), and `-C` is already git's cheapest copy search (files changed in the same commit).
+bench/startup.py times `git blame` alone, with and without the graph.
 
 `parse_porcelain(text)` is pure: one `--line-porcelain` record per line,
 
@@ -29,10 +31,12 @@ into `BlameLine(line, hash, orig_path, orig_line, text)`.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from teammemory.errors import InputError, SourceError
+from teammemory.sources import commit_graph
 from teammemory.sources.gitlog import git, git_env
 
 IGNORE_REVS = ".git-blame-ignore-revs"
@@ -62,8 +66,10 @@ class Blame:
 
 
 def blame(path: Path | str, file: str, lines: tuple[int, int] | None, *, until: int,
-          start: str = "HEAD") -> Blame:
-    """Blame `lines` (1-based, inclusive; None: all) of `file` as of epoch `until` in the clone at `path`."""
+          start: str = "HEAD", note: Callable[[str], None] | None = None) -> Blame:
+    """Blame `lines` (1-based, inclusive; None: all) of `file` as of epoch `until` in the clone at
+    `path`, with TeamMemory's commit-graph of the clone (sources/commit_graph.py; `note` hears when
+    it is written for the first time)."""
     repo = Path(path).expanduser()
     if not repo.is_dir():
         raise InputError("--git-dir", f"{repo}: no such directory")
@@ -78,7 +84,8 @@ def blame(path: Path | str, file: str, lines: tuple[int, int] | None, *, until: 
     ignored = ignore_revs(repo, rev, ignore_list)
     args = ["blame", "-w", "-M", "-C", "--line-porcelain", "--no-progress", f"-L{first},{last}"]
     args += [f"--ignore-rev={h}" for h in ignored]  # the checked list itself: no file to write
-    done = git(repo, *args, rev, "--", file)
+    graph = commit_graph.alternates(repo, rev, note)
+    done = git(repo, *args, rev, "--", file, alternates=graph)
     if done.returncode != 0:
         raise SourceError(f"git blame {file} at {rev[:12]} in {repo}: {_last_line(done.stderr)}")
     return Blame(rev, file, first, last, total, ignored, parse_porcelain(done.stdout))

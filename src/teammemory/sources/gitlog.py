@@ -62,11 +62,15 @@ def git_env(path: Path) -> dict[str, str]:
     return env
 
 
-def git(path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """Run a short git command in `path` and return it (the caller reads returncode/stdout)."""
+def git(path: Path, *args: str, stdin: str = "", alternates: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a short git command in `path` and return it (the caller reads returncode/stdout);
+    `alternates`: an object directory git reads besides the clone's (a commit-graph of ours)."""
+    env = git_env(path)
+    if alternates is not None:
+        env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = alternates
     try:
         return subprocess.run(["git", "-C", str(path), *args], input=stdin, capture_output=True, text=True,
-                              env=git_env(path), check=False)
+                              env=env, check=False)
     except FileNotFoundError:
         raise SourceError("git is not installed (or not on PATH)") from None
 
