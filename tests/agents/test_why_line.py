@@ -82,7 +82,7 @@ def test_text_names_each_commit_its_pr_and_the_discussion(sqlite_store: Store, t
     console = Console(file=io.StringIO(), width=140, color_system=None, _environ={})
     console.print(render_why(ask(sqlite_store, f"{NEW}:2")))
     text = console.file.getvalue()  # type: ignore[attr-defined]
-    assert f"Why {NEW}:2 in app\nlines 2 of 5, blamed at {h[6][:7]} as of {NOW:%Y-%m-%d}" in text
+    assert f"Why {NEW}:2 in app\nline 2 of 5, blamed at {h[6][:7]} as of {NOW:%Y-%m-%d}" in text
     assert "1 revision of .git-blame-ignore-revs skipped" in text
     assert f" 1. {h[1][:7]} 2026-03-03 Ben Okafor: line 2 (as {OLD})\n" \
            "    PROJ-7 fix overflow in the parser [bug fix]" in text

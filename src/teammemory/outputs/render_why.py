@@ -37,11 +37,13 @@ Part = RenderableType | str
 
 
 def render_why(result: WhyLine) -> RenderableType:
-    span = f"{result.first}" if result.first == result.last else f"{result.first}-{result.last}"
+    one = result.first == result.last
+    span = f"{result.first}" if one else f"{result.first}-{result.last}"
     skipped = (f"; {plural(len(result.ignored_revs), 'revision')} of .git-blame-ignore-revs skipped"
                if result.ignored_revs else "")
     parts: list[Part] = [heading(f"Why {result.path}:{span} in {result.repo}"),
-                         f"lines {span} of {result.total:,}, blamed at {result.rev[:7]} as of {result.as_of}"
+                         f"{'line' if one else 'lines'} {span} of {result.total:,},"
+                         f" blamed at {result.rev[:7]} as of {result.as_of}"
                          f" (git blame -w -M -C{skipped})"]
     for i, commit in enumerate(result.commits, 1):
         parts += _commit(i, commit, result.path)
