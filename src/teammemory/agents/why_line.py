@@ -24,6 +24,8 @@ the file and the ignore list, blame). It walks the history commit by commit; wit
 it blames about twice as fast (0.66 s -> 0.28 s on the 100,000-commit bench clone), so the blame
 handed in keeps one for each clone in TeamMemory's cache, outside the clone
 (sources/commit_graph.py): written on the first blame, grown by the new commits on later ones.
+From the command line the blame starts before the command loads (outputs/early_why.py) and the
+blame handed in takes it over: the agent is the same either way.
 """
 
 from __future__ import annotations

@@ -196,4 +196,8 @@ def main() -> None:
         from teammemory.outputs import early_ingest
 
         early_ingest.start(args)
+    elif "why" in args:  # so does the blame of a `why`
+        from teammemory.outputs import early_why
+
+        early_why.start(args)
     app_for(args)()

@@ -15,7 +15,10 @@ ignore list, and blame of the asked lines only (`-L`), a fourth when the commit-
 keeps for the clone (sources/commit_graph.py, outside the clone) is behind `<rev>`. The blame is
 nearly all of the time; the graph halves it on a long history (0.66 -> 0.28 s on the 100k bench
 clone), and `-C` is already git's cheapest copy search (files changed in the same commit).
-bench/startup.py times `git blame` alone, with and without the graph.
+bench/startup.py times `git blame` alone, with and without the graph. `start_early` plans and
+starts a blame in a thread before the command that asks for it has loaded (outputs/early_why.py);
+`blame()` asked the same takes it over (the same clone, file, lines and start, at a time that
+resolves to the same revision), and stops it otherwise.
 
 `parse_porcelain(text)` is pure: one `--line-porcelain` record per line,
 
@@ -30,10 +33,13 @@ into `BlameLine(line, hash, orig_path, orig_line, text)`.
 
 from __future__ import annotations
 
+import atexit
 import subprocess
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from teammemory.errors import InputError, SourceError
 from teammemory.sources import commit_graph
@@ -69,14 +75,53 @@ def blame(path: Path | str, file: str, lines: tuple[int, int] | None, *, until: 
           start: str = "HEAD", note: Callable[[str], None] | None = None) -> Blame:
     """Blame `lines` (1-based, inclusive; None: all) of `file` as of epoch `until` in the clone at
     `path`, with TeamMemory's commit-graph of the clone (sources/commit_graph.py; `note` hears when
-    it is written for the first time)."""
+    it is written for the first time). A blame of the same started early (`start_early`) is
+    taken over instead of run again."""
     repo = Path(path).expanduser()
+    ask = Asked(repo, file, lines, until, start)
+    early = _take_early(ask)
+    if early is not None:
+        plan, done = early
+    else:
+        plan = prepare(ask, note)
+        done = git(repo, *plan.args, alternates=plan.graph)
+    if done.returncode != 0:
+        raise SourceError(f"git blame {file} at {plan.rev[:12]} in {repo}: {_last_line(done.stderr)}")
+    return Blame(plan.rev, file, plan.first, plan.last, plan.total, plan.ignored, parse_porcelain(done.stdout))
+
+
+class Asked(NamedTuple):
+    """What a blame is asked: everything its git commands follow from (with the clone's state)."""
+
+    repo: Path
+    file: str
+    lines: tuple[int, int] | None
+    until: int
+    start: str
+
+
+class Plan(NamedTuple):
+    """A checked blame, ready to run: `args` is git's command line after `git -C repo`."""
+
+    rev: str
+    first: int
+    last: int
+    total: int
+    ignored: tuple[str, ...]
+    args: tuple[str, ...]
+    graph: str | None  # the object directory with the clone's commit-graph (sources/commit_graph.py)
+
+
+def prepare(ask: Asked, note: Callable[[str], None] | None = None) -> Plan:
+    """The revision, the checked line range, the ignore list and the commit-graph of a blame
+    (InputError naming --git-dir, PATH or --now for what cannot be blamed)."""
+    repo, file = ask.repo, ask.file
     if not repo.is_dir():
         raise InputError("--git-dir", f"{repo}: no such directory")
-    rev = revision_at(repo, until, start)
+    rev = revision_at(repo, ask.until, ask.start)
     blob, ignore_list = read_objects(repo, [f"{rev}:{file}", f"{rev}:{IGNORE_REVS}"])  # one git process for both
     total = line_count(repo, rev, file, blob)
-    first, last = lines if lines is not None else (1, total)
+    first, last = ask.lines if ask.lines is not None else (1, total)
     if total == 0:
         raise InputError("PATH", f"{file} is empty at {rev[:12]}: no line to blame")
     if first > total or last > total:
@@ -85,10 +130,82 @@ def blame(path: Path | str, file: str, lines: tuple[int, int] | None, *, until: 
     args = ["blame", "-w", "-M", "-C", "--line-porcelain", "--no-progress", f"-L{first},{last}"]
     args += [f"--ignore-rev={h}" for h in ignored]  # the checked list itself: no file to write
     graph = commit_graph.alternates(repo, rev, note)
-    done = git(repo, *args, rev, "--", file, alternates=graph)
-    if done.returncode != 0:
-        raise SourceError(f"git blame {file} at {rev[:12]} in {repo}: {_last_line(done.stderr)}")
-    return Blame(rev, file, first, last, total, ignored, parse_porcelain(done.stdout))
+    return Plan(rev, first, last, total, ignored, (*args, rev, "--", file), graph)
+
+
+class _Early:
+    """A blame started before the command asked for it (outputs/early_why.py): its plan and git."""
+
+    def __init__(self) -> None:
+        self.ready = threading.Event()
+        self.ask: Asked | None = None
+        self.plan: Plan | None = None
+        self.process: subprocess.Popen[str] | None = None
+
+    def stop(self) -> None:
+        """Kill a git nobody took (the command failed, or asked something else)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+_early: _Early | None = None
+
+
+def start_early(find: Callable[[], Asked | None], note: Callable[[str], None] | None = None) -> None:
+    """Plan and start the blame `find` names, in a thread of its own, while the process goes on
+    loading the command; `blame()` asked the same takes it over. `find` may return None (nothing
+    to start) or raise: the command then does it all itself, and says what was wrong."""
+    global _early
+    early = _early = _Early()
+    atexit.register(early.stop)
+
+    def run() -> None:
+        try:
+            ask = find()
+            if ask is None:
+                return
+            plan = prepare(ask, note)
+            early.process = subprocess.Popen(["git", "-C", str(ask.repo), *plan.args], stdout=subprocess.PIPE,
+                                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                                             env=_env(ask.repo, plan.graph))
+            early.ask, early.plan = ask, plan
+        except Exception:  # noqa: BLE001 - the command's own blame says what was wrong
+            early.stop()
+            early.process = None
+        finally:
+            early.ready.set()
+
+    threading.Thread(target=run, name="early-blame", daemon=True).start()
+
+
+def _take_early(ask: Asked) -> tuple[Plan, subprocess.CompletedProcess[str]] | None:
+    """The early blame's plan and finished git when it was asked the same (the same clone, file,
+    lines and start, at the same `until` or one that resolves to the same revision); else None
+    (and the early git, if any, is stopped)."""
+    global _early
+    early, _early = _early, None
+    if early is None:
+        return None
+    early.ready.wait()
+    was, plan, process = early.ask, early.plan, early.process
+    if was is None or plan is None or process is None:
+        return None
+    same = (was.repo.resolve() == ask.repo.resolve()
+            and (was.file, was.lines, was.start) == (ask.file, ask.lines, ask.start)
+            and (was.until == ask.until or revision_at(ask.repo, ask.until, ask.start) == plan.rev))
+    if not same:
+        early.stop()
+        return None
+    out, err = process.communicate()
+    return plan, subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def _env(repo: Path, graph: str | None) -> dict[str, str]:
+    env = git_env(repo)
+    if graph is not None:
+        env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = graph
+    return env
 
 
 def revision_at(repo: Path, until: int, start: str = "HEAD") -> str:
