@@ -27,9 +27,10 @@ from typing import Any
 
 from teammemory.config import Config
 from teammemory.errors import TeamMemoryError
+from teammemory.ingest import run
 from teammemory.ingest.git import ingest_git
 from teammemory.model import IdentityRef, PrFile, PullRequest
-from teammemory.store import Reader, Store, migrate
+from teammemory.store import Reader, Store, Writer, migrate
 from teammemory.store.write import write_pull_request
 
 
@@ -105,7 +106,7 @@ def seed_prs(store: Store, name: str, changes: dict[str, int]) -> tuple[int, int
     heat = sorted(((max(changes.get(str(f["path"]), 0) for f in fs), -int(fs[0]["committed_at"]), n)
                    for n, fs in prs.items()), key=lambda t: (t[0], t[1], t[2]))
     numbers = [(prs[heat[-1][2]][0], prs[heat[-1][2]]), (prs[heat[0][2]][0], prs[heat[0][2]])] if heat else []
-    with store.write() as w:
+    def work(w: Writer) -> dict[str, int]:
         for hit, files in numbers:
             if hit:
                 write_pull_request(w, PullRequest(
@@ -114,6 +115,11 @@ def seed_prs(store: Store, name: str, changes: dict[str, int]) -> tuple[int, int
                     merged_at=int(hit["committed_at"]), merge_commit=str(hit["hash"]),
                     files=tuple(PrFile(str(f["path"]), int(f["added"]), int(f["deleted"])) for f in files),
                     commits=(str(hit["hash"]),)))
+        return {"pull_requests": len(numbers)}
+
+    # as a PR ingest writes them: in one run with derive's refresh, so the summaries kept at ingest
+    # (hygiene's link counts among them) hold for the questions timed after it
+    run(store, "github", name, Config(), work)
     return (int(numbers[0][0]["number"]), int(numbers[1][0]["number"])) if numbers else (0, 0)
 
 
