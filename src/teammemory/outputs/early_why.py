@@ -140,7 +140,8 @@ def stored_repository(plan: Plan) -> tuple[str, str | None] | None:
     from contextlib import closing
 
     try:
-        with closing(sqlite3.connect(f"{Path(url).resolve().as_uri()}?mode=ro", uri=True)) as con:
+        # no wait on a lock: the agent waits for this thread, and would wait that long for nothing
+        with closing(sqlite3.connect(f"{Path(url).resolve().as_uri()}?mode=ro", uri=True, timeout=0)) as con:
             rows = con.execute("select name, path, head from repositories").fetchall()
     except sqlite3.Error:
         return None
