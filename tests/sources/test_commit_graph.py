@@ -159,3 +159,22 @@ def test_the_cache_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_
     assert commit_graph.cache_root() == tmp_path / "home" / ".cache" / "teammemory"
     a, b = commit_graph.entry(tmp_path / "one"), commit_graph.entry(tmp_path / "two")
     assert a != b and a == commit_graph.entry(tmp_path / "x" / ".." / "one")  # keyed by the resolved path
+
+
+def test_a_shallow_clone_gets_no_graph_and_is_asked_once_per_commit(tmp_path: Path) -> None:
+    source, h = build_clone(tmp_path)
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{source}", str(clone)], check=True,
+                   capture_output=True)
+    said: list[str] = []
+    first = blame.blame(clone, NEW, None, until=T(0), note=said.append)
+    plain = subprocess.run(["git", "-C", str(clone), "blame", "-w", "-M", "-C", "--line-porcelain",
+                            *[f"--ignore-rev={r}" for r in first.ignored_revs], "HEAD", "--", NEW],
+                           capture_output=True, text=True, check=True).stdout
+    assert first.lines == blame.parse_porcelain(plain)  # as git blames it there (its boundary takes the rest)
+    home = commit_graph.entry(clone)
+    assert not (home / "objects" / commit_graph.CHAIN).exists()  # git writes none for a shallow clone
+    assert (home / "tip").read_text().strip() == f"{h[6]} declined" and len(said) == 1
+    kept = listing(home)
+    assert blame.blame(clone, NEW, None, until=T(0), note=said.append).lines == first.lines
+    assert listing(home) == kept and len(said) == 1  # no second try, no second note

@@ -29,7 +29,9 @@ Nothing here can fail a blame: a cache that cannot be written, a write that fail
 process holding git's lock means blaming without (or with the graph as it was). A write that
 fails while no other process holds the lock removes this clone's entry, so the next blame starts
 afresh, and so does a lock older than an hour (its writer was killed; left there, the graph would
-never grow again). A broken or missing layer git mends itself: it writes over it.
+never grow again). A broken or missing layer git mends itself: it writes over it. Where git declines to write a
+graph at all (a shallow clone, grafts, replace refs: it would not read one either), `tip` records
+the commit asked as declined, so the next blame at it runs no git and says nothing.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from teammemory.sources.gitlog import git_env
 ENV = "TEAMMEMORY_CACHE_DIR"
 OWN_GRAPHS = ("info/commit-graph", "info/commit-graphs/commit-graph-chain")  # under a clone's objects/
 CHAIN = "info/commit-graphs/commit-graph-chain"
+DECLINED = "declined"  # after the commit in `tip`: git wrote no graph for it (and would read none)
 STALE_LOCK = 3600.0  # seconds: a lock older than this was left by a writer that died
 
 
@@ -72,14 +75,18 @@ def alternates(clone: Path, rev: str, note: Callable[[str], None] | None = None)
         return None
     home = entry(clone)
     objects = home / "objects"
-    if _read(home / "tip") == rev and (objects / CHAIN).is_file():
+    tip = _read(home / "tip")
+    if tip == rev and (objects / CHAIN).is_file():  # written for `rev` already
         return str(objects)
+    if tip == f"{rev} {DECLINED}":
+        return None
     lock = _lock(objects)
     if lock == "live":  # another process is writing it: use the graph as it stands
         return _as_it_stands(objects)
     if lock == "stale":
         shutil.rmtree(home, ignore_errors=True)
-    first = not (objects / CHAIN).is_file()
+        tip = ""
+    first = not tip and not (objects / CHAIN).is_file()
     try:
         (objects / "info").mkdir(parents=True, exist_ok=True)
         (home / "clone").write_text(f"{Path(clone).expanduser().resolve()}\n")
@@ -100,8 +107,11 @@ def alternates(clone: Path, rev: str, note: Callable[[str], None] | None = None)
             return _as_it_stands(objects)
         shutil.rmtree(home, ignore_errors=True)
         return None
-    _write(home / "tip", rev)
-    return str(objects)
+    if (objects / CHAIN).is_file():
+        _write(home / "tip", rev)
+        return str(objects)
+    _write(home / "tip", f"{rev} {DECLINED}")  # a shallow clone, grafts or replace refs: git writes none
+    return None
 
 
 def _as_it_stands(objects: Path) -> str | None:
