@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from teammemory.errors import TeamMemoryError
+from teammemory.outputs import early_args
 
 GLOBAL_OPTIONS = {"--db": "db", "--config": "config"}  # app.main_options' options that take a value
 COMMAND_OPTIONS = {"--name": "name", "--branch": "branch"}  # commands_data.ingest_git's
@@ -35,25 +36,10 @@ class Plan(NamedTuple):
 
 def scan(args: Sequence[str]) -> Plan | None:
     """The clone, branch and store of plain `ingest git` arguments; None for anything else."""
-    found: dict[str, str] = {}
-    words: list[str] = []
-    tokens = iter(args)
-    for token in tokens:
-        if not token.startswith("-"):
-            words.append(token)
-            continue
-        if len(words) >= 2 and token in COMMAND_FLAGS:
-            continue
-        allowed = GLOBAL_OPTIONS if not words else COMMAND_OPTIONS if len(words) >= 2 else {}
-        name, eq, value = token.partition("=")
-        if name not in allowed:
-            return None
-        if not eq:
-            given = next(tokens, None)
-            if given is None:
-                return None
-            value = given
-        found[allowed[name]] = value  # given twice: the last one, as Click takes it
+    read = early_args.scan(args, GLOBAL_OPTIONS, COMMAND_OPTIONS, COMMAND_FLAGS, depth=2)
+    if read is None:
+        return None
+    words, found = read
     if len(words) != 3 or words[:2] != ["ingest", "git"]:
         return None
     return Plan(words[2], found.get("branch"), found.get("db"), found.get("config"))

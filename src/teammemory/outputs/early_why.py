@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from teammemory.errors import TeamMemoryError
+from teammemory.outputs import early_args
 
 if TYPE_CHECKING:
     from teammemory.sources.blame import Asked
@@ -46,25 +47,10 @@ class Plan(NamedTuple):
 
 def scan(args: Sequence[str]) -> Plan | None:
     """The spec and options of plain `why` arguments; None for anything else."""
-    found: dict[str, str] = {}
-    words: list[str] = []
-    tokens = iter(args)
-    for token in tokens:
-        if not token.startswith("-"):
-            words.append(token)
-            continue
-        if words and token in COMMAND_FLAGS:
-            continue
-        allowed = COMMAND_OPTIONS if words else GLOBAL_OPTIONS
-        name, eq, value = token.partition("=")
-        if name not in allowed:
-            return None
-        if not eq:
-            given = next(tokens, None)
-            if given is None:
-                return None
-            value = given
-        found[allowed[name]] = value  # given twice: the last one, as Click takes it
+    read = early_args.scan(args, GLOBAL_OPTIONS, COMMAND_OPTIONS, COMMAND_FLAGS, depth=1)
+    if read is None:
+        return None
+    words, found = read
     if len(words) != 2 or words[0] != "why":
         return None
     return Plan(words[1], found.get("git_dir"), found.get("repo"), found.get("now"), found.get("db"),
