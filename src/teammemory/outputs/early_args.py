@@ -10,6 +10,9 @@ parsed the arguments.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from teammemory.errors import TeamMemoryError
 
 
 def scan(args: Sequence[str], tool: Mapping[str, str], command: Mapping[str, str], flags: frozenset[str],
@@ -37,3 +40,16 @@ def scan(args: Sequence[str], tool: Mapping[str, str], command: Mapping[str, str
             value = given
         found[allowed[name]] = value
     return words, found
+
+
+def sqlite_file(db: str | None, config: str | None) -> str | None:
+    """The SQLite store file `--db` and `--config` name (through teammemory.toml and TEAMMEMORY_DB,
+    as the command reads them); None for a URL (PostgreSQL, sqlite:///) or a config that fails to
+    load (the command says what is wrong)."""
+    from teammemory import config as config_mod
+
+    try:
+        url = config_mod.load(Path(config) if config else None, db=db).db_url
+    except (TeamMemoryError, OSError, ValueError):
+        return None
+    return None if "://" in url or url.startswith(("postgres", "sqlite:")) else url

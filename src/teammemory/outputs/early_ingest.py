@@ -50,13 +50,8 @@ def start(args: Sequence[str]) -> None:
     plan = scan(args)
     if plan is None:
         return
-    from teammemory import config as config_mod
-
-    try:
-        url = config_mod.load(Path(plan.config) if plan.config else None, db=plan.db).db_url
-    except (TeamMemoryError, OSError, ValueError):  # the command says what is wrong
-        return
-    if "://" in url or url.startswith(("postgres", "sqlite:")):  # only a plain SQLite file path
+    url = early_args.sqlite_file(plan.db, plan.config)
+    if url is None:  # only a plain SQLite file path
         return
     if any(os.path.lexists(url + suffix) for suffix in ("", *SIDECARS)):  # ingest_git looks at blank stores
         return

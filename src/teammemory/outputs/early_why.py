@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from teammemory.errors import TeamMemoryError
 from teammemory.outputs import early_args
 
 if TYPE_CHECKING:
@@ -114,13 +113,8 @@ def until_of(now: str | None) -> int | None:
 def stored_repository(plan: Plan) -> tuple[str, str | None] | None:
     """(clone path, ingested head) of the repository the store names (`--repo`, else its only one),
     read from a SQLite store file; None for anything else."""
-    from teammemory import config as config_mod
-
-    try:
-        url = config_mod.load(Path(plan.config) if plan.config else None, db=plan.db).db_url
-    except (TeamMemoryError, OSError, ValueError):  # the command says what is wrong
-        return None
-    if "://" in url or url.startswith(("postgres", "sqlite:")) or not Path(url).is_file():
+    url = early_args.sqlite_file(plan.db, plan.config)
+    if url is None or not Path(url).is_file():
         return None
     import sqlite3
     from contextlib import closing
