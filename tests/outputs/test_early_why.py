@@ -5,6 +5,7 @@ not taken over is stopped. On a real repository (tests/agents/why_world.py) and 
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from teammemory.errors import InputError
 from teammemory.outputs import cli, early_why
 from teammemory.outputs.early_why import Plan
 from teammemory.outputs.options import parse_now
-from teammemory.sources import blame
+from teammemory.sources import blame, commit_graph
 from teammemory.store import Store
 from tests.agents.why_world import NEW, T, build, build_clone
 from tests.outputs.test_early_ingest import _options
@@ -180,3 +181,24 @@ def test_the_store_names_the_clone_only_when_it_is_a_file_with_one_repository(
     assert early_why.stored_repository(plan._replace(db="postgresql://localhost/x")) is None
     (tmp_path / "junk.db").write_text("not a database")
     assert early_why.stored_repository(plan._replace(db=str(tmp_path / "junk.db"))) is None
+
+
+def test_as_a_process_the_answer_and_the_errors_are_the_commands_own(sqlite_store: Store, tmp_path: Path) -> None:
+    """Whole processes, as a user runs them: the early blame's thread and its git end with the
+    process, whether the command answers, refuses the lines or refuses an option."""
+    clone, h = build(sqlite_store, tmp_path)
+    now = f"{datetime.fromtimestamp(T(0), UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", "from teammemory.outputs.cli import main; main()",
+                               "--db", str(sqlite_store.url.target), "why", *args, "--now", now],
+                              capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "100"})
+
+    answered = run(f"{NEW}:1-2")
+    assert answered.returncode == 0 and answered.stderr == ""
+    assert answered.stdout.startswith(f"Why {NEW}:1-2 in app\nlines 1-2 of 5, blamed at {h[6][:7]}")
+    assert (commit_graph.entry(clone) / "tip").read_text().strip() == h[6]  # the early blame wrote the graph
+    past = run(f"{NEW}:9")
+    assert past.returncode == 2 and "past the end of src/parser.py (5 lines" in past.stderr and past.stdout == ""
+    limit = run(f"{NEW}:1", "--limit", "0")
+    assert limit.returncode == 2 and "--limit" in limit.stderr and limit.stdout == ""
