@@ -104,6 +104,15 @@ def test_a_cache_that_cannot_be_written_blames_as_without(tmp_path: Path, monkey
     monkeypatch.setenv(commit_graph.ENV, str(blocked))
     assert commit_graph.alternates(clone, expected[0].hash) is None
     assert blame.blame(clone, NEW, None, until=T(0)).lines == expected
+    monkeypatch.delenv(commit_graph.ENV)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")  # as pathlib says it
+
+    monkeypatch.setattr(Path, "home", no_home)
+    assert commit_graph.alternates(clone, expected[0].hash) is None  # no home folder at all
+    assert blame.blame(clone, NEW, None, until=T(0)).lines == expected
 
 
 def test_a_broken_layer_is_written_over(tmp_path: Path) -> None:

@@ -74,7 +74,10 @@ def alternates(clone: Path, rev: str, note: Callable[[str], None] | None = None)
     cache cannot be used (blame as without)."""
     if _has_own_graph(clone):
         return None
-    home = entry(clone)
+    try:
+        home = entry(clone)
+    except (RuntimeError, OSError):  # no home folder to keep a cache in (and no TEAMMEMORY_CACHE_DIR)
+        return None
     objects = home / "objects"
     tip = _read(home / "tip")
     if tip == rev and (objects / CHAIN).is_file():  # written for `rev` already
