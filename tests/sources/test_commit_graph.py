@@ -187,3 +187,18 @@ def test_a_shallow_clone_gets_no_graph_and_is_asked_once_per_commit(tmp_path: Pa
     kept = listing(home)
     assert blame.blame(clone, NEW, None, until=T(0), note=said.append).lines == first.lines
     assert listing(home) == kept and len(said) == 1  # no second try, no second note
+
+
+def test_a_write_that_lost_the_race_for_the_lock_keeps_the_other_writers_graph(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other writer may be done (its lock gone) by the time this one looks: git's own words
+    tell that its write failed on the lock, not on the cache."""
+    clone, h = build_clone(tmp_path)
+    blame.blame(clone, NEW, None, until=T(0))
+    home = commit_graph.entry(clone)
+    (home / "tip").write_text(f"{h[5]}\n")  # behind: a write is due
+    said = "fatal: Unable to create '.../commit-graph-chain.lock': File exists.\n"
+    with monkeypatch.context() as patched:
+        patched.setattr(commit_graph.subprocess, "run", lambda *a, **kw: subprocess.CompletedProcess(a, 128, "", said))
+        assert commit_graph.alternates(clone, h[6]) == str(home / "objects")
+    assert graph_commits(clone) == 7  # the graph there is kept

@@ -107,7 +107,9 @@ def alternates(clone: Path, rev: str, note: Callable[[str], None] | None = None)
     except OSError:
         return None
     if done.returncode != 0:
-        if _lock(objects) == "live":  # another process started writing meanwhile
+        # another writer took git's lock meanwhile (git says "Unable to create '...lock': File exists",
+        # in the C locale git_env sets; it may be done by now): its graph stands
+        if "File exists" in done.stderr or _lock(objects) == "live":
             return _as_it_stands(objects)
         shutil.rmtree(home, ignore_errors=True)
         return None
