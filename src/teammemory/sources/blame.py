@@ -168,7 +168,7 @@ def start_early(find: Callable[[], Asked | None], note: Callable[[str], None] | 
             plan = prepare(ask, note)
             early.process = subprocess.Popen(["git", "-C", str(ask.repo), *plan.args], stdout=subprocess.PIPE,
                                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-                                             env=_env(ask.repo, plan.graph))
+                                             env=git_env(ask.repo, plan.graph))
             early.ask, early.plan = ask, plan
         except Exception:  # noqa: BLE001 - the command's own blame says what was wrong
             early.stop()
@@ -199,13 +199,6 @@ def _take_early(ask: Asked) -> tuple[Plan, subprocess.CompletedProcess[str]] | N
         return None
     out, err = process.communicate()
     return plan, subprocess.CompletedProcess(process.args, process.returncode, out, err)
-
-
-def _env(repo: Path, graph: str | None) -> dict[str, str]:
-    env = git_env(repo)
-    if graph is not None:
-        env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = graph
-    return env
 
 
 def revision_at(repo: Path, until: int, start: str = "HEAD") -> str:

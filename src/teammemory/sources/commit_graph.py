@@ -99,7 +99,7 @@ def alternates(clone: Path, rev: str, note: Callable[[str], None] | None = None)
     if first and note is not None:
         note(f"writing a commit-graph of {clone} for git blame into {home} (once per clone: later answers"
              " reuse it and add only new commits)")
-    env = {**git_env(Path(clone)), "GIT_ALTERNATE_OBJECT_DIRECTORIES": str(objects)}
+    env = git_env(Path(clone), str(objects))
     try:
         done = subprocess.run(["git", "-C", str(clone), "commit-graph", "write", "--stdin-commits", "--split",
                                "--no-progress", "--object-dir", str(objects)],

@@ -53,24 +53,24 @@ class GitRepo:
     head: str
 
 
-def git_env(path: Path) -> dict[str, str]:
+def git_env(path: Path, alternates: str | None = None) -> dict[str, str]:
     """The environment git runs in: no inherited GIT_* (a hook's GIT_DIR would redirect us), no
-    system or user config, C locale messages, and no discovery above `path`."""
+    system or user config, C locale messages, and no discovery above `path`; `alternates`: an
+    object directory git reads besides the clone's (a commit-graph of ours, sources/commit_graph.py)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, GIT_TERMINAL_PROMPT="0",
                GIT_CEILING_DIRECTORIES=str(path.parent), LC_ALL="C")
+    if alternates is not None:
+        env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = alternates
     return env
 
 
 def git(path: Path, *args: str, stdin: str = "", alternates: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run a short git command in `path` and return it (the caller reads returncode/stdout);
-    `alternates`: an object directory git reads besides the clone's (a commit-graph of ours)."""
-    env = git_env(path)
-    if alternates is not None:
-        env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = alternates
+    `alternates` as for `git_env`."""
     try:
         return subprocess.run(["git", "-C", str(path), *args], input=stdin, capture_output=True, text=True,
-                              env=env, check=False)
+                              env=git_env(path, alternates), check=False)
     except FileNotFoundError:
         raise SourceError("git is not installed (or not on PATH)") from None
 
