@@ -30,7 +30,6 @@ blame handed in takes it over: the agent is the same either way.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -48,13 +47,14 @@ from teammemory.agents.context_common import (
 )
 from teammemory.agents.evidence import Person, epoch, iso_day, short
 from teammemory.agents.issue_state import issue_rows_at, pr_rows_at
+from teammemory.agents.line_spec import LineSpec as LineSpec  # the answer's spec type, where it was
+from teammemory.agents.line_spec import parse_spec
 from teammemory.agents.why_discussion import CommentRow, ReviewComment, place
 from teammemory.config import Config
 from teammemory.errors import InputError
 from teammemory.store import Reader, queries
 
 Q = queries.load("teammemory.agents.sql", "why_line.sql")
-_RANGE = re.compile(r"^(.*):(\d+)(?:-(\d+))?$")
 
 
 class BlamedLineLike(Protocol):
@@ -94,12 +94,6 @@ class BlameLike(Protocol):
 class BlameFn(Protocol):
     def __call__(self, path: Path | str, file: str, lines: tuple[int, int] | None, *, until: int,
                  start: str = "HEAD") -> BlameLike: ...
-
-
-@dataclass(frozen=True)
-class LineSpec:
-    path: str
-    lines: tuple[int, int] | None  # 1-based, inclusive; None: the whole file
 
 
 @dataclass(frozen=True)
@@ -214,23 +208,6 @@ class ReviewRow(NamedTuple):
     submitted_at: int | None
     a_key: str | None
     a_name: str | None
-
-
-def parse_spec(spec: str) -> LineSpec:
-    """'src/a.py:12-14' -> LineSpec('src/a.py', (12, 14)); InputError naming PATH when malformed."""
-    text = spec.strip().removeprefix("./")
-    found = _RANGE.match(text)
-    if not found:
-        if not text:
-            raise InputError("PATH", "empty path")
-        return LineSpec(text, None)
-    path, first = found.group(1), int(found.group(2))
-    last = int(found.group(3)) if found.group(3) else first
-    if not path:
-        raise InputError("PATH", f"{spec!r}: no file before ':'")
-    if first < 1 or last < first:
-        raise InputError("PATH", f"{spec!r}: lines must be LINE or FIRST-LAST with 1 <= FIRST <= LAST")
-    return LineSpec(path, (first, last))
 
 
 def ask(db: Reader, spec: str, *, now: datetime, config: Config, blame: BlameFn, repo: str | None = None,

@@ -15,7 +15,6 @@ and answers everything, and arguments the scan does not know start nothing.
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from teammemory.errors import TeamMemoryError
 from teammemory.outputs import early_args
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ GLOBAL_OPTIONS = {"--db": "db", "--config": "config"}  # app.main_options' optio
 COMMAND_OPTIONS = {"--git-dir": "git_dir", "--now": "now", "--repo": "repo", "--format": "format",
                    "--limit": "limit"}  # commands_agents.why's
 COMMAND_FLAGS = frozenset({"--json"})
-RANGE = re.compile(r"^(.*):(\d+)(?:-(\d+))?$")  # agents/why_line.parse_spec's (a test holds them alike)
 
 
 class Plan(NamedTuple):
@@ -86,16 +85,14 @@ def asked(plan: Plan) -> Asked | None:
 
 
 def spec_of(spec: str) -> tuple[str, tuple[int, int] | None] | None:
-    """agents/why_line.parse_spec's reading of `spec`; None where it would refuse it."""
-    text = spec.strip().removeprefix("./")
-    found = RANGE.match(text)
-    if not found:
-        return (text, None) if text else None
-    first = int(found.group(2))
-    last = int(found.group(3)) if found.group(3) else first
-    if not found.group(1) or first < 1 or last < first:
+    """agents/why_line's reading of `spec` (agents/line_spec.py); None where it refuses it."""
+    from teammemory.agents.line_spec import parse_spec
+
+    try:
+        target = parse_spec(spec)
+    except TeamMemoryError:
         return None
-    return found.group(1), (first, last)
+    return target.path, target.lines
 
 
 def until_of(now: str | None) -> int | None:
