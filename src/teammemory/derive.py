@@ -24,7 +24,8 @@ from typing import Any
 from teammemory.components import LAYOUT, assign_components, component_of
 from teammemory.config import Config
 from teammemory.identity.resolve import resolve
-from teammemory.model import Commit, Ref, issue_project
+from teammemory.issue_keys import issue_project
+from teammemory.model import Commit, Ref
 from teammemory.store import Writer, fix_history, lineage, summaries, test_files, text_index
 from teammemory.store.helper_steps import Helpers
 from teammemory.store.write import get_cursor, set_cursor, upsert_tuples

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Literal
 
+from teammemory.issue_keys import issue_project
+
 
 @dataclass(frozen=True)
 class IdentityRef:
@@ -137,16 +139,6 @@ class Issue:
     @property
     def project(self) -> str:
         return issue_project(self.key)
-
-
-def issue_project(key: str) -> str:
-    """The project part of an issue key: 'PROJ' of Jira's 'PROJ-12', 'owner/repo' of GitHub's 'owner/repo#12'."""
-    return key.rpartition("#")[0] if "#" in key else key.rsplit("-", 1)[0]
-
-
-def github_issue_key(repo: str, number: int | str) -> str:
-    """GitHub issues are keyed 'OWNER/REPO#N' (numbers are only unique within a repository)."""
-    return f"{repo}#{int(number)}"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ must not load, and why it need not:
 
 - every question: the Markdown writer (`--format markdown` only), the ingest writers, sync and
   the sources (httpx), the API, YAML (postmortems), psycopg on SQLite, `logging` (store/locks.py:
-  a writer that waits), tomllib (no config file given);
+  a writer that waits), tomllib (no config file given), model.py's records and hashlib (~15 ms:
+  writers build records and hash keys; a question splits an issue key with issue_keys.py);
 - a JSON answer: rich and the question's text renderer as well;
 - a question's `--help`: the store, the agents, rich and the config parser.
 
@@ -37,7 +38,7 @@ NOT_FOR_ANY_QUESTION = (
     "teammemory.outputs.markdown", "teammemory.ingest.git", "teammemory.ingest.sync", "teammemory.derive",
     "teammemory.store.write", "teammemory.sources", "teammemory.api", "teammemory.outputs.commands_data",
     "teammemory.outputs.commands_sync", "teammemory.outputs.commands_serve", "httpx", "yaml", "psycopg",
-    "logging", "tomllib",
+    "logging", "tomllib", "teammemory.model", "hashlib",
 )
 NOT_FOR_JSON = ("rich", "teammemory.outputs.render_risk", "teammemory.outputs.blocks")
 NOT_FOR_HELP = ("teammemory.store", "teammemory.agents", "teammemory.ingest", "teammemory.outputs.answers",

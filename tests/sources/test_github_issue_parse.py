@@ -11,7 +11,8 @@ import pytest
 
 from teammemory.config import Config
 from teammemory.errors import InputError
-from teammemory.model import IdentityRef, IssueComment, Ref, issue_project
+from teammemory.issue_keys import issue_project
+from teammemory.model import IdentityRef, IssueComment, Ref
 from teammemory.sources import gitparse, jsonfiles, refs
 from teammemory.sources.github_issue_parse import issue_type, label_names
 from teammemory.sources.github_parse import Doc, GithubDocument, Options, read_document

@@ -50,7 +50,7 @@ from teammemory.agents.context_common import (
 from teammemory.agents.evidence import Person, epoch, iso_day, not_found
 from teammemory.agents.issue_state import issue_rows_at, issue_states, pr_rows_at
 from teammemory.config import Config
-from teammemory.model import issue_project
+from teammemory.issue_keys import issue_project
 from teammemory.store import Reader, queries
 
 Q = queries.load("teammemory.agents.sql", "context_issue.sql")

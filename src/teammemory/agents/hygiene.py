@@ -58,7 +58,7 @@ from teammemory.agents.evidence import epoch, iso_day, short
 from teammemory.agents.hygiene_identities import IdentityRow, IdentitySuggestion, alone, duplicates, suggest_identities
 from teammemory.agents.issue_state import issue_states
 from teammemory.config import Config
-from teammemory.model import issue_project
+from teammemory.issue_keys import issue_project
 from teammemory.store import Reader, queries
 from teammemory.store.queries import Query
 

@@ -34,7 +34,8 @@ from pathlib import Path
 from teammemory import ingest
 from teammemory.config import Config
 from teammemory.ingest import IngestSummary, links
-from teammemory.model import IssueComment, PrComment, PullRequest, github_issue_key
+from teammemory.issue_keys import github_issue_key
+from teammemory.model import IssueComment, PrComment, PullRequest
 from teammemory.sources import jsonfiles
 from teammemory.sources.github_parse import CommentPart, Doc, GithubDocument, Options, PrPart, read_document
 from teammemory.store import Store, Writer

@@ -31,7 +31,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from teammemory.errors import InputError
-from teammemory.model import Issue, IssueComment, github_issue_key
+from teammemory.issue_keys import github_issue_key
+from teammemory.model import Issue, IssueComment
 from teammemory.sources.checks import NAME
 from teammemory.sources.fields import Obj, kind_of
 from teammemory.sources.github_fields import Doc, Options, account, number, person, repo_of

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from teammemory import redact
-from teammemory.model import Commit, IdentityRef, Issue, IssueComment, PullRequest, issue_project
+from teammemory.issue_keys import issue_project
+from teammemory.model import Commit, IdentityRef, Issue, IssueComment, PullRequest
 from teammemory.store import Writer, summaries
 
 
