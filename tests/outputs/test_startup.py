@@ -134,3 +134,33 @@ def test_the_whole_tools_help_loads_no_command_module_and_no_rich() -> None:
 def test_a_commands_app_holds_that_command_only() -> None:
     assert cli.command_names(cli.app_for(["--db", "x.db", "file-risk", "a.py"])) == ["file-risk"]
     assert cli.command_names(cli.app_for(["ingest", "git", "."])) == ["ingest"]
+
+
+def test_the_collector_is_frozen_last_and_an_ingest_leaves_its_store_closed(tmp_path: Path) -> None:
+    """cli.main freezes the garbage collector at exit, after every exit handler registered once it
+    runs (one registered before it runs after it and sees the freeze), and the store an ingest
+    wrote is closed by then: no -wal or -journal left beside it, and a second process reads it."""
+    from tests.helpers.gitrepo import FakeCommit, build_repo
+
+    repo = build_repo(tmp_path / "repo", [FakeCommit("Ana <ana@example.com>", 1767000000, "add a\n", {"a.py": "1\n"}),
+                                          FakeCommit("Ana <ana@example.com>", 1767100000, "fix a\n", {"a.py": "2\n"})])
+    db = tmp_path / "tm.db"
+    code = ("import atexit, gc, sys\n"
+            "atexit.register(lambda: print('after:', gc.get_freeze_count() > 0))\n"
+            "from teammemory.outputs import cli\n"
+            "sys.argv = ['teammemory', *sys.argv[1:]]\n"
+            "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+            "atexit.register(lambda: print('before:', gc.get_freeze_count() > 0))\n")
+    for first in (True, False):  # a first ingest (a private build, published) and one into the store
+        if not first:
+            subprocess.run(["git", "-C", str(repo), "commit", "-q", "--allow-empty", "-m", "again"], check=True,
+                           env={"GIT_AUTHOR_NAME": "Ana", "GIT_AUTHOR_EMAIL": "ana@example.com",
+                                "GIT_COMMITTER_NAME": "Ana", "GIT_COMMITTER_EMAIL": "ana@example.com",
+                                "PATH": "/usr/bin:/bin", "HOME": str(repo)})
+        done = subprocess.run([sys.executable, "-c", code, "--db", str(db), "ingest", "git", str(repo), "-q"],
+                              capture_output=True, text=True, check=True)
+        assert done.stdout.splitlines()[-2:] == ["before: False", "after: True"], done.stdout + done.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["repo", "tm.db"]
+    answer = subprocess.run([sys.executable, "-m", "teammemory", "--db", str(db), "file-experts", "a.py", "--json",
+                             "--now", "2026-01-01T00:00:00+00:00"], capture_output=True, text=True, check=True)
+    assert json.loads(answer.stdout)["result"]["experts"][0]["person"]["name"] == "Ana"

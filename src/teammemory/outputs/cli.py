@@ -17,6 +17,8 @@ first access.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import importlib
 import sys
 from collections.abc import Iterable, Sequence
@@ -188,6 +190,7 @@ def __getattr__(name: str) -> typer.Typer:
 
 def main() -> None:
     """Console-script entry point."""
+    _freeze_at_exit()
     args = sys.argv[1:]
     if args == ["--version"]:  # what the app's eager --version prints, without loading Typer
         sys.stdout.write(f"teammemory {__version__}\n")
@@ -201,3 +204,20 @@ def main() -> None:
 
         early_why.start(args)
     app_for(args)()
+
+
+_freezing: list[bool] = []  # registered once per process, however often main() runs (tests call it)
+
+
+def _freeze_at_exit() -> None:
+    """Freeze the garbage collector's objects as the process ends, after every other exit handler
+    (registered first, so run last): the collections of the interpreter's shutdown then skip the
+    ~25,000 objects a question's imports and answer left, which took ~20 ms of every command's
+    process (measured: `pr-context` at 100,000 commits spent 21 ms of its 147 ms after its answer,
+    5 ms with the freeze). Objects freed by their reference counts are still freed; only cycles
+    left at exit are not collected, whose finalizers Python never promises to run. Files, SQLite
+    and PostgreSQL connections are closed explicitly, or by weakref.finalize (an exit handler)."""
+    if not _freezing:
+        _freezing.append(True)
+        atexit.register(gc.freeze)
+
