@@ -136,10 +136,11 @@ def test_a_commands_app_holds_that_command_only() -> None:
     assert cli.command_names(cli.app_for(["ingest", "git", "."])) == ["ingest"]
 
 
-def test_the_collector_is_frozen_last_and_an_ingest_leaves_its_store_closed(tmp_path: Path) -> None:
-    """cli.main freezes the garbage collector at exit, after every exit handler registered once it
-    runs (one registered before it runs after it and sees the freeze), and the store an ingest
-    wrote is closed by then: no -wal or -journal left beside it, and a second process reads it."""
+def test_the_collector_is_tuned_frozen_last_and_an_ingest_leaves_its_store_closed(tmp_path: Path) -> None:
+    """cli.main collects every FIRST_GENERATION allocations and freezes the garbage collector at
+    exit, after every exit handler registered once it runs (one registered before it runs after it
+    and sees the freeze), and the store an ingest wrote is closed by then: no -wal or -journal
+    left beside it, and a second process reads it."""
     from tests.helpers.gitrepo import FakeCommit, build_repo
 
     repo = build_repo(tmp_path / "repo", [FakeCommit("Ana <ana@example.com>", 1767000000, "add a\n", {"a.py": "1\n"}),
@@ -150,6 +151,7 @@ def test_the_collector_is_frozen_last_and_an_ingest_leaves_its_store_closed(tmp_
             "from teammemory.outputs import cli\n"
             "sys.argv = ['teammemory', *sys.argv[1:]]\n"
             "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+            "print('threshold:', gc.get_threshold()[0])\n"
             "atexit.register(lambda: print('before:', gc.get_freeze_count() > 0))\n")
     for first in (True, False):  # a first ingest (a private build, published) and one into the store
         if not first:
@@ -159,7 +161,8 @@ def test_the_collector_is_frozen_last_and_an_ingest_leaves_its_store_closed(tmp_
                                 "PATH": "/usr/bin:/bin", "HOME": str(repo)})
         done = subprocess.run([sys.executable, "-c", code, "--db", str(db), "ingest", "git", str(repo), "-q"],
                               capture_output=True, text=True, check=True)
-        assert done.stdout.splitlines()[-2:] == ["before: False", "after: True"], done.stdout + done.stderr
+        said = done.stdout.splitlines()[-3:]
+        assert said == [f"threshold: {cli.FIRST_GENERATION}", "before: False", "after: True"], done.stdout + done.stderr
         assert sorted(p.name for p in tmp_path.iterdir()) == ["repo", "tm.db"]
     answer = subprocess.run([sys.executable, "-m", "teammemory", "--db", str(db), "file-experts", "a.py", "--json",
                              "--now", "2026-01-01T00:00:00+00:00"], capture_output=True, text=True, check=True)
