@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1] / "src" / "teammemory"
-BASE = {"model", "issue_keys", "errors", "config", "components", "redact", "__init__"}
+BASE = {"model", "issue_keys", "collector", "errors", "config", "components", "redact", "__init__"}
 ALLOWED: dict[str, set[str]] = {
     "base": BASE,
     "sources": BASE | {"sources"},

@@ -1,4 +1,4 @@
-"""An ingest collects reference cycles less often (ingest.fewer_collections) and puts Python's
+"""An ingest collects reference cycles less often (collector.fewer_collections) and puts Python's
 setting back afterwards, also when the ingest fails."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from teammemory.ingest import fewer_collections
+from teammemory.collector import fewer_collections
 
 
 def test_the_threshold_is_raised_inside_and_restored_after_even_on_error() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from teammemory import collector
 from teammemory.outputs import cli
 
 ENV = {"COLUMNS": "100", "TERM": "dumb"}
@@ -162,7 +163,8 @@ def test_the_collector_is_tuned_frozen_last_and_an_ingest_leaves_its_store_close
         done = subprocess.run([sys.executable, "-c", code, "--db", str(db), "ingest", "git", str(repo), "-q"],
                               capture_output=True, text=True, check=True)
         said = done.stdout.splitlines()[-3:]
-        assert said == [f"threshold: {cli.FIRST_GENERATION}", "before: False", "after: True"], done.stdout + done.stderr
+        threshold = f"threshold: {collector.FIRST_GENERATION}"
+        assert said == [threshold, "before: False", "after: True"], done.stdout + done.stderr
         assert sorted(p.name for p in tmp_path.iterdir()) == ["repo", "tm.db"]
     answer = subprocess.run([sys.executable, "-m", "teammemory", "--db", str(db), "file-experts", "a.py", "--json",
                              "--now", "2026-01-01T00:00:00+00:00"], capture_output=True, text=True, check=True)

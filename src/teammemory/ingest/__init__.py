@@ -14,14 +14,13 @@ for, then the store's writer lock, like every write.
 
 from __future__ import annotations
 
-import gc
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from teammemory.collector import fewer_collections
 from teammemory.config import Config
 from teammemory.errors import InputError
 from teammemory.store import Lock, Store, Writer
@@ -90,21 +89,6 @@ def _run(store: Store, source: str, target: str, config: Config, work: Callable[
         _record_failure(failures or store, run_id, source, target, int(started), int(clock()))
         raise
     return IngestSummary(source, target, dict(counts), round(clock() - started, 3), run_id)
-
-
-@contextmanager
-def fewer_collections(first: int = 100_000) -> Iterator[None]:
-    """Run the cyclic garbage collector after every `first` allocations instead of Python's 700.
-
-    An ingest allocates millions of short-lived objects (parsed commits, rows) and makes almost
-    no reference cycles, so the frequent collections only scan the growing heap again: ~0.2 s of
-    BookKeeper's first ingest, ~0.1 s of Flask's (bench/ingest_real.py), peak memory unchanged."""
-    before = gc.get_threshold()
-    gc.set_threshold(first, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _record_failure(store: Store, run_id: str, source: str, target: str, started: int, finished: int) -> None:

@@ -17,14 +17,13 @@ first access.
 
 from __future__ import annotations
 
-import atexit
-import gc
 import importlib
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from teammemory import __version__
+from teammemory.collector import tune_process
 
 if TYPE_CHECKING:
     import typer
@@ -190,7 +189,7 @@ def __getattr__(name: str) -> typer.Typer:
 
 def main() -> None:
     """Console-script entry point."""
-    _tune_collector()
+    tune_process()  # collector.py: fewer collections, none of the whole heap at exit
     args = sys.argv[1:]
     if args == ["--version"]:  # what the app's eager --version prints, without loading Typer
         sys.stdout.write(f"teammemory {__version__}\n")
@@ -205,27 +204,3 @@ def main() -> None:
         early_why.start(args)
     app_for(args)()
 
-
-_tuned: list[bool] = []  # once per process, however often main() runs (tests call it in-process)
-FIRST_GENERATION = 100_000  # allocations between collections (Python's default: 700)
-
-
-def _tune_collector() -> None:
-    """The garbage collector as a short command wants it, set once per process.
-
-    - Collect after every FIRST_GENERATION allocations, as an ingest does (ingest.fewer_collections):
-      a command makes tens of thousands of rows and almost no reference cycles, and frequent
-      collections only scan the growing heap again (whole processes at 100,000 commits:
-      risky-files 316 -> 286 ms, onboarding 330 -> 319 ms, pr-context 135 -> 126 ms).
-    - Freeze its objects as the process ends, after every other exit handler (registered first,
-      so run last): the collections of the interpreter's shutdown then skip the ~25,000 objects
-      a question's imports and answer left, which took ~20 ms of every command's process
-      (`pr-context` spent 21 ms of its 147 ms after its answer, 5 ms with the freeze). Objects
-      freed by their reference counts are still freed; only cycles left at exit are not
-      collected, whose finalizers Python never promises to run. Files, SQLite and PostgreSQL
-      connections are closed explicitly, or by weakref.finalize (an exit handler).
-    """
-    if not _tuned:
-        _tuned.append(True)
-        gc.set_threshold(FIRST_GENERATION, *gc.get_threshold()[1:])
-        atexit.register(gc.freeze)
