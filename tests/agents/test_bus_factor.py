@@ -13,7 +13,15 @@ import pytest
 from rich.console import Console
 
 from teammemory.agents import bus_factor
-from teammemory.agents.bus_factor_score import Shares, absence_factor, absence_factor_of, authors, doa, truck_factor
+from teammemory.agents.bus_factor_score import (
+    Shares,
+    absence_factor,
+    absence_factor_of,
+    authors,
+    doa,
+    sentence_if_leaves,
+    truck_factor,
+)
 from teammemory.errors import NotFound
 from teammemory.outputs.render_bus_factor import render_bus_factor
 from teammemory.store import Store
@@ -114,3 +122,10 @@ def test_render_names_the_people(sqlite_store: Store, tmp_path: Path, now: datet
     assert "component core: 4 files, 4 with an author" in text
     assert "truck factor 1: without Ana Lima (3 files)" in text
     assert "7 commits\n    src/core/a.py\n    Ana Lima DOA 4.37 (FA 1, DL 3, AC 4), last active" in text
+
+
+def test_the_leaving_sentence_groups_thousands_as_the_other_counts_do() -> None:
+    # BookKeeper's history: 1,151 of 3,294 files lose their only author -> 3,291 - 1,151 = 2,140 of 3,294
+    assert sentence_if_leaves("Sijie Guo", 1151, 3291, 3294) == (
+        "if Sijie Guo leaves, 1,151 files lose their only author: files with an author drop from 99.9% to 65.0%")
+    assert sentence_if_leaves("Ana", 1, 2, 4).startswith("if Ana leaves, 1 file loses its only author")

@@ -65,6 +65,11 @@ def test_explain_singular_and_empty() -> None:
     assert "(A-1, A-2, A-3, …)" in risk.explain(4, 4, refs, 1, (), 1_240, 30, None, 0)
     assert "1,240 lines churned" in risk.explain(4, 4, refs, 1, (), 1_240, 30, None, 0)
     assert risk.explain(2, 0, (), 1, (), 3, 30, "", 0, is_test=True).endswith("3 lines churned; it is a test file")
+    # every count gets its thousands comma, as the churn does (a file changed 1,204 times by 1,010 people)
+    assert risk.explain(1_204, 1_001, refs, 1_010, (), 9, 3650, "t.py", 1_002) == (
+        "changed 1,204 times in the last 3650 days; 1,001 of those changes are linked to bug fixes (A-1, A-2, A-3, …);"
+        " 1,010 different developers changed it; 9 lines churned; its test file t.py changed in 1,002 of those"
+        " 1,204 commits")
     assert [covering_tests.is_test_path(p) for p in ("tests/a.py", "src/test_a.py", "pkg/a_test.go", "src/a.py")] == [
         True, True, True, False]
 

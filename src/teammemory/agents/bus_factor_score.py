@@ -141,5 +141,5 @@ def sentence_if_leaves(name: str, sole: int, authored: int, files: int) -> str:
     if sole == 0:
         return f"if {name} leaves, every file they author still has another author"
     s = "file loses its" if sole == 1 else "files lose their"
-    return (f"if {name} leaves, {sole} {s} only author: files with an author drop from "
+    return (f"if {name} leaves, {sole:,} {s} only author: files with an author drop from "
             f"{percent(authored, files)}% to {percent(authored - sole, files)}%")

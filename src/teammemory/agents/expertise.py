@@ -275,8 +275,8 @@ def _fading(acts: list[Activity], now: int, w: ExpertiseWeights, work: Work | No
          "days_since_last_activity": "" if days is None else days, "half_life_days": w.half_life_days,
          "mass_files": w.mass_files},
         terms)
-    line = (f"commits: {counts['commit']}, reviews: {counts['review']}, comments: {counts['comment']}, "
-            f"churn: {churn}, last activity: {iso_day(last) or 'unknown'}")
+    line = (f"commits: {counts['commit']:,}, reviews: {counts['review']:,}, comments: {counts['comment']:,}, "
+            f"churn: {churn:,}, last activity: {iso_day(last) or 'unknown'}")
     person = acts[0].person if acts else work.person if work is not None else None
     assert person is not None, "a person with no activity is never scored"
     expert = Expert(person, score, counts["commit"], counts["review"], counts["comment"], churn, last,
@@ -306,7 +306,7 @@ def _expert(acts: list[Activity], now: int, w: ExpertiseWeights, tally: Tally | 
          "days_since_last_activity": "" if days is None else days},
         {"commits": commits * w.commit, "reviews": reviews * w.review, "comments": comments * w.comment,
          "churn": churn / w.churn_divisor if w.churn_divisor else 0.0, "recency_bonus": bonus})
-    line = (f"commits: {commits}, reviews: {reviews}, comments: {comments}, churn: {churn}, "
+    line = (f"commits: {commits:,}, reviews: {reviews:,}, comments: {comments:,}, churn: {churn:,}, "
             f"last activity: {iso_day(last) or 'unknown'}")
     return Expert(acts[0].person, score, commits, reviews, comments, churn, last, iso_day(last), line,
                   _evidence(acts))

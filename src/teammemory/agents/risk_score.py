@@ -135,8 +135,8 @@ def explain(commits: int, bug_fixes: int, fix_refs: Sequence[str], contributors:
     n = bug_fixes
     parts.append("none of those changes is linked to a bug fix" if n == 0 else
                  f"1 of those changes is linked to a bug fix ({_list(fix_refs)})" if n == 1 else
-                 f"{n} of those changes are linked to bug fixes ({_list(fix_refs)})")
-    devs = f"{contributors} different developers changed it"
+                 f"{n:,} of those changes are linked to bug fixes ({_list(fix_refs)})")
+    devs = f"{contributors:,} different developers changed it"
     if contributors == 1:
         devs = "1 developer changed it"
     if bots:
@@ -151,7 +151,7 @@ def explain(commits: int, bug_fixes: int, fix_refs: Sequence[str], contributors:
 
 
 def _times(n: int) -> str:
-    return "once" if n == 1 else f"{n} times"
+    return "once" if n == 1 else f"{n:,} times"
 
 
 def _list(refs: Sequence[str], n: int = 3) -> str:
@@ -161,7 +161,7 @@ def _list(refs: Sequence[str], n: int = 3) -> str:
 def _test_changes(part: int, whole: int) -> str:
     """'changed in 2 of those 3 commits', 'changed in that commit', 'did not change in any of those
     3 commits', 'did not change in that commit' (never 'changed in 0 of those 1 commits')."""
-    those = "that commit" if whole == 1 else f"any of those {whole} commits"
+    those = "that commit" if whole == 1 else f"any of those {whole:,} commits"
     if part == 0:
         return f"did not change in {those}"
-    return "changed in that commit" if whole == 1 else f"changed in {part} of those {whole} commits"
+    return "changed in that commit" if whole == 1 else f"changed in {part:,} of those {whole:,} commits"

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 
 from teammemory.outputs.blocks import group, heading
+from teammemory.outputs.words import plural
 
 if TYPE_CHECKING:  # annotations only: a process renders one answer, so it loads only that agent's module
     from teammemory.agents.context_common import (
@@ -102,7 +103,7 @@ def render_pr_context(result: PrContext) -> RenderableType:
 
 def render_file_context(result: FileContext) -> RenderableType:
     """A file: who changed it most and last, earlier names, the issues and PRs behind it."""
-    facts = [("Component", result.component or "(none)"), ("Commits", str(result.commit_count)),
+    facts = [("Component", result.component or "(none)"), ("Commits", f"{result.commit_count:,}"),
              ("Repository", ", ".join(result.repos))]
     out: list[Line] = [heading(result.path), _bar(facts)]
     if result.earlier_paths:
@@ -110,8 +111,8 @@ def render_file_context(result: FileContext) -> RenderableType:
     if result.last_touched:
         c = result.last_touched
         out.append(f"Last touched: {c.date} by {c.author.name} ({c.short} {c.subject})")
-    out += _section("Changed most by", [[f"- {p.name}: {p.commits} commit{'s' if p.commits != 1 else ''},"
-                                         f" {p.churn} lines, last {p.last}"] for p in result.changed_most])
+    out += _section("Changed most by", [[f"- {p.name}: {plural(p.commits, 'commit')},"
+                                         f" {plural(p.churn, 'line')}, last {p.last}"] for p in result.changed_most])
     out += _section("Issues behind its changes", [_issue(b.issue) for b in result.issues if b.issue.ingested])
     out += _absent([b.issue.key for b in result.issues if not b.issue.ingested])
     out += _section("Pull requests", [_pr(p) for p in result.prs])
@@ -166,7 +167,7 @@ def _issue(i: IssueRef) -> list[str]:
 
 
 def _file(f: FileChurn) -> str:
-    return f"- {f.path} (+{f.added} -{f.deleted}, {f.commits} commit{'s' if f.commits != 1 else ''})"
+    return f"- {f.path} (+{f.added:,} -{f.deleted:,}, {plural(f.commits, 'commit')})"
 
 
 def _people(people: Sequence[PersonInContext]) -> str:

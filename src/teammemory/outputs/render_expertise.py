@@ -19,6 +19,7 @@ from rich.console import RenderableType
 
 from teammemory.agents.evidence import Evidence
 from teammemory.outputs.blocks import group, heading
+from teammemory.outputs.words import plural
 
 if TYPE_CHECKING:  # annotations only: coupling and bus-factor use `number` without loading the expertise agent
     from teammemory.agents.evidence import Person
@@ -73,7 +74,7 @@ def render_expertise(result: Expertise) -> RenderableType:
 
 
 def _subject(result: Expertise) -> str:
-    return result.name if result.kind == "file" else f"component {result.name} ({len(result.paths)} files)"
+    return result.name if result.kind == "file" else f"component {result.name} ({plural(len(result.paths), 'file')})"
 
 
 def _notes(result: Expertise) -> list[RenderableType | str]:
@@ -97,6 +98,6 @@ def inactive_note(left: tuple[Person, ...], days: float) -> str:
     names = [p.name for p in left]
     shown = ", ".join(names[:SHOWN_INACTIVE])
     more = len(names) - SHOWN_INACTIVE
-    listed = f"{shown} and {more} more" if more > 0 else shown
+    listed = f"{shown} and {more:,} more" if more > 0 else shown
     span = f"{number(days)} day{'' if days == 1 else 's'}"
     return f"Left out as inactive (no activity anywhere for over {span}): {listed}; --include-inactive counts them."

@@ -23,13 +23,10 @@ from teammemory.identity.match import Account
 from teammemory.identity.people import Accepted, Change, Developers, DeveloperView
 from teammemory.identity.signals import label
 from teammemory.identity.suggest import Suggestions
+from teammemory.outputs.words import plural
 
 HOW = ("Merge or split with a developer key (first column), an account key (git:, github: or jira: and"
        " 16 hex digits) or a spec: email:ADDRESS, login:GITHUB_LOGIN, jira:ID_OR_LOGIN_OR_NAME, name:FULL NAME.")
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def render_developers(result: Developers) -> RenderableType:

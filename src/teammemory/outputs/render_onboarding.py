@@ -16,6 +16,7 @@ from teammemory.agents.evidence import Score
 from teammemory.agents.onboarding import Onboarding
 from teammemory.outputs.blocks import group, heading
 from teammemory.outputs.render_context import incident_line
+from teammemory.outputs.words import plural
 
 SHORT = {"linked_commits": "commits", "linked_prs": "PRs", "component_files": "files",
          "review_comments": "review comments", "issue_linked": "issue linked"}
@@ -26,13 +27,10 @@ def number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def plural(n: int, one: str, many: str = "") -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
 def inputs(score: Score) -> str:
     """'commits 1, PRs 1, comments 2': the counts a score was computed from."""
-    return ", ".join(f"{SHORT.get(k, k)} {v}" for k, v in score.inputs)
+    return ", ".join(f"{SHORT.get(k, k)} {v:,}" if isinstance(v, int) else f"{SHORT.get(k, k)} {v}"
+                     for k, v in score.inputs)
 
 
 def render_onboarding(result: Onboarding) -> RenderableType:
