@@ -68,3 +68,23 @@ def test_why_a_renamed_file_changed(sqlite_store: Store, tmp_path: Path, now: da
     Console(file=out, width=200, color_system=None, _environ={}).print(render_why_changed(got))
     text = out.getvalue()
     assert f"Why {w.E} changed: last 365 days" in text and "Commits that fit no issue: 2" in text
+
+
+def test_a_pr_the_store_lacks_is_titled_by_its_squash_subject() -> None:
+    """Git only (BookKeeper's history): 'By pull request' showed numbers without titles. A squash
+    commit's subject is the PR's title plus ' (#N)' (GitHub's default), so that is the title."""
+    from teammemory.agents.why_changed_facts import CommitFacts
+
+    def fact(ref: str, subject: str, prs: tuple[tuple[str, str], ...]) -> CommitFacts:
+        return CommitFacts(ref, subject, 0, False, False, (), frozenset(), (), prs, {"a.py": 1}, 1)
+
+    got = why_changed._prs([
+        fact("r@c3", "Second try (#12)", (("r#12", ""),)),
+        fact("r@c1", "Fix the journal  (#12)", (("r#12", ""),)),  # first by ref: c1's subject
+        fact("r@c2", "Merge pull request #13 from a/b", (("r#13", ""),)),  # no squash subject: no title
+        fact("r@c4", "Tidy (#14)", (("r#14", "The PR's own title"),)),  # an ingested PR keeps its title
+        fact("r@c5", "Closes #15 too (#16)", (("r#15", ""), ("r#16", ""))),  # only (#16) is its suffix
+    ])
+    assert sorted((g.key, g.title, g.commits) for g in got) == [
+        ("r#12", "Fix the journal", 2), ("r#13", "", 1), ("r#14", "The PR's own title", 1), ("r#15", "", 1),
+        ("r#16", "Closes #15 too", 1)]

@@ -30,6 +30,7 @@ from typing import Literal
 
 from teammemory.agents import paths
 from teammemory.agents.bus_factor_score import percent
+from teammemory.agents.change import SQUASH_TAIL
 from teammemory.agents.evidence import DAY, epoch, iso_day, not_found, short
 from teammemory.agents.why_changed_facts import CommitFacts, Facts, IssueRow, read_component, read_file
 from teammemory.config import Config
@@ -81,7 +82,7 @@ class Group:
 
     name: str  # 'org/app#7', a person's name, a path
     key: str  # the PR label, person key or path
-    title: str  # the PR's title; 'bot' for a bot; ''
+    title: str  # the PR's title (a git-only PR's: its squash subject, see _prs); 'bot' for a bot; ''
     commits: int
     churn: int
 
@@ -219,7 +220,16 @@ def _epics(commits: Sequence[CommitFacts], issues: dict[str, IssueRow]) -> list[
 
 
 def _prs(commits: Sequence[CommitFacts]) -> list[Group]:
-    return _groups(((label, label, title), c) for c in commits for label, title in c.prs)
+    """Per PR: its commits and churn; the title of a PR the store lacks (git only) is its squash
+    commit's subject without the ' (#N)' GitHub adds (change.SQUASH_TAIL, as pr-context reads it),
+    when one of its commits has such a subject with its number."""
+    squashed: dict[str, str] = {}  # label -> the first such subject by commit ref (same data, same title)
+    for c in sorted(commits, key=lambda c: c.ref):
+        tail = SQUASH_TAIL.search(c.subject)
+        for label, title in c.prs:
+            if not title and tail is not None and tail.group(0).strip() == f"(#{label.rpartition('#')[2]})":
+                squashed.setdefault(label, c.subject[:tail.start()])
+    return _groups(((label, label, title or squashed.get(label, "")), c) for c in commits for label, title in c.prs)
 
 
 def _people(commits: Sequence[CommitFacts]) -> list[Group]:
