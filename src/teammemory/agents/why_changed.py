@@ -5,7 +5,8 @@ Changes are non-merge commits (a file followed across its renames; a component's
 are now). Each commit is grouped:
 - by issue: the keys it names, directly or through its PRs (the issue's type from Jira), and by
   the issues' parent (epic);
-- by PR and by person (authors and co-authors; bots named as such);
+- by PR (a PR the store lacks is titled by its squash subject, `Title (#N)`, as in pr-context) and by
+  person (authors and co-authors; bots named as such);
 - by kind: incident > bug > feature > chore, the strongest among its issues' types (Incident;
   `bug_fix.issue_types`; Story/New Feature/Feature/Improvement/Enhancement/Epic/Wish; any other
   type) and the bug-fix flag (a fix is a bug); a commit with neither is "unclassified".
