@@ -258,12 +258,18 @@ def _names_pr(row: MessagePrRow, number: int) -> bool:
     (`Merge pull request #N`, with or without `from OWNER/BRANCH`) or the PR's title `... (#N)`, or
     a squash commit `... (#N)` or one Apache's merge script wrote (`This closes #N from OWNER/BRANCH`,
     naming no other PR); not a revert or a commit that only mentions the merge."""
-    tail = SQUASH_TAIL.search(row.subject)
     merge = MERGE_PR.match(row.subject)
     closes = [int(m.group(1)) for m in CLOSES_FROM.finditer(row.message)]
-    return (tail is not None and tail.group().strip() == f"(#{number})") or (
+    return squash_names(row.subject, number) or (
         bool(row.is_merge) and merge is not None and int(merge.group(1)) == number) or (
         not row.is_merge and closes == [number])
+
+
+def squash_names(subject: str, number: int) -> bool:
+    """True when `subject` ends in GitHub's ` (#N)` for PR `number` (a squash commit, or a merge
+    titled as its PR): SQUASH_TAIL.sub then leaves the PR's title."""
+    tail = SQUASH_TAIL.search(subject)
+    return tail is not None and tail.group().strip() == f"(#{number})"
 
 
 def _merge_title(message: str) -> str:

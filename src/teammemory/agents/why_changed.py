@@ -31,7 +31,7 @@ from typing import Literal
 
 from teammemory.agents import paths
 from teammemory.agents.bus_factor_score import percent
-from teammemory.agents.change import SQUASH_TAIL
+from teammemory.agents.change import SQUASH_TAIL, squash_names
 from teammemory.agents.evidence import DAY, epoch, iso_day, not_found, short
 from teammemory.agents.why_changed_facts import CommitFacts, Facts, IssueRow, read_component, read_file
 from teammemory.config import Config
@@ -222,14 +222,13 @@ def _epics(commits: Sequence[CommitFacts], issues: dict[str, IssueRow]) -> list[
 
 def _prs(commits: Sequence[CommitFacts]) -> list[Group]:
     """Per PR: its commits and churn; the title of a PR the store lacks (git only) is its squash
-    commit's subject without the ' (#N)' GitHub adds (change.SQUASH_TAIL, as pr-context reads it),
+    commit's subject without the ' (#N)' GitHub adds (change.squash_names, as pr-context reads it),
     when one of its commits has such a subject with its number."""
     squashed: dict[str, str] = {}  # label -> the first such subject by commit ref (same data, same title)
     for c in sorted(commits, key=lambda c: c.ref):
-        tail = SQUASH_TAIL.search(c.subject)
         for label, title in c.prs:
-            if not title and tail is not None and tail.group(0).strip() == f"(#{label.rpartition('#')[2]})":
-                squashed.setdefault(label, c.subject[:tail.start()])
+            if not title and squash_names(c.subject, int(label.rpartition("#")[2])):
+                squashed.setdefault(label, SQUASH_TAIL.sub("", c.subject))
     return _groups(((label, label, title or squashed.get(label, "")), c) for c in commits for label, title in c.prs)
 
 

@@ -203,4 +203,3 @@ def main() -> None:
 
         early_why.start(args)
     app_for(args)()
-

@@ -29,8 +29,7 @@ def number(value: float) -> str:
 
 def inputs(score: Score) -> str:
     """'commits 1, PRs 1, comments 2': the counts a score was computed from."""
-    return ", ".join(f"{SHORT.get(k, k)} {v:,}" if isinstance(v, int) else f"{SHORT.get(k, k)} {v}"
-                     for k, v in score.inputs)
+    return ", ".join(f"{SHORT.get(k, k)} {format(v, ',') if isinstance(v, int) else v}" for k, v in score.inputs)
 
 
 def render_onboarding(result: Onboarding) -> RenderableType:
