@@ -8,7 +8,14 @@ import pytest
 from rich.console import Console
 
 from teammemory.agents import components_list
-from teammemory.components import Assignment, assign_components, compile_glob, component_of
+from teammemory.components import (
+    LAYOUT_VERSION,
+    Assignment,
+    assign_components,
+    compile_glob,
+    component_of,
+    rules_fingerprint,
+)
 from teammemory.config import DEFAULT_COMPONENT_RULES, Config
 from teammemory.ingest.git import ingest_git
 from teammemory.outputs.render_components import render_components
@@ -150,3 +157,129 @@ def test_components_list(store: Store, tmp_path: Path) -> None:
     text = io.StringIO()
     Console(file=text, width=100, color_system=None, _environ={}).print(render_components(got))
     assert "Maven module (server/pom.xml)" in text.getvalue() and "Ben 2, Ana 1" in text.getvalue()
+
+
+# Rule 4: a component holding more than a third of the paths (150 at least) is split. Each
+# expected count below is worked out in the comments from the path lists, not read off a run.
+
+def _counts(paths: list[str]) -> dict[str, int]:
+    got: dict[str, int] = {}
+    for a in assign_components(paths, DEFAULT_COMPONENT_RULES).values():
+        got[a.component] = got.get(a.component, 0) + 1
+    return got
+
+
+def _gem() -> list[str]:
+    """A one-gem repository (rubocop's layout): 284 paths."""
+    return (["rubocop.gemspec", "README.md", "lib/rubocop.rb", "lib/rubocop/cli.rb", "lib/rubocop/cop/base.rb",
+             "spec/rubocop/cli_spec.rb", "spec/spec_helper.rb"]
+            + [f"lib/rubocop/cop/style/s{i}.rb" for i in range(100)]
+            + [f"spec/rubocop/cop/style/s{i}_spec.rb" for i in range(100)]
+            + [f"lib/rubocop/cop/lint/l{i}.rb" for i in range(60)]
+            + [f"lib/rubocop/cop/naming/n{i}.rb" for i in range(5)]  # under PART_MIN (10): stays with cop
+            + [f"lib/rubocop/formatter/f{i}.rb" for i in range(12)])
+
+
+def test_a_gem_is_split_into_its_folders_and_its_specs_follow_them() -> None:
+    # lib/rubocop/ (a folder under lib/) holds 180 paths of lib/ and 101 specs (spec/rubocop/):
+    # 281 of 284, more than a third. Its code below cop/ is 166 of 180 (92 %, the trunk), so
+    # cop/ is split at once: style/ (100) and lint/ (60) become components, naming/ (5) is too
+    # small and stays with cop (with base.rb), and formatter/ (12), beside the trunk, is one too.
+    paths = _gem()
+    assert len(paths) == 284
+    assert _counts(paths) == {
+        "style": 200,  # 100 cops and their 100 specs (spec/rubocop/cop/style/ mirrors lib/rubocop/cop/style/)
+        "lint": 60, "formatter": 12,
+        "cop": 6,  # base.rb and naming/'s 5
+        "rubocop": 4,  # rubocop.gemspec (its stem), lib/rubocop.rb (beside), cli.rb, cli_spec.rb
+        "tests": 1,  # spec/spec_helper.rb
+        "": 1}  # README.md
+    got = assign_components(paths, DEFAULT_COMPONENT_RULES)
+    assert got["spec/rubocop/cop/style/s7_spec.rb"] == got["lib/rubocop/cop/style/s7.rb"] == Assignment(
+        "style", "sub-folder lib/rubocop/cop/style/ of lib/rubocop/, which held 281 of 284 paths")
+
+
+def test_a_one_module_maven_project_is_split_into_its_packages() -> None:
+    # src/ (a top-level folder, no unit) holds 168 of 171 paths (src/site/ is a folder under src/,
+    # a unit of its own). Its code below src/main/<lang>/: org/ 106 of 107 (99 %; the other is
+    # the resource file) -> acme/ -> shop/, where App.java sits beside cart/ (60),
+    # pay/ (40) and util/ (5): cart and pay become components, and shop/ itself (App.java, util/).
+    paths = (["pom.xml", "README.md", "src/main/java/org/acme/shop/App.java",
+              "src/test/java/org/acme/shop/AppTest.java", "src/main/resources/log4j.properties", "src/site/index.md"]
+             + [f"src/main/java/org/acme/shop/cart/C{i}.java" for i in range(60)]
+             + [f"src/test/java/org/acme/shop/cart/C{i}Test.java" for i in range(60)]
+             + [f"src/main/java/org/acme/shop/pay/P{i}.java" for i in range(40)]
+             + [f"src/main/java/org/acme/shop/util/U{i}.java" for i in range(5)])
+    assert len(paths) == 171
+    assert _counts(paths) == {
+        "cart": 120,  # with its tests: src/test/java/org/acme/shop/cart/ mirrors src/main/java/org/acme/shop/cart/
+        "pay": 40,
+        "shop": 7,  # App.java, AppTest.java and util/'s 5
+        "src": 1,  # the resource file, outside the trunk: the rest of src/
+        "site": 1,  # src/site/ (folder under src/), as before
+        "": 2}  # pom.xml and README.md at the top
+    got = assign_components(paths, DEFAULT_COMPONENT_RULES)
+    assert got["src/main/java/org/acme/shop/pay/P1.java"].rule == (
+        "sub-folder src/main/java/org/acme/shop/pay/ of src/, which held 168 of 171 paths")
+
+
+def test_a_rails_app_is_split_into_models_controllers_and_views() -> None:
+    # app/ holds 193 of 345 paths (more than 115, a third): models/ 100, controllers/ 60,
+    # views/ 30 (three folders of 10) become components, helpers/ (3) stays as the rest of app.
+    # Then spec/models/ is the tests of the component models (a name, as spec/<x>/ always was).
+    paths = (["Gemfile", "Rakefile"] + [f"app/models/m{i}.rb" for i in range(100)]
+             + [f"spec/models/m{i}_spec.rb" for i in range(100)] + [f"app/controllers/c{i}.rb" for i in range(60)]
+             + [f"app/views/v{i % 3}/x{i}.erb" for i in range(30)] + [f"app/helpers/h{i}.rb" for i in range(3)]
+             + [f"spec/requests/r{i}_spec.rb" for i in range(20)] + [f"config/c{i}.rb" for i in range(10)]
+             + [f"db/migrate/{i}.rb" for i in range(20)])
+    assert len(paths) == 345
+    assert _counts(paths) == {"models": 200, "controllers": 60, "views": 30, "app": 3, "tests": 20,
+                              "config": 10, "db": 20, "": 2}
+    # models (200, 58 %) is looked at again: its files sit in one folder, so it stays whole.
+
+
+def test_a_scala_folder_is_split_and_its_test_tree_may_add_a_folder() -> None:
+    # core/ (a top-level folder: Kafka's modules have no build file of their own) holds 171 of
+    # 272 paths. Below src/main/scala/ its code is kafka/ (131 of 131) -> server/ (80), log/ (50)
+    # and Kafka.scala. Its tests sit in src/test/scala/unit/kafka/server/: unit/ is the test
+    # tree's own folder, so they go with server.
+    paths = (["build.gradle", "core/src/main/scala/kafka/Kafka.scala"]
+             + [f"core/src/main/scala/kafka/server/S{i}.scala" for i in range(80)]
+             + [f"core/src/main/scala/kafka/log/L{i}.scala" for i in range(50)]
+             + [f"core/src/test/scala/unit/kafka/server/S{i}Test.scala" for i in range(40)]
+             + [f"clients/src/main/java/org/apache/kafka/clients/C{i}.java" for i in range(100)])
+    assert len(paths) == 272
+    assert _counts(paths) == {"server": 120, "log": 50, "kafka": 1, "clients": 100, "": 1}
+
+
+def test_a_python_package_part_is_named_as_a_package() -> None:
+    # shop.contrib (a package two levels down) holds 161 of 173 paths: admin/ (100) and auth/
+    # (60) become shop.contrib.admin and shop.contrib.auth; its __init__.py stays shop.contrib.
+    paths = (["shop/__init__.py", "shop/core.py", "shop/contrib/__init__.py"]
+             + [f"shop/contrib/admin/a{i}.py" for i in range(100)] + [f"shop/contrib/auth/b{i}.py" for i in range(60)]
+             + [f"tests/test_x{i}.py" for i in range(10)])
+    assert len(paths) == 173
+    assert _counts(paths) == {"shop.contrib.admin": 100, "shop.contrib.auth": 60, "shop.contrib": 1, "shop": 2,
+                              "tests": 10}
+
+
+def test_no_split_at_a_third_or_under_150_paths() -> None:
+    # api/ holds exactly a third (150 of 450): not more than a third, so it stays whole; a
+    # folder of 149 paths that is nearly all of its repository stays whole too.
+    third = ([f"src/api/{d}/f{i}.py" for d in ("v1", "v2", "v3") for i in range(50)]
+             + [f"src/core/f{i}.py" for i in range(150)] + [f"docs/p{i}.md" for i in range(150)])
+    assert _counts(third) == {"api": 150, "core": 150, "docs": 150}
+    small = [f"src/api/{d}/f{i}.py" for d in ("v1", "v2") for i in range(74)] + ["src/api/x.py", "README.md"]
+    assert _counts(small) == {"api": 149, "": 1}
+
+
+def test_a_split_is_a_function_of_the_path_list() -> None:
+    paths = _gem()
+    assert assign_components(paths, DEFAULT_COMPONENT_RULES) == assign_components(
+        list(reversed(paths)) + paths, DEFAULT_COMPONENT_RULES)
+
+
+def test_the_fingerprint_names_the_layout_version() -> None:
+    # A store derived by the layout's older rules is derived again by the next command.
+    assert rules_fingerprint(DEFAULT_COMPONENT_RULES) == f'[["**", "{{layout}}"]] layout {LAYOUT_VERSION}'
+    assert rules_fingerprint((("src/**", "s"),)) == '[["src/**", "s"]]'  # glob rules: as before

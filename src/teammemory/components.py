@@ -22,17 +22,32 @@ repository's layout gives the path, which needs every path of the repository at 
    and cassettes too);
 3. any other top-level folder names its component (`docs`, `examples`); a top-level file
    belongs to the unit its stem names (`flask.py` -> `flask`), else to none; a file beside a
-   container's unit belongs to it (`lib/rails.rb` -> `rails`).
-Markers inside node_modules/, vendor/ or a test folder do not make modules.
+   container's unit belongs to it (`lib/rails.rb` -> `rails`);
+4. a component that holds more than a third of the repository's paths (150 at least) is split
+   into its sub-folders: below the folders all its code shares (`src/main/java/org/apache/x/`,
+   the trunk), each sub-folder of 10 paths or more becomes a component (named as units are, a
+   Python package's as `pkg.sub.part`), and so does the trunk's own folder when files sit in it;
+   the rest stays with the component. Tests go with the code they mirror (`src/test/java/org/x/`
+   with `src/main/java/org/x/`, `spec/rubocop/cop/` with `lib/rubocop/cop/`, a test tree's own
+   first folder aside: `src/test/scala/unit/kafka/server/` with `kafka/server/`), and a part that
+   is still that large is split again. So a one-gem repository's `lib/rubocop/` becomes its
+   cops' departments, a Rails app's `app/` its models, controllers and views, and a one-module
+   Maven project's `src/` its Java packages, instead of one component holding nearly every file.
+Markers inside node_modules/, vendor/ or a test folder do not make modules. `LAYOUT_VERSION`
+names these rules in the stored components' fingerprint (`rules_fingerprint`), so a store
+derived by older ones is derived again by the next command, as after a change of rules.
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 _TEMPLATE = re.compile(r"\{(\d+)\}")
 LAYOUT = "{layout}"
@@ -47,6 +62,20 @@ TEST_DIRS = frozenset({"test", "tests", "testsuite", "spec", "specs", "__tests__
                        "cassettes", "e2e", "it", "integration-tests"})
 NOT_UNITS = frozenset({"node_modules", "vendor", "third_party", "main", "java", "resources"}) | TEST_DIRS
 TESTS = "tests"
+LAYOUT_VERSION = 2  # 2: rule 4, large components split
+# Rule 4: a component holding more than 1/SPLIT_FRACTION of a repository's paths (and SPLIT_MIN
+# at least) says little of who knows what (a gem's lib/<name>/, a Rails app's app/, a one-module
+# Maven project's src/): it is split into its sub-folders of PART_MIN paths or more, again and
+# again while one is still that large (SPLIT_ROUNDS at most).
+SPLIT_FRACTION = 3
+SPLIT_MIN = 150
+PART_MIN = 10
+SPLIT_ROUNDS = 8
+ROOT_TOPS = frozenset({"src", "lib", "app", "source"})  # a top-level folder that is itself a source root
+# Where a module's (or a top-level folder's) code starts: `src/main/java/`, `src/test/scala/`,
+# `lib/`, `app/`, `src/`, or a test root (`spec/`, `test/`); what follows is its package path.
+_SOURCE_ROOT = re.compile(r"src/(?P<set>main|test|it|jmh|testFixtures|integrationTest|androidTest)/[a-z0-9]+/"
+                          r"|(?P<test>test|tests|spec|specs|__tests__)/|(?:src|lib|app)/")
 
 
 @dataclass(frozen=True)
@@ -55,6 +84,13 @@ class Assignment:
 
     component: str
     rule: str
+
+
+def rules_fingerprint(rules: Sequence[tuple[str, str]]) -> str:
+    """What the stored components were derived by (the cursor ('derive', 'component_rules')):
+    the rules, and for a `{layout}` rule the version of the layout's own rules."""
+    text = json.dumps([list(rule) for rule in rules])
+    return f"{text} layout {LAYOUT_VERSION}" if any(LAYOUT in template for _, template in rules) else text
 
 
 def component_of(path: str, rules: Sequence[tuple[str, str]]) -> str:
@@ -95,63 +131,173 @@ def assign_components(paths: Iterable[str], rules: Sequence[tuple[str, str]]) ->
 _NO_RULE = Assignment("", "no rule matched")
 
 
+class _Place(NamedTuple):
+    """Where the layout puts one path: its component, the unit or folder that gives it (`home`:
+    a unit's folder, `top:<name>` for a top-level folder, '' for neither), the path below that
+    home (`rel`; the whole path for a top-level source folder such as src/) and what the home
+    is (`kind`: module, python, container, part, top, or tests: a test mirroring its home)."""
+
+    assignment: Assignment
+    home: str
+    rel: str
+    kind: str
+    path: str
+
+    def logical(self) -> tuple[str | None, bool]:
+        """(the path below its home's source root, is a test's path): `org/x/A.java` for
+        `server/src/main/java/org/x/A.java`; None when it is no source path (`server/pom.xml`).
+        A container's unit, a package or a part is a source folder itself; a module or a
+        top-level folder has its sources below a root (`src/main/java/`, `lib/`, `spec/`) or none."""
+        if self.kind == "tests":
+            return self.rel, True
+        if self.kind not in ("module", "top"):
+            return self.rel, any(part in TEST_DIRS for part in self.rel.split("/")[:-1])
+        m = _SOURCE_ROOT.match(self.rel)
+        if m is None:
+            return None, False
+        return self.rel[m.end():], bool(m["test"]) or m["set"] not in (None, "main")
+
+
 @dataclass(frozen=True)
 class Layout:
     """The units of a repository (folder -> its component and why), read off its paths."""
 
     units: dict[str, Assignment]
     folders: frozenset[str] = frozenset()  # top-level folders (not test folders), for tests/<x>/
+    kinds: dict[str, str] = field(default_factory=dict)  # unit folder -> module, python, container, part
+    homes: dict[str, str] = field(default_factory=dict)  # a part's other folders (java/, scala/) -> its home
+    parts: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # split home -> (logical/, part)
 
     @classmethod
     def of(cls, paths: Sequence[str]) -> Layout:
-        units: dict[str, tuple[int, Assignment]] = {}  # folder -> (precedence, unit): markers beat folders
+        """The units of `paths` (rules 1-4 of the module docstring)."""
+        units: dict[str, tuple[int, Assignment, str]] = {}  # folder -> (precedence, unit, kind): markers first
 
-        def offer(rank: int, at: str, kind: str) -> None:
-            if kind and not _hidden(at) and (at not in units or rank < units[at][0]):
-                units[at] = (rank, Assignment("", kind))
+        def offer(rank: int, at: str, kind: str, rule: str) -> None:
+            if rule and not _hidden(at) and (at not in units or rank < units[at][0]):
+                units[at] = (rank, Assignment("", rule), kind)
 
         folders: set[str] = set()
         for path in paths:  # a marker or __init__.py is looked at per path, a folder's box once
             folder, name = posixpath.split(path)
             if name in MARKERS or name.endswith(_SUFFIXES):
-                offer(0, folder, _marker(folder, name))
+                offer(0, folder, "module", _marker(folder, name))
             if name == "__init__.py":
-                offer(1, folder, _python(folder, name))
+                offer(1, folder, "python", _python(folder, name))
             if folder not in folders:
                 folders.add(folder)
                 box = "/".join(folder.split("/")[:2])
-                offer(2, box, _container(box))
+                offer(2, box, "container", _container(box))
         tops = frozenset(p.split("/", 1)[0] for p in paths if "/" in p) - TEST_DIRS
-        return cls(_named({d: a for d, (_, a) in units.items()}), tops)
+        kinds = {d: kind for d, (_, _, kind) in units.items()}
+        layout = cls(_named({d: a for d, (_, a, _) in units.items()}, kinds), tops, kinds)
+        for _ in range(SPLIT_ROUNDS):  # lib/rubocop -> lib/rubocop/cop -> lib/rubocop/cop/style
+            split = layout._split(paths)
+            if split is None:
+                break
+            layout = split
+        return layout
 
     def assign(self, path: str) -> Assignment:
-        """The component of one path of this layout (rules 1-3 of the module docstring)."""
+        """The component of one path of this layout."""
+        return self._place(path).assignment
+
+    def _place(self, path: str) -> _Place:
+        """Rules 1-3 of the module docstring, then rule 4: a path whose home was split goes to
+        the part its logical path lies in (a test mirrors its code: `src/test/java/org/x/` goes
+        with `src/main/java/org/x/`, `spec/rubocop/cop/` with `lib/rubocop/cop/`). Remembered:
+        the split check places every path, and the assignment then asks again."""
+        memo = self._places
+        place = memo.get(path)
+        if place is not None:
+            return place
+        place = memo[path] = self._refined(self._placed(path))
+        return place
+
+    def _refined(self, place: _Place) -> _Place:
+        while place.home in self.parts:
+            logical, test = place.logical()
+            if logical is None:
+                break
+            part = self._part(place.home, logical)
+            if part is None and test and "/" in logical:  # a test tree's own first folder:
+                logical = logical.split("/", 1)[1]  # core/src/test/scala/unit/kafka/server/
+                part = self._part(place.home, logical)
+            if part is None:
+                break
+            prefix, home = part
+            place = _Place(self.units[home], home, logical[len(prefix):], "tests" if test else "part", place.path)
+        return place
+
+    def _part(self, home: str, logical: str) -> tuple[str, str] | None:
+        """(its logical folder/, its home) of the deepest part of split `home` holding `logical`."""
+        return next(((prefix, part) for prefix, part in self.parts[home] if logical.startswith(prefix)), None)
+
+    @cached_property
+    def _places(self) -> dict[str, _Place]:
+        return {}
+
+    def _placed(self, path: str) -> _Place:
         folder, _, name = path.rpartition("/")
         if folder in CONTAINERS:  # lib/rails.rb beside lib/rails/
-            beside = self.units.get(f"{folder}/{posixpath.splitext(name)[0]}")
-            if beside is not None:
-                return beside
-        unit = self._unit_above(folder)
-        if unit is not None:
-            return unit
+            at = f"{folder}/{posixpath.splitext(name)[0]}"
+            if at in self.units:
+                return _Place(self.units[at], self.homes.get(at, at), "", "beside", path)
+        above = self._unit_above(folder)
+        if above is not None:
+            return _Place(self.units[above], self.homes.get(above, above), path[len(above) + 1:],
+                          self.kinds.get(above, "part"), path)
         top, _, rest = path.partition("/")
         if not rest:
-            return self._by_stem.get(posixpath.splitext(top)[0], _TOP_LEVEL_FILE)
+            return _Place(self._by_stem.get(posixpath.splitext(top)[0], _TOP_LEVEL_FILE), "", top, "file", path)
         if top in TEST_DIRS:
-            sub = rest.split("/", 1)[0]
-            if "/" in rest and ((sub and sub in self._components) or sub in self.folders):
-                return Assignment(sub, f"tests of {sub} ({top}/{sub}/)")
-            return Assignment(TESTS, f"test folder ({top}/)")
-        return Assignment(top, f"top-level folder ({top}/)")
+            sub, _, tail = rest.partition("/")
+            if tail and ((sub and sub in self._components) or sub in self.folders):
+                home = self._home_of.get(sub, f"top:{sub}")
+                return _Place(Assignment(sub, f"tests of {sub} ({top}/{sub}/)"), home, tail, "tests", path)
+            return _Place(Assignment(TESTS, f"test folder ({top}/)"), "", rest, "tests", path)
+        return _Place(Assignment(top, f"top-level folder ({top}/)"), f"top:{top}", path if top in ROOT_TOPS else rest,
+                      "top", path)
 
-    def _unit_above(self, folder: str) -> Assignment | None:
-        """The deepest unit holding `folder` (itself or an ancestor), remembered per folder: a
-        repository's paths share a few hundred folders (BookKeeper: 9,787 paths, 1,400 folders)."""
+    def _split(self, paths: Sequence[str]) -> Layout | None:
+        """This layout with each component that holds more than 1/SPLIT_FRACTION of `paths` (and
+        SPLIT_MIN at least) split into its sub-folders (rule 4); None when none is."""
+        by_home: dict[str, list[_Place]] = {}
+        for path in paths:
+            place = self._place(path)
+            if place.home:
+                by_home.setdefault(place.home, []).append(place)
+        units, kinds, homes, parts = dict(self.units), dict(self.kinds), dict(self.homes), dict(self.parts)
+        for home, members in sorted(by_home.items()):
+            if home in parts or len(members) < SPLIT_MIN or len(members) * SPLIT_FRACTION <= len(paths):
+                continue
+            found = _parts(members, self.kinds.get(home, "top"))
+            if found is None:
+                continue
+            held = f"{home[4:] if home.startswith('top:') else home}/"
+            kind = "python-part" if self.kinds.get(home, "").startswith("python") else "part"
+            entries = []
+            for logical, folders in found:
+                first = folders[0]
+                rule = f"sub-folder {first}/ of {held}, which held {len(members):,} of {len(paths):,} paths"
+                for folder in folders:
+                    units[folder], kinds[folder] = Assignment("", rule), kind
+                    if folder != first:
+                        homes[folder] = first
+                entries.append((logical, first))
+            parts[home] = tuple(sorted(entries, key=lambda e: (-len(e[0]), e[0])))  # deepest first
+        if parts == self.parts:
+            return None
+        return Layout(_named(units, kinds), self.folders, kinds, homes, parts)
+
+    def _unit_above(self, folder: str) -> str | None:
+        """The folder of the deepest unit holding `folder` (itself or an ancestor), remembered per
+        folder: a repository's paths share a few hundred folders (BookKeeper: 9,787 paths, 1,400)."""
         seen = self._folder_units
         if folder in seen:
             return seen[folder]
         walked = []
-        found: Assignment | None = None
+        found: str | None = None
         at = folder
         while at:
             if at in seen:
@@ -159,7 +305,7 @@ class Layout:
                 break
             walked.append(at)
             if at in self.units:
-                found = self.units[at]
+                found = at
                 break
             at = at.rpartition("/")[0]
         for f in walked:
@@ -168,7 +314,7 @@ class Layout:
         return found
 
     @cached_property
-    def _folder_units(self) -> dict[str, Assignment | None]:
+    def _folder_units(self) -> dict[str, str | None]:
         return {}
 
     @cached_property
@@ -180,8 +326,48 @@ class Layout:
         return out
 
     @cached_property
+    def _home_of(self) -> dict[str, str]:
+        """Component name -> the home of the unit of that name first in folder order (tests/<x>/)."""
+        out: dict[str, str] = {}
+        for folder, unit in sorted(self.units.items()):
+            out.setdefault(unit.component, self.homes.get(folder, folder))
+        return out
+
+    @cached_property
     def _components(self) -> frozenset[str]:
         return frozenset(a.component for a in self.units.values())
+
+
+def _parts(members: list[_Place], kind: str) -> list[tuple[str, list[str]]] | None:
+    """How a large home splits (rule 4): [(logical folder/, its folders)], from its code's paths
+    (not its tests'): each sub-folder of PART_MIN paths or more below the trunk (the folders nine
+    tenths of them share: `org/apache/x/`) or beside it, and the trunk's own folder when files
+    sit in it; None when that leaves fewer than two components."""
+    found = [(p.path, *p.logical()) for p in members]
+    if kind == "module" and not any(logical is not None and not test for _, logical, test in found):
+        found = [(p.path, p.rel, test) for p, (_, _, test) in zip(members, found, strict=True)]  # a Go/JS module
+    code = [(path, logical) for path, logical, test in found if logical is not None and not test]
+    trunk, chosen = "", []
+    while True:
+        below = [logical[len(trunk):] for _, logical in code if logical.startswith(trunk)]
+        kids = Counter(rest.split("/", 1)[0] for rest in below if "/" in rest)
+        direct = len(below) - sum(kids.values())
+        kid, n = min(kids.items(), key=lambda kv: (-kv[1], kv[0]), default=("", 0))
+        if n * 10 < len(below) * 9:  # no one sub-folder holds nine tenths of them (a stray
+            break                    # resource file beside org/ does not stop the trunk)
+        chosen += [f"{trunk}{other}/" for other, m in sorted(kids.items()) if other != kid and m >= PART_MIN]
+        trunk += f"{kid}/"
+    chosen += [f"{trunk}{kid}/" for kid, n in sorted(kids.items()) if n >= PART_MIN]
+    if trunk and direct:
+        chosen.append(trunk)
+    covered = sum(1 for _, logical, _ in found if logical is not None and any(logical.startswith(c) for c in chosen))
+    if len(chosen) + (covered < len(members)) < 2:
+        return None
+    out = []
+    for logical in chosen:
+        folders = sorted({path[:len(path) - len(lg)] + logical for path, lg in code if lg.startswith(logical)})
+        out.append((logical, [f.rstrip("/") for f in folders]))
+    return out
 
 
 _TOP_LEVEL_FILE = Assignment("", "top-level file")
@@ -214,11 +400,12 @@ def _hidden(folder: str) -> bool:
     return any(p in NOT_UNITS or p.startswith(".") for p in parts)
 
 
-def _named(units: dict[str, Assignment]) -> dict[str, Assignment]:
+def _named(units: dict[str, Assignment], kinds: dict[str, str]) -> dict[str, Assignment]:
     """Name each unit: a Python package `pkg` or `pkg.sub` (one name wherever it lived: the same
-    package moved under src/), any other unit by the shortest end of its path that no other unit
-    shares, except units whose paths end alike beyond it (the same module, moved)."""
-    python = {d for d, a in units.items() if a.rule.startswith("Python package")}
+    package moved under src/; a part of one `pkg.sub.part`), any other unit by the shortest end of
+    its path that no other unit shares, except units whose paths end alike beyond it (the same
+    module, moved)."""
+    python = {d for d in units if kinds.get(d, "").startswith("python")}
     names = {d: _python_name(d) for d in python}
     depth = {d: 1 for d in units if d not in python}
     for _ in range(12):

@@ -135,7 +135,8 @@ RISK_SIGNAL_WEIGHTS = ("risk.revert", "risk.incident", "risk.recent_fix", "risk.
 DEFAULT: dict[str, Any] = {s.name: s.default for s in SETTINGS}  # the one place defaults are declared
 
 # With no rules in teammemory.toml, components come from the repository's layout (`{layout}`:
-# Maven/Gradle modules, Go, Python and JS packages, Ruby lib/<name>, src/<name>; components.py).
+# Maven/Gradle modules, Go, Python and JS packages, Ruby lib/<name>, src/<name>, a component of
+# more than a third of the paths split into its sub-folders; components.py).
 DEFAULT_COMPONENT_RULES: tuple[tuple[str, str], ...] = (("**", "{layout}"),)
 # Test files by the conventions of each ecosystem, first match wins; a pattern's first `*` is the
 # name of the file it tests (docs/tests-and-fixes.md; agents/covering_tests.py).

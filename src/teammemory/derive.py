@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from teammemory.components import LAYOUT, assign_components, component_of
+from teammemory.components import LAYOUT, assign_components, component_of, rules_fingerprint
 from teammemory.config import Config
 from teammemory.identity.resolve import resolve
 from teammemory.issue_keys import issue_project
@@ -77,7 +77,7 @@ def refresh_components(db: Writer, config: Config) -> list[tuple[str, str]]:
     Git ingestion gives new files their component as it writes them, so while the rules stay the
     same (their fingerprint is kept as the cursor ('derive', 'component_rules')) only files without
     a component are looked at; new rules re-check every file once."""
-    rules = json.dumps(config.component_rules)
+    rules = rules_fingerprint(config.component_rules)
     layout = uses_layout(config)  # new files can change the layout: every file is looked at again
     same = get_cursor(db, "derive", "component_rules") == rules and not layout
     rows = list(db.iterate("select repo, path, component from files" + (" where component = ''" if same else "")))

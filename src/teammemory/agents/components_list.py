@@ -4,7 +4,8 @@ Files are the paths that exist at `now` (`paths.current_files`, the rule every q
 assigned by `components.assign_components` over each repository's known paths (as ingestion
 assigns them, so the names match the stored summaries) with the config's rules
 as they are now (the default rule infers components from the layout: Maven/Gradle modules,
-Python, Go and JS packages, Ruby lib/<name>, src/<name>). People are the component's authors
+Python, Go and JS packages, Ruby lib/<name>, src/<name>, and a component holding more than a
+third of the paths split into its sub-folders). People are the component's authors
 and co-authors, counted by distinct commits at or before `now` (bots left out), from the summary
 table `component_people`: counted per account in SQL where one account alone wrote the commit
 (`shared` = 0, so no commit is counted twice for one person; when `now` sees every commit those

@@ -18,12 +18,12 @@ warning says so.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
+from teammemory.components import rules_fingerprint
 from teammemory.config import Config
 from teammemory.errors import TeamMemoryError
 from teammemory.store import Reader, Store
@@ -43,7 +43,7 @@ def stale_rules(store: Store, config: Config) -> bool:
 
 def _stale(db: Reader, config: Config) -> bool:
     stored = db.scalar("select value from cursors where source = :s and target = :t", s=CURSOR[0], t=CURSOR[1])
-    return stored is not None and str(stored) != json.dumps(config.component_rules)
+    return stored is not None and str(stored) != rules_fingerprint(config.component_rules)
 
 
 @contextmanager
