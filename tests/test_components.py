@@ -8,15 +8,8 @@ import pytest
 from rich.console import Console
 
 from teammemory.agents import components_list
-from teammemory.components import (
-    LAYOUT_VERSION,
-    Assignment,
-    assign_components,
-    compile_glob,
-    component_of,
-    rules_fingerprint,
-)
-from teammemory.config import DEFAULT_COMPONENT_RULES, Config
+from teammemory.components import Assignment, assign_components, compile_glob, component_of
+from teammemory.config import DEFAULT_COMPONENT_RULES, LAYOUT_VERSION, Config, rules_fingerprint
 from teammemory.ingest.git import ingest_git
 from teammemory.outputs.render_components import render_components
 from teammemory.store import Store

@@ -33,14 +33,14 @@ repository's layout gives the path, which needs every path of the repository at 
    is still that large is split again. So a one-gem repository's `lib/rubocop/` becomes its
    cops' departments, a Rails app's `app/` its models, controllers and views, and a one-module
    Maven project's `src/` its Java packages, instead of one component holding nearly every file.
-Markers inside node_modules/, vendor/ or a test folder do not make modules. `LAYOUT_VERSION`
-names these rules in the stored components' fingerprint (`rules_fingerprint`), so a store
-derived by older ones is derived again by the next command, as after a change of rules.
+Markers inside node_modules/, vendor/ or a test folder do not make modules. A change to these
+rules raises config.LAYOUT_VERSION, which the stored components' fingerprint names
+(config.rules_fingerprint), so a store derived by older ones is derived again by the next
+command, as after a change of rules.
 """
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections import Counter
@@ -62,7 +62,6 @@ TEST_DIRS = frozenset({"test", "tests", "testsuite", "spec", "specs", "__tests__
                        "cassettes", "e2e", "it", "integration-tests"})
 NOT_UNITS = frozenset({"node_modules", "vendor", "third_party", "main", "java", "resources"}) | TEST_DIRS
 TESTS = "tests"
-LAYOUT_VERSION = 2  # 2: rule 4, large components split
 # Rule 4: a component holding more than 1/SPLIT_FRACTION of a repository's paths (and SPLIT_MIN
 # at least) says little of who knows what (a gem's lib/<name>/, a Rails app's app/, a one-module
 # Maven project's src/): it is split into its sub-folders of PART_MIN paths or more, again and
@@ -84,13 +83,6 @@ class Assignment:
 
     component: str
     rule: str
-
-
-def rules_fingerprint(rules: Sequence[tuple[str, str]]) -> str:
-    """What the stored components were derived by (the cursor ('derive', 'component_rules')):
-    the rules, and for a `{layout}` rule the version of the layout's own rules."""
-    text = json.dumps([list(rule) for rule in rules])
-    return f"{text} layout {LAYOUT_VERSION}" if any(LAYOUT in template for _, template in rules) else text
 
 
 def component_of(path: str, rules: Sequence[tuple[str, str]]) -> str:

@@ -8,6 +8,7 @@ SETTINGS. Nothing is loaded at import time.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -138,6 +139,16 @@ DEFAULT: dict[str, Any] = {s.name: s.default for s in SETTINGS}  # the one place
 # Maven/Gradle modules, Go, Python and JS packages, Ruby lib/<name>, src/<name>, a component of
 # more than a third of the paths split into its sub-folders; components.py).
 DEFAULT_COMPONENT_RULES: tuple[tuple[str, str], ...] = (("**", "{layout}"),)
+LAYOUT_VERSION = 2  # of components.py's layout rules (2: rule 4, large components split)
+
+
+def rules_fingerprint(rules: tuple[tuple[str, str], ...]) -> str:
+    """What stored components were derived by (the cursor ('derive', 'component_rules')): the
+    rules, and for a `{layout}` rule the version of the layout's own rules, so that a store
+    derived by older ones is derived again by the next command. Here, not in components.py:
+    every question checks it, and a question loads no component code."""
+    text = json.dumps(rules)
+    return f"{text} layout {LAYOUT_VERSION}" if any("{layout}" in template for _, template in rules) else text
 # Test files by the conventions of each ecosystem, first match wins; a pattern's first `*` is the
 # name of the file it tests (docs/tests-and-fixes.md; agents/covering_tests.py).
 DEFAULT_TEST_PATTERNS: tuple[str, ...] = (

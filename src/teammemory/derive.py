@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from teammemory.components import LAYOUT, assign_components, component_of, rules_fingerprint
-from teammemory.config import Config
+from teammemory.components import LAYOUT, assign_components, component_of
+from teammemory.config import Config, rules_fingerprint
 from teammemory.identity.resolve import resolve
 from teammemory.issue_keys import issue_project
 from teammemory.model import Commit, Ref

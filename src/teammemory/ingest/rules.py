@@ -23,8 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from teammemory.components import rules_fingerprint
-from teammemory.config import Config
+from teammemory.config import Config, rules_fingerprint
 from teammemory.errors import TeamMemoryError
 from teammemory.store import Reader, Store
 
