@@ -216,19 +216,27 @@ def test_a_one_module_maven_project_is_split_into_its_packages() -> None:
         "sub-folder src/main/java/org/acme/shop/pay/ of src/, which held 168 of 171 paths")
 
 
-def test_a_rails_app_is_split_into_models_controllers_and_views() -> None:
-    # app/ holds 193 of 345 paths (more than 115, a third): models/ 100, controllers/ 60,
-    # views/ 30 (three folders of 10) become components, helpers/ (3) stays as the rest of app.
-    # Then spec/models/ is the tests of the component models (a name, as spec/<x>/ always was).
+def test_a_rails_app_has_its_models_controllers_and_views() -> None:
+    # app/<x> is a folder under a container, as lib/<x>: models, controllers, views and helpers.
+    # spec/models/ is the tests of the component models (spec/<x>/ of a component x); requests
+    # has no component, so spec/requests/ is in tests.
     paths = (["Gemfile", "Rakefile"] + [f"app/models/m{i}.rb" for i in range(100)]
              + [f"spec/models/m{i}_spec.rb" for i in range(100)] + [f"app/controllers/c{i}.rb" for i in range(60)]
              + [f"app/views/v{i % 3}/x{i}.erb" for i in range(30)] + [f"app/helpers/h{i}.rb" for i in range(3)]
              + [f"spec/requests/r{i}_spec.rb" for i in range(20)] + [f"config/c{i}.rb" for i in range(10)]
              + [f"db/migrate/{i}.rb" for i in range(20)])
     assert len(paths) == 345
-    assert _counts(paths) == {"models": 200, "controllers": 60, "views": 30, "app": 3, "tests": 20,
+    assert _counts(paths) == {"models": 200, "controllers": 60, "views": 30, "helpers": 3, "tests": 20,
                               "config": 10, "db": 20, "": 2}
-    # models (200, 58 %) is looked at again: its files sit in one folder, so it stays whole.
+    # models (200 of 345, 58 %) is looked at for rule 4: its files sit in one folder, so it stays whole.
+
+
+def test_an_android_module_app_keeps_its_src() -> None:
+    # app/ with app/build.gradle is a Gradle module: app/src/ is no folder under a container there.
+    got = _layout(["settings.gradle", "app/build.gradle", "app/src/main/java/com/x/Main.java",
+                   "app/src/test/java/com/x/MainTest.java", "lib/build.gradle", "lib/src/main/java/com/x/L.java"])
+    assert set(got.values()) == {"", "app", "lib"}
+    assert got["app/src/main/java/com/x/Main.java"] == "app" and got["lib/src/main/java/com/x/L.java"] == "lib"
 
 
 def test_a_scala_folder_is_split_and_its_test_tree_may_add_a_folder() -> None:

@@ -15,8 +15,10 @@ repository's layout gives the path, which needs every path of the repository at 
    pom.xml, build.gradle(.kts), go.mod, package.json, Cargo.toml, setup.py, pyproject.toml,
    *.gemspec or *.csproj, named by its folder), a Python package (a folder with __init__.py at
    the top or under src/, and its sub-packages as `pkg.sub`), or a folder under a container
-   (`src/<name>`, `lib/<name>`, `pkg/<name>`, `packages/<name>`, `internal/<name>`, `cmd/<name>`,
-   `crates/<name>`, `apps/<name>`, `modules/<name>`, `plugins/<name>`);
+   (`src/<name>`, `lib/<name>`, `app/<name>` (a Rails app's models, controllers, views),
+   `pkg/<name>`, `packages/<name>`, `internal/<name>`, `cmd/<name>`, `crates/<name>`,
+   `apps/<name>`, `modules/<name>`, `plugins/<name>`), unless the container is itself a unit (an
+   Android module `app/` with its app/build.gradle keeps app/src/);
 2. a top-level test folder (tests/, test/, spec/, __tests__/, ...): `tests/<x>/...` belongs to
    unit or top-level folder `x` when there is one, else to the one component `tests` (fixtures
    and cassettes too);
@@ -31,8 +33,8 @@ repository's layout gives the path, which needs every path of the repository at 
    with `src/main/java/org/x/`, `spec/rubocop/cop/` with `lib/rubocop/cop/`, a test tree's own
    first folder aside: `src/test/scala/unit/kafka/server/` with `kafka/server/`), and a part that
    is still that large is split again. So a one-gem repository's `lib/rubocop/` becomes its
-   cops' departments, a Rails app's `app/` its models, controllers and views, and a one-module
-   Maven project's `src/` its Java packages, instead of one component holding nearly every file.
+   cops' departments and a one-module Maven project's `src/` its Java packages, instead of one
+   component holding nearly every file.
 Markers inside node_modules/, vendor/ or a test folder do not make modules. A change to these
 rules raises config.LAYOUT_VERSION, which the stored components' fingerprint names
 (config.rules_fingerprint), so a store derived by older ones is derived again by the next
@@ -56,14 +58,14 @@ MARKERS = {"pom.xml": "Maven module", "build.gradle": "Gradle module", "build.gr
            "setup.py": "Python project", "pyproject.toml": "Python project"}
 MARKER_SUFFIXES = {".gemspec": "Ruby gem", ".csproj": ".NET project"}
 _SUFFIXES = tuple(MARKER_SUFFIXES)
-CONTAINERS = frozenset({"src", "lib", "pkg", "packages", "internal", "cmd", "crates", "apps", "modules",
+CONTAINERS = frozenset({"src", "lib", "app", "pkg", "packages", "internal", "cmd", "crates", "apps", "modules",
                         "plugins", "libs", "components", "services"})
 TEST_DIRS = frozenset({"test", "tests", "testsuite", "spec", "specs", "__tests__", "testing", "testdata", "fixtures",
                        "cassettes", "e2e", "it", "integration-tests"})
 NOT_UNITS = frozenset({"node_modules", "vendor", "third_party", "main", "java", "resources"}) | TEST_DIRS
 TESTS = "tests"
 # Rule 4: a component holding more than 1/SPLIT_FRACTION of a repository's paths (and SPLIT_MIN
-# at least) says little of who knows what (a gem's lib/<name>/, a Rails app's app/, a one-module
+# at least) says little of who knows what (a gem's lib/<name>/, a one-module
 # Maven project's src/): it is split into its sub-folders of PART_MIN paths or more, again and
 # again while one is still that large (SPLIT_ROUNDS at most).
 SPLIT_FRACTION = 3
@@ -180,6 +182,8 @@ class Layout:
                 folders.add(folder)
                 box = "/".join(folder.split("/")[:2])
                 offer(2, box, "container", _container(box))
+        for at in [d for d, (_, _, kind) in units.items() if kind == "container" and d.split("/")[0] in units]:
+            del units[at]  # app/src/ of an Android module app/ (app/build.gradle) is no unit of its own
         tops = frozenset(p.split("/", 1)[0] for p in paths if "/" in p) - TEST_DIRS
         kinds = {d: kind for d, (_, _, kind) in units.items()}
         layout = cls(_named({d: a for d, (_, a, _) in units.items()}, kinds), tops, kinds)
