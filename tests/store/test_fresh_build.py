@@ -52,15 +52,19 @@ def clock() -> float:
 
 
 def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table's rows, sorted, the run's id and time aside; the FTS5 table as its shadow tables' rows."""
+    """Every table's rows, sorted (by SQLite, over every column: the same order for the same
+    rows), the run's id and time aside; the FTS5 table as its shadow tables' rows. The column
+    names lead each table's list, so two tables of other columns never compare equal."""
     out = {}
     with Store.open(str(path)).read() as db:
         names = [r["name"] for r in db.all("select name from sqlite_master where type = 'table'"
                                            " and name not like 'sqlite_%' and name <> 'text_fts'")]
         for table in names:
-            rows = [tuple((k, v) for k, v in r.items() if k not in VOLATILE.get(table, set()))
-                    for r in db.all(f"select * from {table}")]
-            out[table] = sorted(rows, key=repr)
+            columns = [str(r["name"]) for r in db.all(f"pragma table_info({table})")
+                       if r["name"] not in VOLATILE.get(table, set())]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            rows = db.all(f"select {listed} from {table} order by {listed}")
+            out[table] = [tuple(columns), *(tuple(r.values()) for r in rows)]
     return out
 
 
