@@ -253,6 +253,24 @@ def test_a_scala_folder_is_split_and_its_test_tree_may_add_a_folder() -> None:
     assert _counts(paths) == {"server": 120, "log": 50, "kafka": 1, "clients": 100, "": 1}
 
 
+def test_a_part_in_two_source_roots_is_one_component_of_one_name() -> None:
+    # core/ (a Maven module) holds 551 of 603 paths: hudson/ (270 of its 450 code paths) and
+    # jenkins/ (180) under src/main/java/ and src/main/resources/ alike; each still holds more
+    # than a third (330 and 220 with their tests), so each is split again into its packages.
+    # 'model' is in both: hudson/model and jenkins/model, the same name for java/ and resources/.
+    paths = ["pom.xml", "core/pom.xml", "war/pom.xml"] + [f"war/src/main/webapp/x{i}.js" for i in range(50)]
+    for top, subs in (("hudson", ("model", "util", "tasks")), ("jenkins", ("model", "security"))):
+        for sub in subs:
+            paths += ([f"core/src/main/java/{top}/{sub}/C{i}.java" for i in range(60)]
+                      + [f"core/src/main/resources/{top}/{sub}/C{i}/index.jelly" for i in range(30)]
+                      + [f"core/src/test/java/{top}/{sub}/C{i}Test.java" for i in range(20)])
+    assert len(paths) == 603
+    assert _counts(paths) == {"hudson/model": 110, "util": 110, "tasks": 110, "jenkins/model": 110, "security": 110,
+                              "core": 1, "war": 51, "": 1}  # 60 classes, 30 resources and 20 tests each
+    got = assign_components(paths, DEFAULT_COMPONENT_RULES)
+    assert got["core/src/main/resources/hudson/model/C1/index.jelly"] == got["core/src/main/java/hudson/model/C1.java"]
+
+
 def test_a_python_package_part_is_named_as_a_package() -> None:
     # shop.contrib (a package two levels down) holds 161 of 173 paths: admin/ (100) and auth/
     # (60) become shop.contrib.admin and shop.contrib.auth; its __init__.py stays shop.contrib.

@@ -284,7 +284,7 @@ class Layout:
             parts[home] = tuple(sorted(entries, key=lambda e: (-len(e[0]), e[0])))  # deepest first
         if parts == self.parts:
             return None
-        return Layout(_named(units, kinds), self.folders, kinds, homes, parts)
+        return Layout(_named(units, kinds, homes), self.folders, kinds, homes, parts)
 
     def _unit_above(self, folder: str) -> str | None:
         """The folder of the deepest unit holding `folder` (itself or an ancestor), remembered per
@@ -396,14 +396,16 @@ def _hidden(folder: str) -> bool:
     return any(p in NOT_UNITS or p.startswith(".") for p in parts)
 
 
-def _named(units: dict[str, Assignment], kinds: dict[str, str]) -> dict[str, Assignment]:
+def _named(units: dict[str, Assignment], kinds: dict[str, str],
+           homes: dict[str, str] | None = None) -> dict[str, Assignment]:
     """Name each unit: a Python package `pkg` or `pkg.sub` (one name wherever it lived: the same
     package moved under src/; a part of one `pkg.sub.part`), any other unit by the shortest end of
     its path that no other unit shares, except units whose paths end alike beyond it (the same
-    module, moved)."""
-    python = {d for d in units if kinds.get(d, "").startswith("python")}
+    module, moved). A part's other folders (`homes`: its resources/ beside its java/) take its name."""
+    homes = homes or {}
+    python = {d for d in units if kinds.get(d, "").startswith("python") and d not in homes}
     names = {d: _python_name(d) for d in python}
-    depth = {d: 1 for d in units if d not in python}
+    depth = {d: 1 for d in units if d not in python and d not in homes}
     for _ in range(12):
         names.update({d: _suffix(d, k) for d, k in depth.items()})
         grow = {d for d in depth for e in depth if e != d and names[e] == names[d]
@@ -411,6 +413,7 @@ def _named(units: dict[str, Assignment], kinds: dict[str, str]) -> dict[str, Ass
         if not grow:
             break
         depth.update({d: depth[d] + 1 for d in grow})
+    names.update({d: names[home] for d, home in homes.items() if d in units})
     return {d: Assignment(names[d], a.rule) for d, a in sorted(units.items())}
 
 
