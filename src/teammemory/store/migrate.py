@@ -87,21 +87,27 @@ def check_readable(db: Reader, where: str) -> None:
         raise StoreError(f"{where} has schema version {version}: run `teammemory init-db` to migrate it")
 
 
-def apply(db: Writer, *, fill: bool = True) -> list[Migration]:
+def apply(db: Writer, *, fill: bool = True, squashed: bool = True) -> list[Migration]:
     """Bring the store up to date; returns the migrations applied now. The hooks below fill what
     a migration added for the data already stored; `fill=False` skips them on a blank store (an
-    ingest, whose derive.refresh in the same transaction runs each of them once, after its work)."""
+    ingest, whose derive.refresh in the same transaction runs each of them once, after its work).
+    A blank SQLite store gets every migration's objects at once from the squashed schema
+    (store/squash.py) when that file is current; `squashed=False` applies them one by one."""
     db.execute("create table if not exists schema_migrations ("
                " version integer primary key, name text not null, applied_at bigint not null)")
     version = current_version(db)
     if version > latest_version():
         raise StoreError(f"store has schema version {version}, newer than this TeamMemory knows"
                          f" ({latest_version()}): upgrade TeamMemory")
+    blank = squashed_statements() if squashed and version == 0 and db.dialect == "sqlite" else None
+    if blank is not None:
+        for statement in blank:
+            db.execute(statement)
     applied = []
     for migration in migrations(db.dialect):
         if migration.version <= version:
             continue
-        for statement in split_statements(migration.sql):
+        for statement in () if blank is not None else split_statements(migration.sql):
             db.execute(statement)
         db.execute("insert into schema_migrations (version, name, applied_at) values (:v, :n, :t)",
                    v=migration.version, n=migration.name, t=int(time.time()))
@@ -131,6 +137,26 @@ def apply(db: Writer, *, fill: bool = True) -> list[Migration]:
             db.analyze()  # 0021 rebuilt tables, which lost their planner statistics (a hot file's
             # questions on the 100,000-commit bench store: 0.8 s without them, 0.2 s with)
     return applied
+
+
+def squashed_statements() -> tuple[str, ...] | None:
+    """The squashed schema's statements, or None when the file is missing or was made before the
+    newest migration (a blank store then takes the migrations one by one, as before)."""
+    version, statements = _squashed_file()
+    return statements if version and version == latest_version() else None
+
+
+@functools.cache
+def _squashed_file() -> tuple[int, tuple[str, ...]]:
+    """(version, statements) of store/squashed.sqlite.sql, read once per process; (0, ()) if absent."""
+    from teammemory.store import squash
+
+    try:
+        text = squash.PATH.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return 0, ()
+    version, statements = squash.parse(text)
+    return version, tuple(statements)
 
 
 def split_statements(sql: str) -> list[str]:
