@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from teammemory.errors import StoreError
-from teammemory.store import Store, migrate, parse_url
+from teammemory.store import NotAStore, Store, migrate, parse_url
+from tests.helpers import postgres
 
 EXPECTED_TABLES = {
     "schema_migrations", "repositories", "developers", "identities", "identity_overrides", "files",
@@ -251,3 +252,34 @@ def test_postgres_analyze_samples_teammemorys_tables_only(pg_cluster: object, pg
             " where s.last_analyze is not null and not c.relisshared")}
     tables, _ = migrate.owned_objects("postgresql")
     assert done == tables | {"schema_migrations"}
+
+
+@pytest.mark.postgres
+def test_postgres_looks_for_its_tables_in_the_current_schema_only(pg_cluster: postgres.Cluster) -> None:
+    """A store in schema `mine` (first on the search path) is blank even when a later schema on the
+    path holds a TeamMemory store, and a foreign table there does not make `mine` foreign: as
+    information_schema.tables filtered by current_schema() said before has_table used the catalog."""
+    import psycopg
+
+    url = pg_cluster.create_database()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("create schema mine")
+        conn.execute("create schema other")
+    other = Store.open(url + "&options=-csearch_path%3Dother")
+    with other.write() as db:
+        migrate.apply(db)
+    mine = Store.open(url + "&options=-csearch_path%3Dmine,other")
+    with mine.write() as db:
+        assert not migrate.has_table(db, "schema_migrations")
+        assert migrate.current_version(db) == 0
+        migrate.apply(db)
+        assert migrate.has_table(db, "schema_migrations")
+        assert migrate.current_version(db) == LATEST
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("create schema third")
+        conn.execute("create table third.their_orders (id integer primary key)")
+    with pytest.raises(NotAStore, match="their_orders"):
+        with Store.open(url + "&options=-csearch_path%3Dthird,other").read():
+            pass
+    with psycopg.connect(url, autocommit=True) as conn:  # the store `mine` made has a table per name
+        assert conn.execute("select count(*) from pg_tables where tablename = 'schema_migrations'").fetchone() == (2,)

@@ -369,6 +369,10 @@ class Store:
         if self.dialect == "sqlite":
             names = sqlite_file.user_tables(db._conn)
         else:
+            from teammemory.store.migrate import has_table
+
+            if has_table(db, "schema_migrations"):  # the usual case, without listing the catalog
+                return
             names = [row["name"] for row in db.all("select table_name as name from information_schema.tables"
                                                    " where table_schema = current_schema() order by table_name")]
         if names and "schema_migrations" not in names:

