@@ -39,11 +39,13 @@ class IngestSummary:
 
 
 def run(store: Store, source: str, target: str, config: Config, work: Callable[[Writer], dict[str, int]],
-        *, clock: Callable[[], float] = time.time) -> IngestSummary:
+        *, clock: Callable[[], float] = time.time, step: Callable[[str], None] | None = None) -> IngestSummary:
     """Run `work` in one transaction with derive.refresh; record the run (ok or failed).
 
     A store that does not exist yet (or is blank) is built in a private file and published whole
-    (store/fresh_build.py), so that derive's longest steps can run on another core."""
+    (store/fresh_build.py), so that derive's longest steps can run on another core. `step` hears
+    what runs after `work`: each derive step, the planner's statistics, the store file's writing."""
+    step = step or _quiet
     from teammemory.store import fresh_build  # here: every question imports ingest.rules, keep it light
 
     build = fresh_build.begin(store, enabled=config.ingest_helpers)
@@ -52,16 +54,21 @@ def run(store: Store, source: str, target: str, config: Config, work: Callable[[
             # a failure is recorded in the blank store this build would replace (none is there to
             # record it in otherwise, as when a first transaction in place rolls back)
             summary = _run(build.store, source, target, config, work, clock=clock, helpers=build.helpers,
-                           failures=store if build.replaces is not None else None)
+                           failures=store if build.replaces is not None else None, step=step)
+            step("writing the store file")
             if build.publish():
                 return summary
         # another process created the store meanwhile: ingest into it as into any store
-    return _run(store, source, target, config, work, clock=clock)
+    return _run(store, source, target, config, work, clock=clock, step=step)
+
+
+def _quiet(step: str) -> None:
+    """No one to tell what runs."""
 
 
 def _run(store: Store, source: str, target: str, config: Config, work: Callable[[Writer], dict[str, int]],
          *, clock: Callable[[], float], helpers: Helpers | None = None,
-         failures: Store | None = None) -> IngestSummary:
+         failures: Store | None = None, step: Callable[[str], None] = _quiet) -> IngestSummary:
     """`run` in `store`; a failed run is recorded in `failures` (default: `store`)."""
     from teammemory import derive
     from teammemory.ingest.links import link_rules, with_known_projects
@@ -75,7 +82,9 @@ def _run(store: Store, source: str, target: str, config: Config, work: Callable[
         with store.write(lock=same) as db, fewer_collections():
             migrate.apply(db, fill=False)  # a new store is created, an older one brought up to date
             counts = work(db)
-            derive.refresh(db, config, links=link_rules(with_known_projects(db, config)), helpers=helpers)
+            derive.refresh(db, config, links=link_rules(with_known_projects(db, config)), helpers=helpers,
+                           step=lambda what: step(f"deriving {what}"))
+            step("updating the planner's statistics")
             db.analyze()
             record_run(db, run_id=run_id, source=source, target=target, started_at=int(started),
                        finished_at=int(clock()), status="ok", counts=counts)
