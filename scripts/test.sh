@@ -10,7 +10,10 @@ echo "== docs";   .venv/bin/cog --check -I src README.md docs/cli.md docs/config
 # and assertion-rewrite every test module again (~2.5 s each), and every `teammemory` process a
 # test starts would compile the package (~17 s of the suite's CPU). __pycache__ is git-ignored.
 export PYTHONDONTWRITEBYTECODE=
-# Two test processes per core (pytest-xdist): many tests wait on git, PostgreSQL or a server
-# thread, so a core has work while another test waits. TEAMMEMORY_TEST_WORKERS=0 runs in one process.
-workers="${TEAMMEMORY_TEST_WORKERS:-$(( $(nproc) * 2 ))}"
+# Three test processes per two cores (pytest-xdist): many tests wait on git, PostgreSQL or a
+# server thread, so a core has work while another test waits; but the cores are ~97 % busy all
+# through, and each worker costs its own start (imports, collection, a PostgreSQL cluster): on 2
+# cores, 3 workers used ~8 % less CPU than 4 (interleaved runs, docs/architecture.md).
+# TEAMMEMORY_TEST_WORKERS=0 runs in one process.
+workers="${TEAMMEMORY_TEST_WORKERS:-$(( $(nproc) * 3 / 2 > 1 ? $(nproc) * 3 / 2 : 2 ))}"
 echo "== pytest ($workers workers)"; .venv/bin/python -m pytest -n "$workers" "$@"
