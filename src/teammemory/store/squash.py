@@ -3,9 +3,9 @@
 Applying the migrations one by one to a blank SQLite store cost ~40 ms, three quarters of it
 in ALTER TABLE: each one makes SQLite reload the whole schema (~160 objects), and 0018 and 0021
 hold eighteen. Every first ingest, `init-db` and `seed` pays it, and the test workers did so 450
-times a run (and every `teammemory` process they start, more). The objects that the migrations
-leave behind, created directly, cost ~8 ms: the file
-`store/squashed.sqlite.sql` holds them, made by `python -m teammemory.store.squash`, and
+times a run (and every `teammemory` process they start, more). The objects that the
+migrations leave behind, created directly, cost ~8 ms: the file `store/squashed.sqlite.sql`
+holds them, made by `python -m teammemory.store.squash`, and
 `migrate.apply` uses it for a blank store when it was made from every migration this program
 knows (its `-- version:` line is the newest). It is what Django's squashed migrations and Rails'
 schema.rb are; tests/store/test_squashed_schema.py checks that the file is current and that a
