@@ -135,6 +135,8 @@ def _stamp(row: dict[str, Any]) -> str:
 
 
 def _write(db: Writer, kind: str, rows: list[dict[str, Any]], known: dict[str, tuple[int, str]], next_id: int) -> int:
+    if not rows:  # nothing new of this kind: no empty COPY, delete or count (a round trip each on PostgreSQL)
+        return next_id
     removed = _delete_docs(db, [known[row["ref"]][0] for row in rows if row["ref"] in known])  # rewritten in place
     added: list[tuple[int, str]] = []
     docs: list[tuple[Any, ...]] = []
