@@ -1,6 +1,6 @@
 """After the git bar, a git ingest says which step runs: derive's steps, the planner's statistics,
 the store file's writing (a first ingest's), in the order they run; on a terminal as a spinner
-line that is gone when the summary is printed."""
+line that is gone when the summary is printed (ingest/status.py). A sync's line: tests/ingest/test_sync.py."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import pytest
 
 from teammemory.config import Config
 from teammemory.ingest import git as ingest_git_module
+from teammemory.ingest import status
 from teammemory.store import Store, helper_steps
 from tests.helpers.gitrepo import FakeCommit, build_repo
 
@@ -41,7 +42,7 @@ def steps(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, list[str]]]:
         seen.append((show, heard))
         yield heard.append
 
-    monkeypatch.setattr(ingest_git_module, "derive_status", recording)
+    monkeypatch.setattr(ingest_git_module, "status_line", recording)
     return seen
 
 
@@ -68,9 +69,15 @@ def test_steps_handed_to_helper_processes_are_said_once_they_are_waited_for(
 
 
 def test_no_status_off_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
-    with ingest_git_module.derive_status(False, "proj") as step:
+    with status.status_line(False, "proj") as step:
         step("deriving identities")
     assert capsys.readouterr() == ("", "")
+
+
+def test_counted_says_where_it_is_every_so_many_items() -> None:
+    said: list[str] = []
+    assert list(status.counted(range(25), "pull requests", said.append, every=10)) == list(range(25))
+    assert said == ["fetching pull requests", "fetching pull requests: 10 so far", "fetching pull requests: 20 so far"]
 
 
 def _on_a_terminal(args: list[str], cwd: Path) -> str:

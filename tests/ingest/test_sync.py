@@ -267,3 +267,50 @@ def test_unchanged_pull_list_costs_a_304_across_runs(sqlite_store: Store, server
     listing = [r for r in server.requests if r.path.startswith(f"{base}/pulls?")]
     assert [r.headers.get("if-none-match") for r in listing] == ['"list-1"']
     assert second.counts["not_modified"] == 1 and second.counts["pull_requests"] == 1  # 671, at the cursor
+
+
+@pytest.fixture
+def said(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, str, list[str]]]:
+    """What each sync's status line heard: (shown, its name, the steps in order)."""
+    from collections.abc import Callable
+    from contextlib import contextmanager
+
+    from teammemory.ingest import sync
+
+    seen: list[tuple[bool, str, list[str]]] = []
+
+    @contextmanager
+    def recording(show: bool, name: str) -> Iterator[Callable[[str], None]]:
+        heard: list[str] = []
+        seen.append((show, name, heard))
+        yield heard.append
+
+    monkeypatch.setattr(sync, "status_line", recording)
+    return seen
+
+
+DERIVED = ["deriving links", "deriving components", "deriving test files", "deriving bug fixes",
+           "deriving identities", "deriving summaries", "deriving lineage", "deriving bug-fix history",
+           "deriving text index", "updating the planner's statistics"]
+
+
+def test_a_github_sync_says_what_it_fetches_then_each_step(sqlite_store: Store, server: ReplayServer,
+                                                           realdata: Path,
+                                                           said: list[tuple[bool, str, list[str]]]) -> None:
+    script_github(server, realdata)
+    sync_github(sqlite_store, REPO, config=Config(), client=github_http(server.url), clock=lambda: CLOCK,
+                progress=True)
+    # stderr is no terminal under pytest: not shown, but told all the same
+    assert said == [(False, REPO, ["fetching pull requests", "fetching issues",
+                                   "writing 2 pull requests and 2 issues", *DERIVED,
+                                   "writing the store file"])]  # a first sync: a store built privately
+
+
+def test_a_jira_sync_says_what_it_fetches_then_each_step(sqlite_store: Store, server: ReplayServer,
+                                                         realdata: Path,
+                                                         said: list[tuple[bool, str, list[str]]]) -> None:
+    script_jira(server, realdata)
+    client = jira.make_jira_client(server.url, env={"JIRA_API_TOKEN": "pat", "JIRA_EMAIL": "ana@example.com"},
+                                   timeout=5)
+    sync_jira(sqlite_store, server.url, JQL, config=Config(), client=client, progress=True)
+    assert said == [(False, server.url, ["fetching issues", "writing 3 issues", *DERIVED, "writing the store file"])]

@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from teammemory.config import Config
 from teammemory.ingest import IngestSummary, run, same_repo, tags
+from teammemory.ingest.status import status_line
 from teammemory.model import Commit
 from teammemory.sources import checks, git_read_ahead, gitlog, gitparse, mailmap, repo_identity
 from teammemory.sources.git_read_ahead import ReadAhead
@@ -77,7 +77,7 @@ def ingest_git(store: Store, path: Path, *, config: Config, name: str | None = N
         return counts
 
     try:
-        with derive_status(show, target) as step:
+        with status_line(show, target) as step:
             return run(store, SOURCE, target, config, work, clock=clock, step=step)
     finally:
         if ahead is not None:
@@ -206,36 +206,6 @@ def tally(counts: dict[str, int], commit: Commit) -> None:
     counts["links"] += len(commit.issue_refs) + len(commit.pr_refs)
     counts["merges"] += commit.is_merge
     counts["reverts"] += bool(commit.reverts)
-
-
-@contextmanager
-def derive_status(show: bool, name: str) -> Iterator[Callable[[str], None]]:
-    """After the git bar: which step of derive (and then of the store's writing) runs, with a
-    spinner and the time since the first step, on stderr when `show`; gone when the run ends.
-    Without it the terminal showed nothing between the bar's 100 % and the summary (1.5 s on
-    BookKeeper's 3,705 commits, more on longer histories)."""
-    if not show:
-        yield lambda step: None
-        return
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    shown = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                     console=Console(stderr=True), transient=True)
-    task: list[Any] = []
-
-    def step(what: str) -> None:
-        if not task:  # started at the first step, once the git bar is gone (one live display at a time)
-            task.append(shown.add_task(f"{name}: {what}"))
-            shown.start()
-        else:
-            shown.update(task[0], description=f"{name}: {what}", refresh=True)
-
-    try:
-        yield step
-    finally:
-        if task:
-            shown.stop()
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -34,6 +35,7 @@ from teammemory.errors import StoreError
 from teammemory.ingest import IngestSummary, links
 from teammemory.ingest.github import options
 from teammemory.ingest.jira import write_documents
+from teammemory.ingest.status import counted, status_line
 from teammemory.model import Issue, PullRequest
 from teammemory.sources import github, github_issue_parse, github_parse, jira, jira_parse
 from teammemory.sources.github import IssueBundle, PullBundle
@@ -45,9 +47,11 @@ log = logging.getLogger(__name__)
 
 
 def sync_github(store: Store, repo: str, *, config: Config, client: httpx.Client | Http,
-                since: int | None = None, clock: Callable[[], float] = time.time) -> IngestSummary:
+                since: int | None = None, clock: Callable[[], float] = time.time,
+                progress: bool = False) -> IngestSummary:
     """Fetch the PRs and the issues of OWNER/REPO updated since their cursors (or `since`, epoch
-    seconds) and write them."""
+    seconds) and write them. `progress`: a status line on stderr when it is a terminal
+    (ingest/status.py): what is being fetched and how many so far, then each write and derive step."""
     github.check_repo(repo)
     http = as_http(client)
     issues_at = issues_target(repo)
@@ -57,9 +61,11 @@ def sync_github(store: Store, repo: str, *, config: Config, client: httpx.Client
         hits = http.etags.hits  # the cache may outlive one run when the caller reuses `http`
         stored = cursor_epoch(get_cursor(db, "github", repo))
         stored_issues = cursor_epoch(get_cursor(db, "github", issues_at))
-        bundles = list(github.fetch_bundles(http, repo, since=since if since is not None else stored))
-        issue_bundles = list(github.fetch_issue_bundles(
-            http, repo, since=since if since is not None else stored_issues))
+        bundles = list(counted(github.fetch_bundles(http, repo, since=since if since is not None else stored),
+                               "pull requests", say))
+        issue_bundles = list(counted(github.fetch_issue_bundles(
+            http, repo, since=since if since is not None else stored_issues), "issues", say))
+        say(f"writing {len(bundles):,} pull requests and {len(issue_bundles):,} issues")
         known = links.with_known_projects(db, config)  # keys of known projects in any letter case
         pulls = [parse_bundle(b, known) for b in bundles]
         issues = [parse_issue_bundle(b, config) for b in issue_bundles]
@@ -73,14 +79,17 @@ def sync_github(store: Store, repo: str, *, config: Config, client: httpx.Client
         save_etags(db, http, now=now)
         return {**count_pulls(pulls), **count_issues(issues), "not_modified": http.etags.hits - hits}
 
-    return ingest.run(store, "github", repo, config, work, clock=clock)
+    with status_line(progress and sys.stderr.isatty(), repo) as say:
+        return ingest.run(store, "github", repo, config, work, clock=clock, step=say)
 
 
 def sync_jira(store: Store, url: str, jql: str, *, config: Config, client: httpx.Client | Http,
-              cloud: bool | None = None, clock: Callable[[], float] = time.time) -> IngestSummary:
+              cloud: bool | None = None, clock: Callable[[], float] = time.time,
+              progress: bool = False) -> IngestSummary:
     """Fetch the issues matching `jql` updated since the cursor and write them.
 
     `cloud`: True for Jira Cloud, False for Server/Data Center, None to detect (see sources.jira).
+    `progress`: a status line on stderr when it is a terminal, as sync_github's.
     """
     http = as_http(client)
     target = jira_target(url, jql)
@@ -91,14 +100,16 @@ def sync_jira(store: Store, url: str, jql: str, *, config: Config, client: httpx
         stored = cursor_epoch(get_cursor(db, "jira", target))
         query = jira.incremental_jql(jql, stored)
         epic_fields = fetch_epic_fields(http)
-        raws = [(raw, site) for raw in jira.fetch_issues(http, query, cloud=cloud)]
+        raws = [(raw, site) for raw in counted(jira.fetch_issues(http, query, cloud=cloud), "issues", say)]
+        say(f"writing {len(raws):,} issues")
         counts = write_documents(db, [jira_parse.JiraDocument(tuple(raws), epic_fields=epic_fields)])
         updated = (jira_parse.jira_time((r.get("fields") or {}).get("updated"), w, "fields.updated")
                    for r, w in raws)
         advance_cursor(db, "jira", target, stored, updated, now=int(clock()))
         return counts
 
-    return ingest.run(store, "jira", target, config, work, clock=clock)
+    with status_line(progress and sys.stderr.isatty(), site) as say:
+        return ingest.run(store, "jira", target, config, work, clock=clock, step=say)
 
 
 def is_list_url(url: str) -> bool:

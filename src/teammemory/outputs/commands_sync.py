@@ -87,7 +87,8 @@ def sync_github_command(
         announce_retries()
         start = int(parse_now(since, "--since").timestamp()) if since else None
         http = Http(client, RetryPolicy(deadline=deadline))
-        print_summary(sync_github(Store.open(config.db_url), repo, config=config, client=http, since=start))
+        print_summary(sync_github(Store.open(config.db_url), repo, config=config, client=http, since=start,
+                                  progress=True))
 
 
 @sync_app.command("jira")
@@ -111,7 +112,8 @@ def sync_jira_command(
         warn(jira.missing_token(os.environ, url))
         announce_retries()
         http = Http(client, RetryPolicy(deadline=deadline))
-        print_summary(sync_jira(Store.open(config.db_url), url, jql, config=config, client=http, cloud=cloud))
+        print_summary(sync_jira(Store.open(config.db_url), url, jql, config=config, client=http, cloud=cloud,
+                                progress=True))
 
 
 def warn(message: str | None) -> None:
