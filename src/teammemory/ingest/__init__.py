@@ -38,14 +38,17 @@ class IngestSummary:
     run_id: str = ""
 
 
+def _quiet(step: str) -> None:
+    """No one to tell what runs."""
+
+
 def run(store: Store, source: str, target: str, config: Config, work: Callable[[Writer], dict[str, int]],
-        *, clock: Callable[[], float] = time.time, step: Callable[[str], None] | None = None) -> IngestSummary:
+        *, clock: Callable[[], float] = time.time, step: Callable[[str], None] = _quiet) -> IngestSummary:
     """Run `work` in one transaction with derive.refresh; record the run (ok or failed).
 
     A store that does not exist yet (or is blank) is built in a private file and published whole
     (store/fresh_build.py), so that derive's longest steps can run on another core. `step` hears
     what runs after `work`: each derive step, the planner's statistics, the store file's writing."""
-    step = step or _quiet
     from teammemory.store import fresh_build  # here: every question imports ingest.rules, keep it light
 
     build = fresh_build.begin(store, enabled=config.ingest_helpers)
@@ -60,10 +63,6 @@ def run(store: Store, source: str, target: str, config: Config, work: Callable[[
                 return summary
         # another process created the store meanwhile: ingest into it as into any store
     return _run(store, source, target, config, work, clock=clock, step=step)
-
-
-def _quiet(step: str) -> None:
-    """No one to tell what runs."""
 
 
 def _run(store: Store, source: str, target: str, config: Config, work: Callable[[Writer], dict[str, int]],

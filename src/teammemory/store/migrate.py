@@ -111,8 +111,9 @@ def apply(db: Writer, *, fill: bool = True, squashed: bool = True) -> list[Migra
     for migration in migrations(db.dialect):
         if migration.version <= version:
             continue
-        for statement in () if blank is not None else split_statements(migration.sql):
-            db.execute(statement)
+        if blank is None:
+            for statement in split_statements(migration.sql):
+                db.execute(statement)
         db.execute("insert into schema_migrations (version, name, applied_at) values (:v, :n, :t)",
                    v=migration.version, n=migration.name, t=int(time.time()))
         applied.append(migration)
