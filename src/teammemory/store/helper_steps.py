@@ -43,6 +43,11 @@ STEPS: dict[str, tuple[Callable[[Writer], object], tuple[str, ...]]] = {
     "lineage": (lineage.refresh, (*lineage.TABLES, "lineage_keysets")),
     "text_index": (text_index.refresh, ("text_docs", "text_terms", "text_df", "text_fts")),
 }
+# The indexes a step reads its own rows through while it runs (lineage's PR and issue sets join
+# file_lineage by commit); its tables' other indexes are built once its rows are in: one sorted
+# build instead of an insert into each index per row (100,000 bench commits, CPU of the step:
+# text index 10.1-10.4 -> 8.3-8.8 s, lineage 11.1-13.7 -> 9.6-11.6 s; the same rows in the same order).
+USED_DURING: dict[str, tuple[str, ...]] = {"lineage": ("file_lineage_commit",), "text_index": ()}
 MIN_COMMITS = 1000  # below this a step costs less in-process than a helper's start and its copy
 CHILD = "from teammemory.store.helper_steps import main; main()"
 POLL = 0.01  # seconds between looks at the helpers while the ingest waits for the first one
@@ -161,7 +166,8 @@ def main() -> None:
 def run_step(step: str, store: Path, side: Path) -> None:
     """Run `step` with `side` as its database and the store attached read-only: SQLite looks an
     unqualified table up in the main database first, so the step's own tables are the side's
-    (created empty, as in the store) and every other table is the store's."""
+    (created empty, as in the store) and every other table is the store's. Indexes the step
+    does not read through (USED_DURING) are made after it."""
     run, tables = STEPS[step]
     conn = sqlite3.connect(side.absolute().as_uri(), uri=True, isolation_level=None)
     conn.row_factory = sqlite3.Row  # as the store's own connections (sqlite_file.connect)
@@ -171,22 +177,27 @@ def run_step(step: str, store: Path, side: Path) -> None:
         conn.execute("pragma cache_size = -65536")
         conn.execute("attach database ? as store", (f"{store.absolute().as_uri()}?mode=ro",))
         conn.execute("pragma store.cache_size = -65536")  # each database has its own cache
-        for sql in _schema(conn, tables):
+        schema = _schema(conn, tables)
+        later = [sql for kind, name, sql in schema if kind == "index" and name not in USED_DURING[step]]
+        for sql in (sql for _, _, sql in schema if sql not in later):
             conn.execute(sql)
         conn.execute("begin")  # one read snapshot of the store for the whole step, whatever commits meanwhile
         run(Writer(conn, "sqlite"))
+        for sql in later:
+            conn.execute(sql)
         conn.execute("commit")
     finally:
         conn.close()
 
 
-def _schema(conn: sqlite3.Connection, tables: tuple[str, ...]) -> list[str]:
-    """The store's statements that create `tables` and their indexes, tables first (an FTS5
-    table creates its own shadow tables)."""
+def _schema(conn: sqlite3.Connection, tables: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """The store's (type, name, statement) that create `tables` and their indexes, tables first
+    (an FTS5 table creates its own shadow tables; a key's own index comes with its table)."""
     marks = ", ".join("?" for _ in tables)
-    rows = conn.execute(f"select type, sql from store.sqlite_master where tbl_name in ({marks}) and sql is not null"
-                        " and type in ('table', 'index') order by type = 'index', name", tables).fetchall()
-    return [str(sql) for _, sql in rows]
+    rows = conn.execute(f"select type, name, sql from store.sqlite_master where tbl_name in ({marks})"
+                        " and sql is not null and type in ('table', 'index') order by type = 'index', name",
+                        tables).fetchall()
+    return [(str(kind), str(name), str(sql)) for kind, name, sql in rows]
 
 
 def _empty(db: Writer, table: str) -> bool:
