@@ -129,9 +129,9 @@ def add_new(db: Writer) -> None:
         return
     # new commits are not summarized yet (summaries.refresh counts them before marking them):
     # the partial index commits_unsummarized finds them; any other, by one pass over the commits
-    keys = [(str(r["repo"]), str(r["hash"])) for r in db.iterate(_NEW_KEYS + " and c.summarized <> 1")]
+    keys = db.rows(_NEW_KEYS + " and c.summarized <> 1", ("repo", "hash"))  # plain tuples: ~10^5 rows
     if len(keys) != total - counted:
-        keys = [(str(r["repo"]), str(r["hash"])) for r in db.iterate(_NEW_KEYS)]
+        keys = db.rows(_NEW_KEYS, ("repo", "hash"))
     parts: list[tuple[str, dict[str, object]]] = [(_NEW, {})]
     if len(keys) <= FEW:
         by_repo: dict[str, list[str]] = {}
@@ -143,12 +143,11 @@ def add_new(db: Writer) -> None:
     named: dict[tuple[str, str], list[str]] = {}
     components: list[tuple[str, str, str]] = []
     for where, params in parts:
-        commits += [(str(r["repo"]), str(r["hash"]), int(r["authored_at"]), int(r["is_merge"] != 0))
-                    for r in db.iterate(_COMMITS.format(where=where), **params)]
-        for r in db.iterate(_PROJECTS.format(where=where), **params):
-            named.setdefault((str(r["repo"]), str(r["hash"])), []).append(str(r["project"]))
-        components += [(str(r["repo"]), str(r["hash"]), str(r["component"]))
-                       for r in db.iterate(_COMPONENTS.format(where=where), **params)]
+        commits += [(str(repo), str(h), int(at), int(is_merge != 0)) for repo, h, at, is_merge in
+                    db.rows(_COMMITS.format(where=where), ("repo", "hash", "authored_at", "is_merge"), **params)]
+        for repo, h, project in db.rows(_PROJECTS.format(where=where), ("repo", "hash", "project"), **params):
+            named.setdefault((str(repo), str(h)), []).append(str(project))
+        components += db.rows(_COMPONENTS.format(where=where), ("repo", "hash", "component"), **params)
     hygiene, counts = count_rows(commits, named, components)
     db.insert_rows("commit_hygiene", ("repo", "hash", "projects"), hygiene)
     marks = ", ".join("?" if db.dialect == "sqlite" else "%s" for _ in range(6))
@@ -164,8 +163,10 @@ def count_rows(commits: Iterable[tuple[str, str, int, int]], named: dict[tuple[s
     counts: Counter[tuple[str, str, int, int, str]] = Counter()
     merge: dict[tuple[str, str], tuple[int, str]] = {}
     months: dict[int, int] = {}
+    shown: dict[tuple[str, ...], str] = {}  # a few sets of projects, most commits' none
     for repo, h, at, is_merge in commits:
-        projects = json.dumps(sorted(set(named.get((repo, h), ()))))
+        names = tuple(sorted(set(named.get((repo, h), ()))))
+        projects = shown.get(names) or shown.setdefault(names, json.dumps(list(names)))
         day = at // 86400
         if day not in months:
             months[day] = month_of(at)

@@ -84,15 +84,19 @@ _ADD_FILE_SUMS = _FILE_SUMS.format(tables="commits c cross join commit_files cf"
 
 _KIND_OF_ROLE = "case when cp.role = 'reviewer' then 1 else 0 end"
 MERGED_PR = "Merge pull request #"  # a merge with this subject: its author merged (reviewed) a PR
-_PEOPLE_ACTIVITY = f"""insert into people_activity (identity_key, kind, authored_at, repo, hash)
-select distinct cp.identity_key, {_KIND_OF_ROLE}, c.authored_at, c.repo, c.hash
+# Two statements, not one `union` (whose temporary B-tree sorted and deduplicated every row
+# before the insert): the key takes out the doubles, in key order (100,000 commits: 1.0-1.4 s ->
+# 0.7-0.9 s).
+_PEOPLE_ACTIVITY = (f"""insert into people_activity (identity_key, kind, authored_at, repo, hash)
+select cp.identity_key, {_KIND_OF_ROLE}, c.authored_at, c.repo, c.hash
   from commits c cross join commit_people cp
  where {{where}} and cp.repo = c.repo and cp.hash = c.hash and c.is_merge = 0 and cp.role in {ROLES}
-union
+ order by 1, 2, 3, 4, 5
+ on conflict do nothing""", f"""insert into people_activity (identity_key, kind, authored_at, repo, hash)
 select c.author_key, 2, c.authored_at, c.repo, c.hash
   from commits c
  where {{where}} and c.is_merge = 1 and substr(c.subject, 1, {len(MERGED_PR)}) = '{MERGED_PR}'
- on conflict do nothing"""
+ on conflict do nothing""")
 _FIRST_SEEN = """insert into file_first_seen (path, repo, first_at)
 select cf.path, cf.repo, min(c.authored_at)
   from {tables}
@@ -128,7 +132,8 @@ def refresh(db: Writer) -> None:
     if restated:
         link_counts.add_restated(db)
     db.execute(_ADD_FILE_SUMS)
-    db.execute(_PEOPLE_ACTIVITY.format(where="c.summarized <> 1"))
+    for statement in _PEOPLE_ACTIVITY:
+        db.execute(statement.format(where="c.summarized <> 1"))
     db.execute(_FIRST_SEEN.format(tables="commits c cross join commit_files cf", where="c.summarized <> 1")
                + _EARLIER_FIRST)
     db.execute(_FILE_MOVES)
@@ -176,31 +181,24 @@ def _extend_chain(db: Writer, r: _Head) -> bool:
 
 def _rewalk_chain(db: Writer, r: _Head) -> None:
     """The whole chain from the head, as far as the store holds it."""
-    parents = {h: (p.split()[0] if p else "", t)
-               for h, p, t in ((c.hash, c.parents, c.authored_at)
-                               for c in db.fetch("select hash, parents, authored_at from commits"
-                                                 " where repo = :repo", _Parents, repo=r.repo))}
-    chain: list[dict[str, Any]] = []
+    rows = db.rows("select hash, parents, authored_at from commits where repo = :repo",  # plain tuples: one a commit
+                   ("hash", "parents", "authored_at"), repo=r.repo)
+    parents = {h: (p.partition(" ")[0], t) for h, p, t in rows}
+    chain: list[tuple[str, str, int]] = []
     seen: set[str] = set()
     h = r.head
     while h in parents and h not in seen:
         seen.add(h)
-        chain.append({"repo": r.repo, "hash": h, "t": parents[h][1]})
+        chain.append((r.repo, h, parents[h][1]))
         h = parents[h][0]
     db.execute("delete from first_parent_commits where repo = :repo", repo=r.repo)
-    db.executemany("insert into first_parent_commits (repo, hash, authored_at) values (:repo, :hash, :t)",
-                   chain)
+    db.insert_rows("first_parent_commits", ("repo", "hash", "authored_at"), chain)
 
 
 class _Head(NamedTuple):
     repo: str
     head: str
 
-
-class _Parents(NamedTuple):
-    hash: str
-    parents: str
-    authored_at: int
 
 
 _STALE_HEADS = """select r.name as repo, r.head from repositories r
