@@ -37,11 +37,16 @@ _PRC = """prc as (
     join lineage_commits c on c.repo = :repo and c.hash = pc.hash and c.files > 0{numbers})"""
 _LABEL = "{t}.pr_repo || '#' || cast({t}.number as text)"
 # Each statement's `{only}` slot is '' (every set) or a condition naming the sets to rebuild.
+# The doubles a set's files come with are taken out by the key, the rows in key order (not by a
+# `distinct`, which sorts them in a temporary B-tree first: the issue sets at 100,000 commits
+# 1.25-1.65 -> 0.67-0.88 s).
 _PR_STATEMENTS = (
     f"""with {_PRC}
 insert into lineage_sets (repo, level, label, root)
-select distinct :repo, 'pr', {_LABEL.format(t="prc")}, l.root
-  from prc join file_lineage l on l.repo = :repo and l.hash = prc.hash{{only}}""",
+select :repo, 'pr', {_LABEL.format(t="prc")}, l.root
+  from prc join file_lineage l on l.repo = :repo and l.hash = prc.hash{{only}}
+ order by 3, 4
+ on conflict do nothing""",
     """insert into lineage_sets (repo, level, label, root)
 select distinct :repo, 'pr', f.label, f.root from (
   select pf.repo || '#' || cast(pf.number as text) as label,
@@ -53,9 +58,11 @@ select distinct :repo, 'pr', f.label, f.root from (
 )
 _ISSUE_STATEMENTS = (
     """insert into lineage_sets (repo, level, label, root)
-select distinct :repo, 'issue', ci.issue_key, l.root
+select :repo, 'issue', ci.issue_key, l.root
   from commit_issues ci join file_lineage l on l.repo = ci.repo and l.hash = ci.hash
- where ci.repo = :repo{only}""",
+ where ci.repo = :repo{only}
+ order by 3, 4
+ on conflict do nothing""",
     """insert into lineage_sets (repo, level, label, root)
 select distinct :repo, 'issue', pi.issue_key, s.root
   from pr_issues pi join lineage_sets s on s.repo = :repo and s.level = 'pr'
