@@ -49,8 +49,7 @@ def _quiet(step: str) -> None:
     """No one to tell what derive is doing."""
 
 
-# helper steps, as a person reads them
-STEP_NAMES = {"lineage": "lineage", "summaries": "summaries", "text_index": "text index"}
+STEP_NAMES = {"lineage": "lineage", "text_index": "text index"}  # helper steps, as a person reads them
 
 
 def refresh(db: Writer, config: Config, *, links: LinkRules | None = None, helpers: Helpers | None = None,
@@ -59,9 +58,8 @@ def refresh(db: Writer, config: Config, *, links: LinkRules | None = None, helpe
     when given: every ingest gives them).
 
     `helpers` (a first ingest built in a private file, store/fresh_build.py): the text index at
-    once, lineage and the summaries once the components are set (they read nothing the later
-    steps write) run in helper processes while this one runs the rest; the summaries' tables are
-    copied in before the bug-fix history (which reads file_moves), the others' at the end.
+    once, lineage once the components are set (both read nothing the later steps write) run in
+    helper processes while this one runs the rest; their tables are copied in at the end.
     `step` hears the name of each step as it starts: on a long history derive takes seconds
     after git's last commit (BookKeeper's 3,705: 1.5 s), and the CLI shows which step it is in."""
     if links is not None:
@@ -70,38 +68,28 @@ def refresh(db: Writer, config: Config, *, links: LinkRules | None = None, helpe
     handed = helpers.start(db, ("text_index",)) if helpers is not None else set()  # reads no component
     step("components")
     summaries.restate_files(db, refresh_components(db, config))
-    if helpers is not None:  # after the components, which both read (summaries nothing of the bug fixes)
-        handed |= helpers.start(db, ("lineage", "summaries"))
+    if helpers is not None:
+        handed |= helpers.start(db, ("lineage",))  # after the components, which lineage reads
     step("test files")
     test_files.refresh(db, config.test_patterns)  # files.test_kind/test_name (migration 0010)
     step("bug fixes")
     refresh_bug_fixes(db, config)
     step("identities")
-    resolve(db, config)  # finds the new commits by summarized <> 1: before mark_summarized
-    if "summaries" not in handed:
-        step("summaries")
-        summaries.refresh(db)
+    resolve(db, config)
+    step("summaries")
+    summaries.refresh(db)
     if "lineage" not in handed:
         step("lineage")
         lineage.refresh(db)  # the history replayed across renames (migration 0011)
-    if "summaries" in handed:
-        _finish(helpers, db, {"summaries"}, step)
-        summaries.mark_summarized(db)
     step("bug-fix history")
     fix_history.refresh(db)  # each file's bug fixes across renames, for risk (migration 0015)
     if "text_index" not in handed:
         step("text index")
         text_index.refresh(db)  # the text index behind `similar` (migration 0007)
-    _finish(helpers, db, handed - {"summaries"}, step)
-
-
-def _finish(helpers: Helpers | None, db: Writer, steps: set[str], step: Callable[[str], None]) -> None:
-    """Wait for the helpers of `steps` and copy their tables in."""
-    if helpers is None:
-        return
-    if steps:
-        step(", ".join(STEP_NAMES[name] for name in sorted(steps)) + " (in helper processes)")
-    helpers.finish(db, steps)
+    if helpers is not None:
+        if handed:
+            step(", ".join(STEP_NAMES[name] for name in sorted(handed)) + " (in helper processes)")
+        helpers.finish(db, handed)
 
 
 def refresh_components(db: Writer, config: Config) -> list[tuple[str, str]]:

@@ -63,8 +63,7 @@ def test_steps_handed_to_helper_processes_are_said_once_they_are_waited_for(
     monkeypatch.setattr(helper_steps, "MIN_COMMITS", 0)  # helpers for this short history too
     repo = build_repo(tmp_path / "proj", history())
     ingest_git_module.ingest_git(Store.open(str(tmp_path / "tm.db")), repo, config=Config())
-    assert steps == [(False, [*(f"deriving {s}" for s in DERIVE[:-1]),  # summaries wait before the bug-fix history
-                              "deriving summaries (in helper processes)", "deriving bug-fix history",
+    assert steps == [(False, [*(f"deriving {s}" for s in [*DERIVE, "bug-fix history"]),
                               "deriving lineage, text index (in helper processes)",
                               "updating the planner's statistics", "writing the store file"])]
 

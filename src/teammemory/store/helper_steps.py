@@ -2,9 +2,8 @@
 
 A first ingest of a long history spends most of its derive time on one core while the other one
 idles (bench/RESULTS.md, whole-process ingest: BookKeeper's lineage ~1.3-2.3 s and text index
-~1.0-1.8 s after a git phase that already keeps both cores busy). These steps (and the summaries,
-8-13 s at 100,000 commits, but for their marks: summaries.mark_summarized) read only what the
-git phase and the component rules wrote and write only tables of their own, so they can run
+~1.0-1.8 s after a git phase that already keeps both cores busy). These two steps read only what
+the git phase and the component rules wrote and write only tables of their own, so they can run
 beside derive's other steps: each in a helper process that reads the store as committed so far
 and writes its tables into a side file of their exact schema. The ingest then copies the side
 files' tables in (`insert into t select * from side.t`, which SQLite carries out as a page copy
@@ -37,20 +36,18 @@ from typing import IO
 
 import teammemory
 from teammemory.errors import StoreError
-from teammemory.store import Writer, lineage, summaries, text_index
+from teammemory.store import Writer, lineage, text_index
 
 # step -> (the derive function, the tables it writes and alone reads back)
 STEPS: dict[str, tuple[Callable[[Writer], object], tuple[str, ...]]] = {
     "lineage": (lineage.refresh, (*lineage.TABLES, "lineage_keysets")),
-    "summaries": (summaries.derive_tables, summaries.TABLES),  # then summaries.mark_summarized, in the ingest
     "text_index": (text_index.refresh, ("text_docs", "text_terms", "text_df", "text_fts")),
 }
 # The indexes a step reads its own rows through while it runs (lineage's PR and issue sets join
 # file_lineage by commit); its tables' other indexes are built once its rows are in: one sorted
 # build instead of an insert into each index per row (100,000 bench commits, CPU of the step:
 # text index 10.1-10.4 -> 8.3-8.8 s, lineage 11.1-13.7 -> 9.6-11.6 s; the same rows in the same order).
-USED_DURING: dict[str, tuple[str, ...]] = {"lineage": ("file_lineage_commit",), "text_index": (),
-                                           "summaries": ("component_commits_commit", "component_people_commit")}
+USED_DURING: dict[str, tuple[str, ...]] = {"lineage": ("file_lineage_commit",), "text_index": ()}
 MIN_COMMITS = 1000  # below this a step costs less in-process than a helper's start and its copy
 CHILD = "from teammemory.store.helper_steps import main; main()"
 POLL = 0.01  # seconds between looks at the helpers while the ingest waits for the first one

@@ -78,33 +78,19 @@ def refresh(db: Writer) -> None:
     """Count the commits not counted yet (everything again when the counts are stale), and the
     first-parent chains' commits through PRs (agents/sql/hygiene.sql's `first-parent-counts` at
     the newest commit: PRs change without new commits, so these are counted again every time)."""
-    count(db)
-    mark_built(db)
-
-
-def count(db: Writer) -> None:
-    """`refresh` but the cursor saying under which link rules the counts were built (`mark_built`):
-    this writes only the counts' own tables (a helper process can, store/helper_steps.py)."""
     db.execute("delete from first_parent_pr_counts")
     db.execute(_PR_COUNTS)
-    if _cursor(db) != _built(db):
+    rules = db.scalar("select value from cursors where source = :s and target = :t", s=LINK_RULES[0],
+                      t=LINK_RULES[1])
+    built = built_under(rules)
+    if _cursor(db) != built:
         db.execute("delete from commit_link_counts")
         db.execute("delete from commit_hygiene")
     add_new(db)
-
-
-def mark_built(db: Writer) -> None:
-    """Record the link rules the counts are now built under (after `count`)."""
-    built = _built(db)
     if _cursor(db) != built:
         db.execute("delete from cursors where source = :s and target = :t", s=BUILT[0], t=BUILT[1])
         db.execute("insert into cursors (source, target, value, updated_at) values (:s, :t, :v, 0)",
                    s=BUILT[0], t=BUILT[1], v=built)
-
-
-def _built(db: Writer) -> str:
-    return built_under(db.scalar("select value from cursors where source = :s and target = :t",
-                                 s=LINK_RULES[0], t=LINK_RULES[1]))
 
 
 def subtract_restated(db: Writer) -> None:

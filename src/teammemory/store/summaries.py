@@ -113,30 +113,11 @@ _EARLIER_FIRST = """
                        then excluded.first_at else file_first_seen.first_at end"""
 
 
-# What `derive_tables` writes: a first ingest's summaries can be made by a helper process
-# (store/helper_steps.py) while identities are resolved, and copied in (then `mark_summarized`).
-TABLES = ("component_commits", "component_people", "component_authors", "file_authors", "people_activity",
-          "file_first_seen", "file_moves", "commit_link_counts", "commit_hygiene", "first_parent_pr_counts",
-          "first_parent_commits", "first_parent_heads")
-
-
 def refresh(db: Writer) -> None:
     """Summarize the commits not summarized yet (new, or with stale component rows)."""
-    derive_tables(db)
-    mark_summarized(db)
-
-
-def mark_summarized(db: Writer) -> None:
-    """After `derive_tables`: the commits it summarized are marked, the link counts' rules noted."""
-    link_counts.mark_built(db)
-    db.execute("update commits set summarized = 1 where summarized <> 1")
-
-
-def derive_tables(db: Writer) -> None:
-    """`refresh` but its marks (`mark_summarized`): writes only TABLES."""
     first_parents(db)
     if db.scalar("select 1 as x from commits where summarized <> 1 limit 1") is None:
-        link_counts.count(db)  # hygiene's link counts (0013), with every component row in place
+        link_counts.refresh(db)  # hygiene's link counts (0013), with every component row in place
         return
     restated = db.scalar("select 1 as x from commits where summarized <> 1 and summarized = 2 limit 1") is not None
     if restated:
@@ -156,7 +137,8 @@ def derive_tables(db: Writer) -> None:
     db.execute(_FIRST_SEEN.format(tables="commits c cross join commit_files cf", where="c.summarized <> 1")
                + _EARLIER_FIRST)
     db.execute(_FILE_MOVES)
-    link_counts.count(db)  # before mark_summarized: it finds the new commits by summarized <> 1
+    link_counts.refresh(db)  # before the update: it finds the new commits by summarized <> 1
+    db.execute("update commits set summarized = 1 where summarized <> 1")
 
 
 def first_parents(db: Writer) -> None:
