@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import io
+import json
+import subprocess
+import sys
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -302,3 +306,22 @@ def test_the_fingerprint_names_the_layout_version() -> None:
     # A store derived by the layout's older rules is derived again by the next command.
     assert rules_fingerprint(DEFAULT_COMPONENT_RULES) == f'[["**", "{{layout}}"]] layout {LAYOUT_VERSION}'
     assert rules_fingerprint((("src/**", "s"),)) == '[["src/**", "s"]]'  # glob rules: as before
+
+
+def test_a_large_folder_without_source_code_stays_whole() -> None:
+    """A top-level folder of data or docs (no source root below it: nothing to split by) that
+    holds most paths stays one component. Before, its split walked forever: `ingest git` of a
+    repository with a flat folder of 3,000 files never ended. In a child process with a time
+    limit, so that a regression fails here instead of hanging the suite."""
+    script = (
+        "import json, sys\n"
+        "from teammemory.components import assign_components\n"
+        "from teammemory.config import DEFAULT_COMPONENT_RULES\n"
+        "paths = json.load(sys.stdin)\n"
+        "print(json.dumps(sorted(a.component for a in assign_components(paths, DEFAULT_COMPONENT_RULES).values())))\n")
+    flat = [f"gen/f{k}.txt" for k in range(3000)] + ["README.md", "docs/a/p.md"]
+    nested = [f"data/{d}/f{k}.csv" for d in ("x", "y", "z") for k in range(100)] + ["src/app/main.py"]
+    for paths, want in ((flat, {"gen": 3000, "docs": 1, "": 1}), (nested, {"data": 300, "app": 1})):
+        done = subprocess.run([sys.executable, "-c", script], input=json.dumps(paths), capture_output=True,
+                              text=True, timeout=60, check=True)
+        assert Counter(json.loads(done.stdout)) == want

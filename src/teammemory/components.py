@@ -343,6 +343,8 @@ def _parts(members: list[_Place], kind: str) -> list[tuple[str, list[str]]] | No
     if kind == "module" and not any(logical is not None and not test for _, logical, test in found):
         found = [(p.path, p.rel, test) for p, (_, _, test) in zip(members, found, strict=True)]  # a Go/JS module
     code = [(path, logical) for path, logical, test in found if logical is not None and not test]
+    if not code:  # no source path to split by (a top-level folder of data or docs without a source
+        return None  # root, a home of tests only): it stays whole (the walk below needs one path)
     trunk, chosen = "", []
     while True:
         below = [logical[len(trunk):] for _, logical in code if logical.startswith(trunk)]
