@@ -36,6 +36,7 @@ class IngestSummary:
     counts: dict[str, int] = field(default_factory=dict)
     elapsed: float = 0.0
     run_id: str = ""
+    warnings: tuple[str, ...] = ()  # what the user should know of the input (a shallow clone)
 
 
 def _quiet(step: str) -> None:

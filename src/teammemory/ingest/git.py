@@ -6,7 +6,12 @@ The cursor ('git', name) holds the head ingested last, so a rerun reads only wha
 - otherwise the history was rewritten (force push, reset, another branch): the stored commits
   that `git rev-list <head>` no longer reaches are deleted with their rows, and the reachable
   ones the store lacks are read with `git log --no-walk` (perceval's and git-history's
-  "commits already seen" idea, made exact by comparing hash sets).
+  "commits already seen" idea, made exact by comparing hash sets);
+- a shallow clone's boundary moved since the last run (SHALLOW_CURSOR; `git fetch --unshallow`):
+  the same reconciliation, with the old boundary's commits read again (a shallow clone shows
+  them without parents and with their whole tree added), and nothing removed while the clone is
+  shallow (what it does not reach may lie below its boundary). A shallow clone's ingest warns
+  that answers see only the commits it holds.
 Writes go through `store.write.write_commits` in batches of BATCH, all inside `ingest.run`'s
 single transaction: an interrupted run leaves the previous state, and the next run completes it.
 """
@@ -17,7 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from teammemory.config import Config
@@ -29,9 +34,13 @@ from teammemory.sources.git_read_ahead import ReadAhead
 from teammemory.store import Store, Writer, fresh_build, summaries, text_index
 from teammemory.store.write import get_cursor, set_cursor, write_commits, write_repository
 
+SHALLOW = ("{path} is a shallow clone: only the commits it holds are in the store, so answers (experts, risk,"
+           " why, bus factor) see no history below its shallow boundary; `git fetch --unshallow` there, then this"
+           " ingest again, adds the rest")
 BATCH = 2000
 STEP = 50  # commits per progress-bar advance
 SOURCE = "git"
+SHALLOW_CURSOR = "git-shallow"  # cursor (SHALLOW_CURSOR, name): the boundary of the last run's clone, '' when whole
 # pr_commits evidence written from a commit message (sources.refs.pr_numbers); GitHub's own
 # rows ("PR #n lists commit", "merge commit of PR #n") survive a rewrite.
 MESSAGE_EVIDENCE = ("%in commit subject", "%in commit message", "squash subject%")
@@ -46,6 +55,7 @@ class Plan:
     revs: tuple[str, ...]
     no_walk: bool = False
     remove: tuple[str, ...] = ()
+    regraft: bool = False  # a shallow boundary's commits are read again: their parents change
 
 
 def ingest_git(store: Store, path: Path, *, config: Config, name: str | None = None,
@@ -78,7 +88,8 @@ def ingest_git(store: Store, path: Path, *, config: Config, name: str | None = N
 
     try:
         with status_line(show, target) as step:
-            return run(store, SOURCE, target, config, work, clock=clock, step=step)
+            summary = run(store, SOURCE, target, config, work, clock=clock, step=step)
+        return replace(summary, warnings=(SHALLOW.format(path=repo.path),)) if repo.shallow else summary
     finally:
         if ahead is not None:
             ahead.close()
@@ -94,7 +105,7 @@ def identify(db: Writer, repo: gitlog.GitRepo, name: str,
     more (`git rev-list --max-parents=0 <head> ^<stored>`), instead of the whole history
     (~2 s at 100,000 commits). `ahead`: the walk already started (a store without commits)."""
     stored = get_cursor(db, SOURCE, name)
-    if stored is not None:
+    if stored is not None and not boundary_moved(db, repo, name):  # else the old boundary's commits were roots
         roots = [str(r["hash"]) for r in db.all("select hash from repository_roots where repo = :repo", repo=name)]
         if roots and gitlog.is_ancestor(repo, stored, repo.head):
             return None, repo_identity.identify(repo, roots=[*roots, *gitlog.new_roots(repo, repo.head, stored)])
@@ -120,6 +131,11 @@ def ingest_commits(db: Writer, repo: gitlog.GitRepo, name: str, *, config: Confi
     plan = plan_run(db, repo, name, stored)
     counts = {"commits": 0, "file_changes": 0, "links": 0, "merges": 0, "reverts": 0, "removed": 0}
     counts["removed"] = remove_commits(db, name, plan.remove)
+    if plan.no_walk and plan.revs:  # commits below or beside the stored ones: the first-parent chain is walked again
+        db.execute("delete from first_parent_heads where repo = :repo", repo=name)
+    if plan.regraft:  # commits kept their generations and merge walks: every one is computed again
+        for table in ("commit_generations", "merge_login_walks"):
+            db.execute(f"delete from {table} where repo = :repo", repo=name)
     if plan.revs:
         order = walked.hashes if walked is not None and plan == Plan((repo.head,)) else None
         total = (len(order) if order is not None else gitlog.count_commits(repo, plan.revs, no_walk=plan.no_walk)) \
@@ -135,21 +151,40 @@ def ingest_commits(db: Writer, repo: gitlog.GitRepo, name: str, *, config: Confi
     write_repository(db, name, path=str(repo.path), branch=repo.branch, head=repo.head, ingested_at=now)
     if stored != repo.head:
         set_cursor(db, SOURCE, name, repo.head, now=now)
+    if (get_cursor(db, SHALLOW_CURSOR, name) or "") != " ".join(repo.boundary):
+        set_cursor(db, SHALLOW_CURSOR, name, " ".join(repo.boundary), now=now)
     return counts
 
 
 def plan_run(db: Writer, repo: gitlog.GitRepo, name: str, stored: str | None) -> Plan:
-    """Decide what to read: nothing, everything, what is new since `stored`, or a reconciliation."""
-    if stored == repo.head:
-        return Plan(())
+    """Decide what to read: nothing, everything, what is new since `stored`, or a reconciliation.
+
+    A shallow clone's boundary (SHALLOW_CURSOR: the one of the last run) that moved (`git fetch
+    --unshallow`, `--deepen`) reconciles too, even at the same head: the commits it now holds
+    below the stored ones are read. Commits are removed only when the clone is whole: what a
+    shallow clone does not reach may lie below its boundary, not be rewritten away."""
     if stored is None:
         return Plan((repo.head,))
-    if gitlog.is_ancestor(repo, stored, repo.head):
+    was = (get_cursor(db, SHALLOW_CURSOR, name) or "").split()
+    moved = boundary_moved(db, repo, name)
+    if stored == repo.head and not moved:
+        return Plan(())
+    if not moved and gitlog.is_ancestor(repo, stored, repo.head):
         return Plan((repo.head, "^" + stored))
     reachable = set(gitlog.rev_list(repo, repo.head))
     known = {row["hash"] for row in db.iterate("select hash from commits where repo = :repo", repo=name)}
-    missing = tuple(sorted(reachable - known))
-    return Plan(missing, no_walk=True, remove=tuple(sorted(known - reachable)))
+    # a boundary commit was stored as the clone showed it, with no parents and its whole tree as
+    # added files: once the clone holds its history, it is read again
+    grafted = {h for h in was if h in reachable and h in known and h not in repo.boundary}
+    gone = set() if repo.shallow else known - reachable
+    return Plan(tuple(sorted((reachable - known) | grafted)), no_walk=True, remove=tuple(sorted(gone | grafted)),
+                regraft=bool(grafted))
+
+
+def boundary_moved(db: Writer, repo: gitlog.GitRepo, name: str) -> bool:
+    """The clone's shallow boundary is not the last run's (SHALLOW_CURSOR): deepened, unshallowed,
+    or cloned again shallow."""
+    return (get_cursor(db, SHALLOW_CURSOR, name) or "").split() != list(repo.boundary)
 
 
 def remove_commits(db: Writer, name: str, hashes: tuple[str, ...]) -> int:

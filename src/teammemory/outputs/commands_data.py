@@ -11,7 +11,7 @@ import typer
 
 from teammemory.config import DEFAULT
 from teammemory.ingest import IngestSummary, guard
-from teammemory.outputs.options import State, errors, stdout
+from teammemory.outputs.options import State, errors, stdout, warn
 from teammemory.store import Store, migrate
 
 ingest_app = typer.Typer(help="Ingest git history, Jira issues, GitHub pull requests and issues, or postmortems.",
@@ -93,10 +93,12 @@ def _is_demo(name: str, path: str) -> bool:
 
 
 def print_summary(summary: IngestSummary, quiet: bool = False) -> None:
-    if quiet:
-        return
-    counts = ", ".join(f"{label(k)}: {v}" for k, v in sorted(summary.counts.items()))
-    stdout().print(f"ingested {summary.source} {summary.target}: {counts} in {summary.elapsed:.2f}s")
+    """The run's counts on stdout (not with `quiet`), then its warnings on stderr (always)."""
+    if not quiet:
+        counts = ", ".join(f"{label(k)}: {v}" for k, v in sorted(summary.counts.items()))
+        stdout().print(f"ingested {summary.source} {summary.target}: {counts} in {summary.elapsed:.2f}s")
+    for message in summary.warnings:
+        warn(message)
 
 
 def label(count: str) -> str:
@@ -116,7 +118,9 @@ def ingest_git(ctx: typer.Context,
     """Ingest every commit reachable from the branch: incremental, idempotent, rename-aware.
 
     A repository the store already holds under another name (same root commit, or same origin
-    remote) is refused with that name: ingest it again with --name NAME."""
+    remote) is refused with that name: ingest it again with --name NAME. A shallow clone is
+    ingested with a warning (answers see only the commits it holds); once it is deepened (git
+    fetch --unshallow), the next ingest reads the rest."""
     from teammemory.ingest.git import ingest_git as run
 
     state: State = ctx.obj

@@ -16,11 +16,10 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from teammemory.ingest.sync import sync_github, sync_jira
 from teammemory.outputs.commands_data import print_summary
-from teammemory.outputs.options import State, errors, parse_now
+from teammemory.outputs.options import State, errors, parse_now, warn
 from teammemory.sources import github, jira
 from teammemory.sources.http import ATTEMPTS, DEADLINE, TIMEOUT, Http, RetryPolicy
 from teammemory.store import Store
@@ -116,7 +115,3 @@ def sync_jira_command(
                                 progress=True))
 
 
-def warn(message: str | None) -> None:
-    """`warning: ...` on stderr, when there is something to say."""
-    if message:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(f"warning: {message}", markup=False)

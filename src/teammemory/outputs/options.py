@@ -68,6 +68,14 @@ def stdout(*, wrap: bool = False) -> Console:
     return Console(highlight=False, soft_wrap=not wrap, width=width())
 
 
+def warn(message: str | None) -> None:
+    """`warning: ...` on stderr, when there is something to say."""
+    from rich.console import Console
+
+    if message:
+        Console(stderr=True, highlight=False, soft_wrap=True).print(f"warning: {message}", markup=False)
+
+
 def width() -> int:
     """Columns to render for: COLUMNS when set, else the terminal's, else 80 (piped)."""
     columns = os.environ.get("COLUMNS", "").strip()

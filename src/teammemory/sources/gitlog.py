@@ -51,6 +51,12 @@ class GitRepo:
     path: Path
     branch: str
     head: str
+    boundary: tuple[str, ...] = ()  # a shallow clone's boundary commits (git's `shallow` file); () if whole
+
+    @property
+    def shallow(self) -> bool:
+        """A shallow clone: the history below its boundary is not in it."""
+        return bool(self.boundary)
 
 
 def git_env(path: Path, alternates: str | None = None) -> dict[str, str]:
@@ -80,7 +86,7 @@ def open_repo(path: Path, branch: str | None = None) -> GitRepo:
     path = Path(path).expanduser().resolve()
     if not path.is_dir():
         raise InputError(str(path), "no such directory")
-    probe = git(path, "rev-parse", "--git-dir")
+    probe = git(path, "rev-parse", "--git-dir", "--git-path", "shallow")
     if probe.returncode != 0:
         detail = probe.stderr.strip().splitlines()[-1:] or ["git rev-parse failed"]
         raise InputError(str(path), f"not a git repository ({detail[0]})")
@@ -94,7 +100,15 @@ def open_repo(path: Path, branch: str | None = None) -> GitRepo:
             raise InputError(str(path), "HEAD does not point to a commit; name a branch")
         raise InputError(str(path), f"unknown branch {branch!r}")
     label = branch or git(path, "symbolic-ref", "--quiet", "--short", "HEAD").stdout.strip() or "HEAD"
-    return GitRepo(path, label, head)
+    return GitRepo(path, label, head, boundary=_boundary(path / probe.stdout.splitlines()[-1]))
+
+
+def _boundary(shallow: Path) -> tuple[str, ...]:
+    """The commits a shallow clone's history stops at (its `shallow` file), sorted; () if none."""
+    try:
+        return tuple(sorted(set(shallow.read_text().split())))
+    except FileNotFoundError:
+        return ()
 
 
 def read_mailmap(repo: GitRepo) -> str:
