@@ -32,7 +32,7 @@ from teammemory.model import Commit
 from teammemory.sources import checks, git_read_ahead, gitlog, gitparse, mailmap, repo_identity
 from teammemory.sources.git_read_ahead import ReadAhead
 from teammemory.store import Store, Writer, fresh_build, summaries, text_index
-from teammemory.store.write import get_cursor, set_cursor, write_commits, write_repository
+from teammemory.store.write import delete_cursor, get_cursor, set_cursor, write_commits, write_repository
 
 SHALLOW = ("{path} is a shallow clone: only the commits it holds are in the store, so answers (experts, risk,"
            " why, bus factor) see no history below its shallow boundary; `git fetch --unshallow` there, then this"
@@ -151,8 +151,11 @@ def ingest_commits(db: Writer, repo: gitlog.GitRepo, name: str, *, config: Confi
     write_repository(db, name, path=str(repo.path), branch=repo.branch, head=repo.head, ingested_at=now)
     if stored != repo.head:
         set_cursor(db, SOURCE, name, repo.head, now=now)
-    if (get_cursor(db, SHALLOW_CURSOR, name) or "") != " ".join(repo.boundary):
-        set_cursor(db, SHALLOW_CURSOR, name, " ".join(repo.boundary), now=now)
+    if boundary_moved(db, repo, name):  # kept only while the clone is shallow
+        if repo.boundary:
+            set_cursor(db, SHALLOW_CURSOR, name, " ".join(repo.boundary), now=now)
+        else:
+            delete_cursor(db, SHALLOW_CURSOR, name)
     return counts
 
 

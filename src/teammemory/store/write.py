@@ -233,6 +233,11 @@ def set_cursor(db: Writer, source: str, target: str, value: str, *, now: int) ->
            ("source", "target"))
 
 
+def delete_cursor(db: Writer, source: str, target: str) -> None:
+    """Forget a cursor (`target` as `set_cursor` stores it)."""
+    db.execute("delete from cursors where source = :s and target = :t", s=source, t=redact.url(target))
+
+
 def record_run(db: Writer, *, run_id: str, source: str, target: str, started_at: int, finished_at: int,
                status: str, counts: Mapping[str, int]) -> None:
     upsert(db, "ingest_runs", [{"run_id": run_id, "source": source, "target": redact.url(target),
