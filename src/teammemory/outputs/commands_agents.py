@@ -71,7 +71,8 @@ BOUNDS: dict[str, Bounds] = {
 
 KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="Issue key, e.g. PROJ-1247.")]
 NumberArg = Annotated[int, typer.Argument(metavar="NUMBER", help=f"Pull request number ({BOUNDS['number'].text}).")]
-PathArg = Annotated[str, typer.Argument(metavar="PATH", help="File path in the repository.")]
+PathArg = Annotated[str, typer.Argument(metavar="PATH", help="File path in the repository (from its root;"
+                                        " an absolute path or one relative to the working folder works too).")]
 NameArg = Annotated[str, typer.Argument(
     metavar="NAME", help="Component name (see the component rules in teammemory.toml).")]
 ComponentNameArg = Annotated[str, typer.Argument(metavar="NAME", help="Component name.")]
@@ -330,6 +331,10 @@ def ask(ctx: typer.Context, name: str, subject: Any, now: str | None, as_json: b
         check_options(name, options)
         store = Store.open(config.db_url)
         with current_read(store, config) as db:  # changed component rules take effect now (ingest/rules.py)
+            if QUESTIONS[name].subject in ("path", "target") and isinstance(subject, str):
+                from teammemory.outputs.file_args import store_path
+
+                subject = store_path(db, subject)  # ./a.py, an absolute path, one relative to a sub-folder
             reply = respond(db, name, subject, now=when, config=config, options=options)
         show(reply, fmt)
 
